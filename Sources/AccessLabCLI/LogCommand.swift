@@ -1,0 +1,115 @@
+import AccessLabEvents
+import AccessLabLog
+import ArgumentParser
+import Foundation
+
+/// `accesslab log`: the log read like a CloudTrail trail.
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List events, one readable line each, or JSON Lines with --json.",
+        discussion: """
+        Filters combine: an event is listed when it is in the time range, of the type, and concerns \
+        the user and the account given.
+
+        Examples:
+          accesslab log --db /tmp/demo --user u-alice
+          accesslab log --db /tmp/demo --from +8h --to +10h --type RoleCredentialsIssued
+          accesslab log --db /tmp/demo --from @10 --json > tail.jsonl
+        """
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "First point to list (time, +offset or @seq).") var from: String?
+    @Option(help: "Last point to list (time, +offset or @seq).") var to: String?
+    @Option(help: "Only events concerning this user id.") var user: String?
+    @Option(help: "Only events concerning this account id.") var account: String?
+    @Option(help: ArgumentHelp("Only events of this type (e.g. CreateAccountAssignment).", valueName: "name")) var type: String?
+    @Flag(help: "Print JSON Lines, the form `import` reads.") var json = false
+
+    func run() throws {
+        let fromSpec = try parseTime(from, option: "--from")
+        let toSpec = try parseTime(to, option: "--to")
+        var eventType: EventType?
+        if let type {
+            guard let found = EventType(name: type) else {
+                let names = EventType.allCases.map(\.name).sorted().joined(separator: ", ")
+                throw CLIError("--type: unknown event type '\(type)'; known types: \(names)")
+            }
+            eventType = found
+        }
+        let log = try database.openExisting()
+        try log.read { reader in
+            let lower = try fromSpec.map { try reader.firstSeq(from: $0) } ?? 1
+            let upper = try toSpec.map { try reader.lastSeq(asOf: $0) } ?? reader.head.lastSeq
+            guard lower <= upper else { return }
+            let entities = [user.map(EntityRef.user), account.map(EntityRef.account)].compactMap { $0 }
+            let emit: (Event) throws -> Void = { event in
+                if let eventType, event.type != eventType { return }
+                Console.out(json ? try EventJSON.line(event) : EventLine.render(event))
+            }
+            if entities.isEmpty {
+                try reader.forEachEvent(in: lower...upper) { try emit($0); return true }
+            } else {
+                var seqs = Set(try reader.seqs(touching: entities[0]))
+                for entity in entities.dropFirst() { seqs.formIntersection(try reader.seqs(touching: entity)) }
+                for seq in seqs.sorted() where seq >= lower && seq <= upper { try emit(try reader.event(seq)) }
+            }
+        }
+    }
+}
+
+/// One readable line per event: `seq  time  actor  type  field=value ...`.
+enum EventLine {
+    static func render(_ event: Event) -> String {
+        let cause = event.cause.map { " cause=@\($0)" } ?? ""
+        return "@\(event.seq)  \(event.time)  \(event.actor.rawValue.padding(6))  \(event.type.name)  \(fields(event.body.payload))\(cause)"
+    }
+
+    /// The payload's fields flattened to `key=value`, in the payload's JSON key order (sorted).
+    static func fields(_ payload: any EventPayload) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(payload),
+              let object = try? JSONSerialization.jsonObject(with: data) else { return "" }
+        var parts: [String] = []
+        flatten(object, prefix: "", into: &parts)
+        return parts.joined(separator: " ")
+    }
+
+    private static func flatten(_ value: Any, prefix: String, into parts: inout [String]) {
+        switch value {
+        case let dict as [String: Any]:
+            for key in dict.keys.sorted() {
+                flatten(dict[key] as Any, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &parts)
+            }
+        case let array as [Any]:
+            let items = array.map { item -> String in
+                if let d = item as? [String: Any] {
+                    var inner: [String] = []
+                    flatten(d, prefix: "", into: &inner)
+                    return "{" + inner.joined(separator: " ") + "}"
+                }
+                return scalar(item)
+            }
+            parts.append("\(prefix)=[\(items.joined(separator: ","))]")
+        default:
+            let text = scalar(value)
+            parts.append("\(prefix)=\(text.count > 80 ? String(text.prefix(77)) + "..." : text)")
+        }
+    }
+
+    private static func scalar(_ value: Any) -> String {
+        switch value {
+        case let s as String: s.contains(" ") ? "\"\(s)\"" : s
+        // Foundation hands JSON booleans back as a boolean subclass of NSNumber.
+        case let n as NSNumber where String(describing: type(of: n)).contains("Boolean"): n.boolValue ? "true" : "false"
+        case let n as NSNumber: n.stringValue
+        default: "\(value)"
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

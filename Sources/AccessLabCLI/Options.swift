@@ -1,0 +1,39 @@
+import Foundation
+import AccessLabEvents
+import AccessLabLog
+import ArgumentParser
+
+/// `--db DIR` for commands that read an existing log.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The AccessLab database directory.", valueName: "dir"))
+    var db: String
+
+    func openExisting() throws -> LMDBEventLog {
+        do { return try LMDBEventLog(path: db) } catch let error as EventLogError { throw CLIError(error.description) }
+    }
+}
+
+/// An error whose message is all the user needs; ArgumentParser prints it as `Error: <message>` and exits 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Parses a time option with the full explanation on failure (ArgumentParser's own message is generic).
+func parseTime(_ text: String?, option: String) throws -> TimeSpec? {
+    guard let text else { return nil }
+    do { return try TimeSpec(parsing: text) } catch { throw CLIError("\(option) \(error.description)") }
+}
+
+/// Writes to standard output and standard error; the only place output leaves the process.
+enum Console {
+    static func out(_ line: String) { print(line) }
+    static func err(_ line: String) {
+        var stderr = StandardError()
+        print(line, to: &stderr)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+}

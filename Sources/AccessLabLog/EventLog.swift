@@ -1,0 +1,119 @@
+import AccessLabEvents
+
+/// The append-only event log: the only source of truth. Two implementations share one contract:
+/// `LMDBEventLog` on disk and `InMemoryEventLog` for tests and scratch runs.
+public protocol EventLog: AnyObject {
+    /// Appends a batch atomically: either every event lands, with contiguous `seq`s after the current
+    /// head, or none does. Times must not decrease. Returns the assigned range, nil for an empty batch.
+    @discardableResult
+    func append(_ events: [NewEvent]) throws -> ClosedRange<UInt64>?
+
+    /// Runs `body` against a consistent snapshot: it sees the same prefix of the log however much
+    /// is appended meanwhile.
+    func read<R>(_ body: (any EventLogReader) throws -> R) throws -> R
+
+    /// Records which scenario and seed produced the log (both shown by `verify`, kept in the digest's metadata).
+    func setMetadata(_ metadata: LogMetadata) throws
+}
+
+/// A consistent, read-only view of a prefix of the log.
+public protocol EventLogReader {
+    /// The last `seq`, its time and the digest through it.
+    var head: LogHead { get }
+    var metadata: LogMetadata { get }
+
+    func event(_ seq: UInt64) throws -> Event
+
+    /// Calls `body` for every event with `seq` in `range` (clamped to the log), in order, until it returns false.
+    func forEachEvent(in range: ClosedRange<UInt64>, _ body: (Event) throws -> Bool) throws
+
+    /// The stored record of every event in `seq` order as the store holds it (including the chain tag),
+    /// until `body` returns false. `verify` reads the log through this.
+    func forEachRecord(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws
+
+    /// The last `seq` whose time is at or before `time`; 0 when the log starts after it.
+    func lastSeq(atOrBefore time: Instant) throws -> UInt64
+
+    /// Every `seq` that concerns `entity`, ascending.
+    func seqs(touching entity: EntityRef) throws -> [UInt64]
+
+    /// The digest recorded at the end of each appended batch, in `seq` order.
+    func checkpoints() throws -> [Checkpoint]
+}
+
+/// Where the log ends.
+public struct LogHead: Equatable, Sendable {
+    public var lastSeq: UInt64
+    public var lastTime: Instant?
+    public var digest: Digest
+    public static let empty = LogHead(lastSeq: 0, lastTime: nil, digest: .genesis)
+}
+
+/// The digest through one `seq`, stored when a batch commits.
+public struct Checkpoint: Equatable, Sendable {
+    public var seq: UInt64
+    public var digest: Digest
+}
+
+/// What produced the log.
+public struct LogMetadata: Equatable, Sendable {
+    public var scenario: String?
+    public var seed: UInt64?
+    public init(scenario: String? = nil, seed: UInt64? = nil) { self.scenario = scenario; self.seed = seed }
+}
+
+extension EventLogReader {
+    /// The first event's time, or nil for an empty log.
+    public func firstTime() throws -> Instant? {
+        head.lastSeq == 0 ? nil : try event(1).time
+    }
+
+    /// All events in `range`, for small ranges and tests.
+    public func events(in range: ClosedRange<UInt64>) throws -> [Event] {
+        var out: [Event] = []
+        try forEachEvent(in: range) { out.append($0); return true }
+        return out
+    }
+}
+
+/// A log failure a user can act on. Cases may be added without breaking callers.
+public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable {
+    enum Kind: Equatable, Sendable {
+        case timeWentBackwards(time: Instant, previous: Instant, index: Int)
+        case noDatabase(path: String)
+        case notADatabase(path: String, reason: String)
+        case schemaMismatch(path: String, found: UInt32, expected: UInt32)
+        case diskFull(path: String)
+        case storage(path: String, message: String)
+        case corrupt(seq: UInt64, problem: String)
+        case unknownSeq(UInt64)
+    }
+    let kind: Kind
+
+    public var description: String {
+        switch kind {
+        case .timeWentBackwards(let time, let previous, let index):
+            "event \(index + 1) of the batch is at \(time), before the log's last time \(previous); time never decreases along seq"
+        case .noDatabase(let path):
+            "no AccessLab database at \(path) (the directory does not exist)"
+        case .notADatabase(let path, let reason):
+            "\(path) is not an AccessLab database: \(reason)"
+        case .schemaMismatch(let path, let found, let expected):
+            "\(path) has schema version \(found); this build reads version \(expected)"
+        case .diskFull(let path):
+            "the disk holding \(path) is full; the batch being written was rolled back and the log is intact"
+        case .storage(let path, let message):
+            "\(path): \(message)"
+        case .corrupt(let seq, let problem):
+            "event \(seq) is corrupt: \(problem)"
+        case .unknownSeq(let seq):
+            "there is no event \(seq) in the log"
+        }
+    }
+
+    /// The `seq` a corruption was found at, if this is one.
+    public var corruptSeq: UInt64? {
+        if case .corrupt(let seq, _) = kind { return seq }
+        return nil
+    }
+}

@@ -1,0 +1,103 @@
+import AccessLabEvents
+
+/// The log held in memory, with the same record format, chain and contract as the LMDB log.
+/// Reads see a copy-on-write snapshot. Not thread-safe.
+public final class InMemoryEventLog: EventLog {
+    struct State {
+        var records: [[UInt8]] = []
+        var times: [Instant] = []
+        var entities: [EntityRef: [UInt64]] = [:]
+        var checkpoints: [Checkpoint] = []
+        var head = LogHead.empty
+        var metadata = LogMetadata()
+    }
+    private var state = State()
+
+    public init() {}
+
+    @discardableResult
+    public func append(_ events: [NewEvent]) throws -> ClosedRange<UInt64>? {
+        guard !events.isEmpty else { return nil }
+        var next = state
+        var encoder = RecordEncoder(head: next.head)
+        for (index, event) in events.enumerated() {
+            try encoder.append(event, index: index) { seq, record in
+                next.records.append(Array(record))
+                next.times.append(event.time)
+                for entity in Set(event.body.payload.entities) { next.entities[entity, default: []].append(seq) }
+            }
+        }
+        let first = next.head.lastSeq + 1
+        next.head = encoder.head
+        next.checkpoints.append(Checkpoint(seq: encoder.head.lastSeq, digest: encoder.head.digest))
+        state = next
+        return first...encoder.head.lastSeq
+    }
+
+    public func read<R>(_ body: (any EventLogReader) throws -> R) throws -> R {
+        try body(Reader(state: state))
+    }
+
+    public func setMetadata(_ metadata: LogMetadata) throws { state.metadata = metadata }
+
+    /// Test hook: overwrite one byte of a stored record, as a failing disk would.
+    public func corruptByte(seq: UInt64, at offset: Int) {
+        let i = Int(seq) - 1
+        guard state.records.indices.contains(i), state.records[i].indices.contains(offset) else { return }
+        state.records[i][offset] ^= 0xff
+    }
+
+    struct Reader: EventLogReader {
+        let state: State
+        var head: LogHead { state.head }
+        var metadata: LogMetadata { state.metadata }
+
+        func event(_ seq: UInt64) throws -> Event {
+            guard seq >= 1, seq <= state.head.lastSeq else { throw EventLogError(kind: .unknownSeq(seq)) }
+            return try decodeRecord(seq: seq, state.records[Int(seq) - 1])
+        }
+
+        func forEachEvent(in range: ClosedRange<UInt64>, _ body: (Event) throws -> Bool) throws {
+            let upper = min(range.upperBound, state.head.lastSeq)
+            guard range.lowerBound <= upper else { return }
+            for seq in max(range.lowerBound, 1)...upper {
+                guard try body(try decodeRecord(seq: seq, state.records[Int(seq) - 1])) else { return }
+            }
+        }
+
+        func forEachRecord(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+            for (i, record) in state.records.enumerated() {
+                guard try record.withUnsafeBytes({ try body(UInt64(i + 1), $0) }) else { return }
+            }
+        }
+
+        func lastSeq(atOrBefore time: Instant) throws -> UInt64 {
+            // times never decrease, so the first index after `time` is a partition point
+            var lo = 0, hi = state.times.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if state.times[mid] <= time { lo = mid + 1 } else { hi = mid }
+            }
+            return UInt64(lo)
+        }
+
+        func seqs(touching entity: EntityRef) throws -> [UInt64] { state.entities[entity] ?? [] }
+        func checkpoints() throws -> [Checkpoint] { state.checkpoints }
+    }
+}
+
+/// Decodes a stored record (event bytes followed by the chain tag).
+func decodeRecord(seq: UInt64, _ record: UnsafeRawBufferPointer) throws -> Event {
+    guard record.count > DigestChain.tagSize else {
+        throw EventLogError(kind: .corrupt(seq: seq, problem: "record too short"))
+    }
+    do {
+        return try EventCodec.decode(seq: seq, from: UnsafeRawBufferPointer(rebasing: record[0..<record.count - DigestChain.tagSize]))
+    } catch {
+        throw EventLogError(kind: .corrupt(seq: seq, problem: error.problem))
+    }
+}
+
+func decodeRecord(seq: UInt64, _ record: [UInt8]) throws -> Event {
+    try record.withUnsafeBytes { try decodeRecord(seq: seq, $0) }
+}

@@ -1,0 +1,189 @@
+import AccessLabEvents
+import Foundation
+import LMDB
+
+/// The log in an LMDB environment (a directory). Databases:
+/// - `events`: big-endian `seq` -> record (encoded event + chain tag), appended with `MDB_APPEND`;
+/// - `by_time`: order-preserving time + `seq` -> empty, for "as of T";
+/// - `by_entity`: kind, id, NUL, `seq` -> empty, for timelines;
+/// - `checkpoints`: `seq` -> digest at the end of each batch;
+/// - `meta`: schema version, head, scenario and seed.
+public final class LMDBEventLog: EventLog {
+    /// Bumped when the layout of the databases changes.
+    public static let schemaVersion: UInt32 = 1
+
+    public let path: String
+    let env: Environment
+    let events: Database, byTime: Database, byEntity: Database, checkpointsDB: Database, meta: Database
+
+    /// Opens the log at `path`. With `create`, makes the directory and the databases when missing;
+    /// without it, anything but an existing AccessLab database is an error.
+    public init(path: String, create: Bool = false) throws {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue {
+            throw EventLogError(kind: .notADatabase(path: path, reason: "it is a file, not a directory"))
+        }
+        if !exists {
+            guard create else { throw EventLogError(kind: .noDatabase(path: path)) }
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw EventLogError(kind: .storage(path: path, message: "cannot create the directory: \(error.localizedDescription)"))
+            }
+        }
+        let dataFile = (path as NSString).appendingPathComponent("data.mdb")
+        if !create && !FileManager.default.fileExists(atPath: dataFile) {
+            throw EventLogError(kind: .notADatabase(path: path, reason: "it holds no data.mdb"))
+        }
+        do {
+            env = try Environment(path: path)
+            events = try env.openDatabase("events", create: create)
+            byTime = try env.openDatabase("by_time", create: create)
+            byEntity = try env.openDatabase("by_entity", create: create)
+            checkpointsDB = try env.openDatabase("checkpoints", create: create)
+            meta = try env.openDatabase("meta", create: create)
+        } catch let error as LMDBError {
+            throw Self.translate(error, path: path, opening: true)
+        }
+        try checkSchema(create: create)
+    }
+
+    private func checkSchema(create: Bool) throws {
+        try withStorage {
+            let found: UInt32? = try env.read { txn in try txn.get(meta, key: MetaKey.schema).map { Self.uint32($0) } }
+            if let found {
+                guard found == Self.schemaVersion else {
+                    throw EventLogError(kind: .schemaMismatch(path: path, found: found, expected: Self.schemaVersion))
+                }
+            } else if create {
+                try env.write { txn in try txn.put(meta, key: MetaKey.schema, value: Self.bytes(Self.schemaVersion)) }
+            } else {
+                throw EventLogError(kind: .notADatabase(path: path, reason: "it has no AccessLab schema version"))
+            }
+        }
+    }
+
+    @discardableResult
+    public func append(_ batch: [NewEvent]) throws -> ClosedRange<UInt64>? {
+        guard !batch.isEmpty else { return nil }
+        let head = try withStorage {
+            try env.write { txn -> LogHead in
+                var encoder = RecordEncoder(head: try Reader.readHead(txn.reader, meta: meta))
+                var entityKey: [UInt8] = []
+                for (index, event) in batch.enumerated() {
+                    try encoder.append(event, index: index) { seq, record in
+                        try withUnsafeBytes(of: seq.bigEndian) { key in try txn.put(events, key: key, value: record, append: true) }
+                        var timeKey = TimeKey(time: event.time, seq: seq)
+                        try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
+                        for entity in event.body.payload.entities.sorted().uniqued() {
+                            EntityKey.write(entity, seq: seq, into: &entityKey)
+                            try entityKey.withUnsafeBytes { key in try txn.put(byEntity, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0)) }
+                        }
+                    }
+                }
+                let head = encoder.head
+                try txn.put(checkpointsDB, key: Self.bytes(head.lastSeq.bigEndian), value: head.digest.bytes, append: true)
+                try txn.put(meta, key: MetaKey.head, value: HeadRecord.encode(head))
+                return head
+            }
+        }
+        return (head.lastSeq - UInt64(batch.count) + 1)...head.lastSeq
+    }
+
+    public func read<R>(_ body: (any EventLogReader) throws -> R) throws -> R {
+        try withStorage {
+            try env.read { txn in
+                let reader = Reader(txn: txn, log: self, head: try Reader.readHead(txn, meta: meta),
+                                    metadata: try Reader.readMetadata(txn, meta: meta))
+                return try body(reader)
+            }
+        }
+    }
+
+    public func setMetadata(_ metadata: LogMetadata) throws {
+        try withStorage {
+            try env.write { txn in
+                if let scenario = metadata.scenario { try txn.put(meta, key: MetaKey.scenario, value: Array(scenario.utf8)) }
+                else { try txn.delete(meta, key: MetaKey.scenario) }
+                if let seed = metadata.seed { try txn.put(meta, key: MetaKey.seed, value: Self.bytes(seed.bigEndian)) }
+                else { try txn.delete(meta, key: MetaKey.seed) }
+            }
+        }
+    }
+
+    /// Runs storage work, turning LMDB's errors into messages about this database.
+    func withStorage<R>(_ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as LMDBError { throw Self.translate(error, path: path, opening: false) }
+    }
+
+    static func translate(_ error: LMDBError, path: String, opening: Bool) -> EventLogError {
+        if error.isDiskFull { return EventLogError(kind: .diskFull(path: path)) }
+        if error.isInvalidEnvironment { return EventLogError(kind: .notADatabase(path: path, reason: "its data.mdb is not a valid LMDB file (\(error.message))")) }
+        if opening && error.isNotFound { return EventLogError(kind: .notADatabase(path: path, reason: "it lacks the AccessLab databases")) }
+        if error.code == 13 { return EventLogError(kind: .storage(path: path, message: "permission denied")) }
+        return EventLogError(kind: .storage(path: path, message: error.description))
+    }
+
+    static func bytes<T>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
+    static func uint32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.count == 4 ? bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } : 0
+    }
+}
+
+enum MetaKey {
+    static let schema = Array("schema_version".utf8)
+    static let head = Array("head".utf8)
+    static let scenario = Array("scenario".utf8)
+    static let seed = Array("seed".utf8)
+}
+
+/// `seq` (8) | time_ms (8) | digest (32), all big-endian; a head with no time stores `Int64.min`.
+enum HeadRecord {
+    static func encode(_ head: LogHead) -> [UInt8] {
+        LMDBEventLog.bytes(head.lastSeq.bigEndian) + LMDBEventLog.bytes((head.lastTime?.ms ?? .min).bigEndian) + head.digest.bytes
+    }
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> LogHead? {
+        guard bytes.count == 48 else { return nil }
+        let seq = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+        let ms = Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self))
+        return LogHead(lastSeq: seq, lastTime: ms == .min ? nil : Instant(ms: ms), digest: Digest(bytes: Array(bytes[16..<48])))
+    }
+}
+
+/// Sorts like (time, seq): the sign bit of time is flipped so negative times sort first.
+struct TimeKey {
+    var time: UInt64
+    var seq: UInt64
+    init(time: Instant, seq: UInt64) {
+        self.time = (UInt64(bitPattern: time.ms) ^ (1 << 63)).bigEndian
+        self.seq = seq.bigEndian
+    }
+    static func instant(fromKey key: UnsafeRawBufferPointer) -> (Instant, UInt64)? {
+        guard key.count == 16 else { return nil }
+        let t = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) ^ (1 << 63)
+        return (Instant(ms: Int64(bitPattern: t)), UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+}
+
+/// kind (1) | id (UTF-8) | NUL | seq (8, big-endian)
+enum EntityKey {
+    static func prefix(_ entity: EntityRef) -> [UInt8] { [entity.kind.rawValue] + Array(entity.id.utf8) + [0] }
+    static func write(_ entity: EntityRef, seq: UInt64, into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.append(entity.kind.rawValue)
+        key.append(contentsOf: entity.id.utf8)
+        key.append(0)
+        withUnsafeBytes(of: seq.bigEndian) { key.append(contentsOf: $0) }
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Drops adjacent repeats (the array is sorted where this is used).
+    func uniqued() -> [Element] {
+        var out: [Element] = []
+        for e in self where out.last != e { out.append(e) }
+        return out
+    }
+}

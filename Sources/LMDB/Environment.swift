@@ -1,0 +1,92 @@
+import CLMDB
+
+/// An LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
+///
+/// Not thread-safe for writers: one write transaction at a time, from the thread that opened it,
+/// which is how the event log and the simulator use it. Read transactions may run beside a writer
+/// in another process.
+public final class Environment {
+    let handle: OpaquePointer
+    /// The current size of the memory map in bytes.
+    public private(set) var mapSize: Int
+
+    /// Opens (creating the files if needed) the environment in the directory `path`, which must exist.
+    public init(path: String, mapSize: Int = 64 << 20, maxDatabases: UInt32 = 16, readOnly: Bool = false) throws(LMDBError) {
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: EINVAL_CODE, operation: "mdb_env_create") }
+        do {
+            try check(mdb_env_set_maxdbs(env, MDB_dbi(maxDatabases)), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize")
+            // NOTLS: read transactions are owned by their Swift closure, not by the thread.
+            let flags = UInt32(MDB_NOTLS) | (readOnly ? UInt32(MDB_RDONLY) : 0)
+            try check(mdb_env_open(env, path, flags, 0o644), "mdb_env_open(\(path))")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.handle = env
+        var info = MDB_envinfo()
+        mdb_env_info(env, &info)
+        // Another process may have grown the map; LMDB adopts the larger size on open.
+        self.mapSize = max(mapSize, Int(info.me_mapsize))
+    }
+
+    deinit { mdb_env_close(handle) }
+
+    /// Grows the memory map. Only valid while this process has no open transaction.
+    public func setMapSize(_ bytes: Int) throws(LMDBError) {
+        try check(mdb_env_set_mapsize(handle, bytes), "mdb_env_set_mapsize(\(bytes))")
+        mapSize = bytes
+    }
+
+    /// Runs `body` in a read transaction: a consistent snapshot that writers do not disturb.
+    public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
+        let txn = try Transaction.begin(in: self, readOnly: true)
+        defer { mdb_txn_abort(txn.handle) }
+        return try body(ReadTransaction(txn))
+    }
+
+    /// Runs `body` in a write transaction: it commits when `body` returns and aborts when it throws.
+    ///
+    /// When the map fills (`MDB_MAP_FULL`), the transaction is aborted, the map doubled, and `body`
+    /// run again from the start, up to `maxMapSize`; `body` must therefore be repeatable.
+    public func write<R>(maxMapSize: Int = 1 << 40, _ body: (WriteTransaction) throws -> R) throws -> R {
+        while true {
+            do {
+                let txn = try Transaction.begin(in: self, readOnly: false)
+                let result: R
+                do {
+                    result = try body(WriteTransaction(txn))
+                } catch {
+                    mdb_txn_abort(txn.handle)
+                    throw error
+                }
+                try check(mdb_txn_commit(txn.handle), "mdb_txn_commit")
+                return result
+            } catch let error as LMDBError where error.isMapFull && mapSize < maxMapSize {
+                try setMapSize(min(mapSize * 2, maxMapSize))
+            }
+        }
+    }
+
+    /// Opens (creating when `create`) a named database. Named databases are opened once per environment.
+    public func openDatabase(_ name: String, create: Bool) throws -> Database {
+        try write { txn in
+            var dbi = MDB_dbi()
+            try check(mdb_dbi_open(txn.txn.handle, name, create ? UInt32(MDB_CREATE) : 0, &dbi), "mdb_dbi_open(\(name))")
+            return Database(dbi: dbi, name: name)
+        }
+    }
+
+    /// Flushes to disk (meaningful only if the environment was opened without sync).
+    public func sync() throws(LMDBError) { try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
+}
+
+let EINVAL_CODE: Int32 = 22
+
+/// A named database inside an environment.
+public struct Database: Sendable {
+    let dbi: MDB_dbi
+    public let name: String
+}

@@ -1,0 +1,3 @@
+import AccessLabCLI
+
+AccessLabCommand.main()
