@@ -14,6 +14,9 @@ extension Instant: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        guard Instant.representable.contains(self) else {
+            throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "\(ms) ms is outside years 1 to 9999"))
+        }
         var container = encoder.singleValueContainer()
         try container.encode(ISO8601.format(self))
     }

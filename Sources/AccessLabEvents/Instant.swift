@@ -8,6 +8,9 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func - (a: Instant, d: Duration_ms) -> Instant { Instant(ms: a.ms &- d.ms) }
     public static func - (a: Instant, b: Instant) -> Duration_ms { Duration_ms(a.ms &- b.ms) }
 
+    /// The instants ISO-8601's four-digit years can write: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+    public static let representable = Instant(ms: -62_135_596_800_000)...Instant(ms: 253_402_300_799_999)
+
     /// ISO-8601 UTC, e.g. `2026-03-02T09:00:00Z` (milliseconds shown only when not zero).
     public var description: String { ISO8601.format(self) }
 }

@@ -46,6 +46,9 @@ struct RecordEncoder {
         if let last = head.lastTime, event.time < last {
             throw EventLogError(kind: .timeWentBackwards(time: event.time, previous: last, index: index))
         }
+        guard Instant.representable.contains(event.time) else {
+            throw EventLogError(kind: .timeOutOfRange(time: event.time.ms, index: index))
+        }
         let seq = head.lastSeq + 1
         writer.bytes.removeAll(keepingCapacity: true)
         try EventCodec.encode(event, into: &writer)

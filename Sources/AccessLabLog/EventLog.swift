@@ -80,10 +80,12 @@ extension EventLogReader {
 public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable {
     enum Kind: Equatable, Sendable {
         case timeWentBackwards(time: Instant, previous: Instant, index: Int)
+        case timeOutOfRange(time: Int64, index: Int)
         case noDatabase(path: String)
         case notADatabase(path: String, reason: String)
         case schemaMismatch(path: String, found: UInt32, expected: UInt32)
         case diskFull(path: String)
+        case ioError(path: String)
         case storage(path: String, message: String)
         case corrupt(seq: UInt64, problem: String)
         case unknownSeq(UInt64)
@@ -94,6 +96,8 @@ public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable
         switch kind {
         case .timeWentBackwards(let time, let previous, let index):
             "event \(index + 1) of the batch is at \(time), before the log's last time \(previous); time never decreases along seq"
+        case .timeOutOfRange(let time, let index):
+            "event \(index + 1) of the batch has time \(time) ms, outside years 1 to 9999"
         case .noDatabase(let path):
             "no AccessLab database at \(path) (the directory does not exist)"
         case .notADatabase(let path, let reason):
@@ -102,6 +106,8 @@ public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable
             "\(path) has schema version \(found); this build reads version \(expected)"
         case .diskFull(let path):
             "the disk holding \(path) is full; the batch being written was rolled back and the log is intact"
+        case .ioError(let path):
+            "an I/O error while writing \(path); the batch being written was rolled back"
         case .storage(let path, let message):
             "\(path): \(message)"
         case .corrupt(let seq, let problem):

@@ -17,8 +17,9 @@ public final class LMDBEventLog: EventLog {
     let events: Database, byTime: Database, byEntity: Database, checkpointsDB: Database, meta: Database
 
     /// Opens the log at `path`. With `create`, makes the directory and the databases when missing;
-    /// without it, anything but an existing AccessLab database is an error.
-    public init(path: String, create: Bool = false) throws {
+    /// without it, anything but an existing AccessLab database is an error. The memory map starts at
+    /// `initialMapSize` bytes and doubles whenever it fills.
+    public init(path: String, create: Bool = false, initialMapSize: Int = 64 << 20) throws {
         self.path = path
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -38,7 +39,7 @@ public final class LMDBEventLog: EventLog {
             throw EventLogError(kind: .notADatabase(path: path, reason: "it holds no data.mdb"))
         }
         do {
-            env = try Environment(path: path)
+            env = try Environment(path: path, mapSize: initialMapSize)
             events = try env.openDatabase("events", create: create)
             byTime = try env.openDatabase("by_time", create: create)
             byEntity = try env.openDatabase("by_entity", create: create)
@@ -92,6 +93,9 @@ public final class LMDBEventLog: EventLog {
         return (head.lastSeq - UInt64(batch.count) + 1)...head.lastSeq
     }
 
+    /// The current size of the memory map (grows as the log does).
+    public var mapSize: Int { env.mapSize }
+
     public func read<R>(_ body: (any EventLogReader) throws -> R) throws -> R {
         try withStorage {
             try env.read { txn in
@@ -119,11 +123,18 @@ public final class LMDBEventLog: EventLog {
     }
 
     static func translate(_ error: LMDBError, path: String, opening: Bool) -> EventLogError {
-        if error.isDiskFull { return EventLogError(kind: .diskFull(path: path)) }
+        // LMDB reports a short write (what a full disk gives it) as EIO, so free space decides which it was.
+        if error.isDiskFull || (error.code == 5 && freeBytes(path) < 1 << 22) { return EventLogError(kind: .diskFull(path: path)) }
+        if error.code == 5 { return EventLogError(kind: .ioError(path: path)) }
         if error.isInvalidEnvironment { return EventLogError(kind: .notADatabase(path: path, reason: "its data.mdb is not a valid LMDB file (\(error.message))")) }
         if opening && error.isNotFound { return EventLogError(kind: .notADatabase(path: path, reason: "it lacks the AccessLab databases")) }
         if error.code == 13 { return EventLogError(kind: .storage(path: path, message: "permission denied")) }
         return EventLogError(kind: .storage(path: path, message: error.description))
+    }
+
+    static func freeBytes(_ path: String) -> Int64 {
+        let attributes = try? FileManager.default.attributesOfFileSystem(forPath: path)
+        return (attributes?[.systemFreeSize] as? NSNumber)?.int64Value ?? .max
     }
 
     static func bytes<T>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what AccessLab needs on a fresh Debian machine and is missing: LMDB's headers and pkg-config.
+# Uses sudo when not root. Swift itself must already be on PATH (it is on the project's machines).
+set -euo pipefail
+
+need=()
+dpkg -s liblmdb-dev >/dev/null 2>&1 || need+=(liblmdb-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+
+if [ ${#need[@]} -gt 0 ]; then
+    echo "setup: installing ${need[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: swift is not on PATH; install a Swift 6.1 or newer toolchain (swift.org) and run this again" >&2
+    exit 1
+fi
