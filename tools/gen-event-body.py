@@ -53,8 +53,8 @@ TYPES = [
     ("AccessRefused", 72, "AccessRefused"),
     ("RoleCredentialsIssued", 73, "RoleCredentialsIssued"),
     ("RoleCredentialsExpired", 74, "RoleCredentialsExpired"),
-    ("DenyUser", 75, "DenyUser"),
-    ("DenyUserEffective", 76, "DenyUserEffective"),
+    ("DenyUser", 75, "UserDenyPolicy"),
+    ("DenyUserEffective", 76, "UserDenyPolicy"),
 ]
 
 

@@ -163,8 +163,8 @@ public enum EventBody: Hashable, Sendable {
     case accessRefused(AccessRefused)
     case roleCredentialsIssued(RoleCredentialsIssued)
     case roleCredentialsExpired(RoleCredentialsExpired)
-    case denyUser(DenyUser)
-    case denyUserEffective(DenyUserEffective)
+    case denyUser(UserDenyPolicy)
+    case denyUserEffective(UserDenyPolicy)
 
     public var type: EventType {
         switch self {
@@ -319,8 +319,8 @@ public enum EventBody: Hashable, Sendable {
         case .AccessRefused: .accessRefused(try AccessRefused(from: decoder))
         case .RoleCredentialsIssued: .roleCredentialsIssued(try RoleCredentialsIssued(from: decoder))
         case .RoleCredentialsExpired: .roleCredentialsExpired(try RoleCredentialsExpired(from: decoder))
-        case .DenyUser: .denyUser(try DenyUser(from: decoder))
-        case .DenyUserEffective: .denyUserEffective(try DenyUserEffective(from: decoder))
+        case .DenyUser: .denyUser(try UserDenyPolicy(from: decoder))
+        case .DenyUserEffective: .denyUserEffective(try UserDenyPolicy(from: decoder))
         }
     }
 }

@@ -58,8 +58,7 @@ extension RoleCredentialsIssued {
     public var entities: [EntityRef] { [.user(userId), .account(accountId), .permissionSet(permissionSetId)] }
 }
 extension RoleCredentialsExpired { public var entities: [EntityRef] { [.user(userId), .account(accountId)] } }
-extension DenyUser { public var entities: [EntityRef] { [.user(userId)] } }
-extension DenyUserEffective { public var entities: [EntityRef] { [.user(userId)] } }
+extension UserDenyPolicy { public var entities: [EntityRef] { [.user(userId)] } }
 
 private func principal(_ type: PrincipalType, _ id: String) -> EntityRef {
     type == .USER ? .user(id) : .group(id)

@@ -75,21 +75,12 @@ public enum DenyScope: String, Codable, Hashable, Sendable, CaseIterable {
     case inlinePolicy
 }
 
-/// An explicit deny for a user is put in place (the runbook's first step).
-public struct DenyUser: EventPayload {
+/// An explicit deny on a user's `identitystore:UserId`: put in place (`DenyUser`, the runbook's first step)
+/// and, after IAM propagation, in force (`DenyUserEffective`: from then on every request of the user is refused).
+public struct UserDenyPolicy: EventPayload {
     public var userId: String
     public var scope: DenyScope
     /// The SCP target or permission set the deny was added to.
-    public var targetId: String
-    public init(userId: String, scope: DenyScope, targetId: String) {
-        self.userId = userId; self.scope = scope; self.targetId = targetId
-    }
-}
-
-/// The deny has propagated through IAM: from now on every request of the user is refused.
-public struct DenyUserEffective: EventPayload {
-    public var userId: String
-    public var scope: DenyScope
     public var targetId: String
     public init(userId: String, scope: DenyScope, targetId: String) {
         self.userId = userId; self.scope = scope; self.targetId = targetId

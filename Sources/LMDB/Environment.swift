@@ -42,7 +42,7 @@ public final class Environment {
 
     /// Runs `body` in a read transaction: a consistent snapshot that writers do not disturb.
     public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
-        let txn = try Transaction.begin(in: self, readOnly: true)
+        let txn = try begin(readOnly: true)
         defer { mdb_txn_abort(txn.handle) }
         return try body(ReadTransaction(txn))
     }
@@ -54,7 +54,7 @@ public final class Environment {
     public func write<R>(maxMapSize: Int = 1 << 40, _ body: (WriteTransaction) throws -> R) throws -> R {
         while true {
             do {
-                let txn = try Transaction.begin(in: self, readOnly: false)
+                let txn = try begin(readOnly: false)
                 let result: R
                 do {
                     result = try body(WriteTransaction(txn))
@@ -67,6 +67,19 @@ public final class Environment {
             } catch let error as LMDBError where error.isMapFull && mapSize < maxMapSize {
                 try setMapSize(min(mapSize * 2, maxMapSize))
             }
+        }
+    }
+
+    private func begin(readOnly: Bool) throws(LMDBError) -> Transaction {
+        do {
+            return try Transaction.begin(in: self, readOnly: readOnly)
+        } catch where error.code == MDB_MAP_RESIZED {
+            // Another process grew the map; adopt its size (0 = the size now in the file) and retry once.
+            try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize(0)")
+            var info = MDB_envinfo()
+            mdb_env_info(handle, &info)
+            mapSize = Int(info.me_mapsize)
+            return try Transaction.begin(in: self, readOnly: readOnly)
         }
     }
 

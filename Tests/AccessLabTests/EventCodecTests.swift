@@ -4,38 +4,31 @@ import Testing
 
 @Suite("Event codec")
 struct EventCodecTests {
-    @Test("every event type round-trips through the binary form", arguments: EventType.allCases)
-    func binaryRoundTrip(type: EventType) async throws {
-        await propertyCheck(count: 60, input: Gen.uint64(in: 0 ... .max)) { seed in
-            guard let event = try? arbitraryEvent(type, seed: seed) else {
-                Issue.record("could not build an arbitrary \(type)")
-                return
-            }
+    /// Runs `check` on `count` arbitrary events of `type`, recording any error it throws against the type.
+    func forArbitrary(_ type: EventType, count: Int, _ check: @escaping @Sendable (NewEvent) throws -> Void) async {
+        await propertyCheck(count: count, input: Gen.uint64(in: 0 ... .max)) { seed in
             do {
-                let bytes = try EventCodec.encode(event)
-                let decoded = try EventCodec.decode(seq: 42, from: bytes)
-                #expect(decoded == event.logged(as: 42))
+                try check(try arbitraryEvent(type, seed: seed))
             } catch {
                 Issue.record("\(type): \(error)")
             }
         }
     }
 
+    @Test("every event type round-trips through the binary form", arguments: EventType.allCases)
+    func binaryRoundTrip(type: EventType) async {
+        await forArbitrary(type, count: 60) { event in
+            let decoded = try EventCodec.decode(seq: 42, from: try EventCodec.encode(event))
+            #expect(decoded == event.logged(as: 42))
+        }
+    }
+
     @Test("every event type round-trips through the JSON form", arguments: EventType.allCases)
-    func jsonRoundTrip(type: EventType) async throws {
-        await propertyCheck(count: 30, input: Gen.uint64(in: 0 ... .max)) { seed in
-            guard let event = try? arbitraryEvent(type, seed: seed) else {
-                Issue.record("could not build an arbitrary \(type)")
-                return
-            }
-            do {
-                let line = try EventJSON.line(event.logged(as: 7))
-                let parsed = try EventJSON.parse(Substring(line))
-                #expect(parsed.seq == 7)
-                #expect(parsed.event == event)
-            } catch {
-                Issue.record("\(type): \(error)")
-            }
+    func jsonRoundTrip(type: EventType) async {
+        await forArbitrary(type, count: 30) { event in
+            let parsed = try EventJSON.parse(Substring(try EventJSON.line(event.logged(as: 7))))
+            #expect(parsed.seq == 7)
+            #expect(parsed.event == event)
         }
     }
 

@@ -30,6 +30,18 @@ struct LMDBEventLogTests {
         #expect(try log.read { try LogVerifier.verify($0).eventCount } == 40_000)
     }
 
+    @Test("a reader adopts a map another process grew, and sees its appends")
+    func mapGrownElsewhere() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.sub("db")
+        let log = try LMDBEventLog(path: path, create: true, initialMapSize: 1 << 20)
+        try log.append(sampleEvents(10))
+        let writer = try runAccesslab(["append-stress", "--db", path, "--batches", "20", "--batch-size", "2000"])
+        #expect(writer.code == 0, "\(writer.err)")
+        #expect(try log.read { try LogVerifier.verify($0).eventCount } == 40_010)
+        #expect(log.mapSize > 1 << 20)
+    }
+
     @Test("verify names the seq of a byte flipped on disk")
     func flippedByteOnDisk() throws {
         let dir = TemporaryDirectory()
