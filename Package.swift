@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -32,6 +33,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AccessLabSimulation",
+            dependencies: [
+                "AccessLabEvents", "AccessLabLog",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
             name: "AccessLabCLI",
             dependencies: [
                 "AccessLabEvents", "AccessLabLog",
@@ -42,7 +50,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabCLI", "accesslab",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabSimulation", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,4 +1,5 @@
 @testable import AccessLabEvents
+import AccessLabSimulation
 import PropertyBased
 import Testing
 
@@ -57,7 +58,7 @@ struct EventCodecTests {
 
     @Test("random bytes are rejected cleanly")
     func randomBytes() {
-        var rng = SplitMix64(seed: 99)
+        var rng = Xoshiro256StarStar(seed: 99)
         var rejected = 0
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }

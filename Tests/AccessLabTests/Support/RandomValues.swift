@@ -1,26 +1,14 @@
 import AccessLabEvents
-
-/// A small seeded generator (SplitMix64) for building arbitrary payloads in tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+import AccessLabSimulation
 
 /// Builds an arbitrary value of any `Decodable` payload by answering every decode call with a random
 /// value: strings with unicode and empties, extreme integers, absent and present optionals, enums
 /// picked from their cases. One generator covers every event type without a hand-written one each.
 final class ArbitraryDecoder: Decoder {
-    var rng: SplitMix64
+    var rng: Xoshiro256StarStar
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] = [:]
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    init(seed: UInt64) { rng = Xoshiro256StarStar(seed: seed) }
 
     static func make<T: Decodable>(_ type: T.Type, seed: UInt64) throws -> T {
         try ArbitraryDecoder(seed: seed).value(T.self)
