@@ -63,6 +63,10 @@ struct LMDBEventLogTests {
         let result = try runAccesslab(["verify", "--db", path])
         #expect(result.code != 0)
         #expect(result.err.contains("event 123"))
+        let json = try runAccesslab(["verify", "--db", path, "--json"])
+        #expect(json.code != 0)
+        #expect(json.out.hasPrefix(#"{"ok":false,"problem":"event 123 is corrupt"#))
+        #expect(json.out.contains(#""seq":123"#))
     }
 
     @Test("opening what is not a database gives a clear error")
