@@ -4,12 +4,7 @@ public enum ReservedRoleName {
     /// from the account, the permission set and how many times the role was created there, so that replays
     /// agree and a role re-created after its last assignment went gets a new suffix, as in AWS.
     public static func make(permissionSetName: String, permissionSetId: String, accountId: String, generation: Int) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a 64
-        for byte in "\(accountId)/\(permissionSetId)/\(generation)".utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(FNV1a.hash64("\(accountId)/\(permissionSetId)/\(generation)"), radix: 16)
         return "AWSReservedSSO_\(permissionSetName)_" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 

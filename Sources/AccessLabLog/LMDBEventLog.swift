@@ -124,11 +124,11 @@ public final class LMDBEventLog: EventLog {
 
     static func translate(_ error: LMDBError, path: String, opening: Bool) -> EventLogError {
         // LMDB reports a short write (what a full disk gives it) as EIO, so free space decides which it was.
-        if error.isDiskFull || (error.code == 5 && freeBytes(path) < 1 << 22) { return EventLogError(kind: .diskFull(path: path)) }
-        if error.code == 5 { return EventLogError(kind: .ioError(path: path)) }
+        if error.isDiskFull || (error.isIOError && freeBytes(path) < 1 << 22) { return EventLogError(kind: .diskFull(path: path)) }
+        if error.isIOError { return EventLogError(kind: .ioError(path: path)) }
         if error.isInvalidEnvironment { return EventLogError(kind: .notADatabase(path: path, reason: "its data.mdb is not a valid LMDB file (\(error.message))")) }
         if opening && error.isNotFound { return EventLogError(kind: .notADatabase(path: path, reason: "it lacks the AccessLab databases")) }
-        if error.code == 13 { return EventLogError(kind: .storage(path: path, message: "permission denied")) }
+        if error.isPermissionDenied { return EventLogError(kind: .storage(path: path, message: "permission denied")) }
         return EventLogError(kind: .storage(path: path, message: error.description))
     }
 

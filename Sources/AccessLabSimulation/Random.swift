@@ -1,3 +1,5 @@
+import AccessLabEvents
+
 /// The simulator's own seedable generator: xoshiro256** seeded through SplitMix64, because Swift's
 /// `SystemRandomNumberGenerator` cannot be seeded. Same seed, same draws, in any process and build.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
@@ -47,13 +49,8 @@ public struct RandomStreams: Sendable {
 
     /// The generator for one actor, e.g. `stream(for: "user/u-0042")` or `stream(for: "idp")`.
     public func stream(for actorId: String) -> Xoshiro256StarStar {
-        // FNV-1a of the id, mixed with the seed through SplitMix64 so nearby ids give unrelated streams.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in actorId.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        var mix = SplitMix64(state: seed ^ hash)
+        // The id's hash mixed with the seed through SplitMix64, so nearby ids give unrelated streams.
+        var mix = SplitMix64(state: seed ^ FNV1a.hash64(actorId))
         return Xoshiro256StarStar(seed: mix.next())
     }
 }

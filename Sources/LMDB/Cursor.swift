@@ -9,7 +9,7 @@ public final class Cursor {
     init(txn: Transaction, db: Database) throws(LMDBError) {
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(txn.handle, db.dbi, &cursor), "mdb_cursor_open(\(db.name))")
-        guard let cursor else { throw LMDBError(code: EINVAL_CODE, operation: "mdb_cursor_open") }
+        guard let cursor else { throw LMDBError(code: Errno.invalidArgument, operation: "mdb_cursor_open") }
         self.handle = cursor
         self.db = db
     }

@@ -14,7 +14,7 @@ public final class Environment {
     public init(path: String, mapSize: Int = 64 << 20, maxDatabases: UInt32 = 16, readOnly: Bool = false) throws(LMDBError) {
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "mdb_env_create")
-        guard let env else { throw LMDBError(code: EINVAL_CODE, operation: "mdb_env_create") }
+        guard let env else { throw LMDBError(code: Errno.invalidArgument, operation: "mdb_env_create") }
         do {
             try check(mdb_env_set_maxdbs(env, MDB_dbi(maxDatabases)), "mdb_env_set_maxdbs")
             try check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize")
@@ -96,7 +96,6 @@ public final class Environment {
     public func sync() throws(LMDBError) { try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
 }
 
-let EINVAL_CODE: Int32 = 22
 
 /// A named database inside an environment.
 public struct Database: Sendable {

@@ -26,10 +26,19 @@ public struct LMDBError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The files are not an LMDB environment, or are corrupted, or of another LMDB version.
     public var isInvalidEnvironment: Bool { code == MDB_INVALID || code == MDB_VERSION_MISMATCH || code == MDB_CORRUPTED }
     /// The disk (not the memory map) is full.
-    public var isDiskFull: Bool { code == ENOSPC_CODE }
+    public var isDiskFull: Bool { code == Errno.noSpace }
+    /// A failed or short write; LMDB reports a write cut short by a full disk this way too.
+    public var isIOError: Bool { code == Errno.io }
+    public var isPermissionDenied: Bool { code == Errno.accessDenied }
 }
 
-let ENOSPC_CODE: Int32 = 28
+/// The POSIX error numbers LMDB passes through (Linux values).
+enum Errno {
+    static let io: Int32 = 5
+    static let accessDenied: Int32 = 13
+    static let invalidArgument: Int32 = 22
+    static let noSpace: Int32 = 28
+}
 
 /// Turns a C return code into a thrown `LMDBError` unless it is `MDB_SUCCESS`.
 @inline(__always)

@@ -7,7 +7,7 @@ struct Transaction {
     static func begin(in env: Environment, readOnly: Bool) throws(LMDBError) -> Transaction {
         var txn: OpaquePointer?
         try check(mdb_txn_begin(env.handle, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &txn), "mdb_txn_begin")
-        guard let txn else { throw LMDBError(code: EINVAL_CODE, operation: "mdb_txn_begin") }
+        guard let txn else { throw LMDBError(code: Errno.invalidArgument, operation: "mdb_txn_begin") }
         return Transaction(handle: txn)
     }
 }
