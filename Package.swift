@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Dependencies point one way: CLMDB -> LMDB -> AccessLabLog -> (later layers) -> AccessLabCLI -> accesslab.
+// Dependencies point one way: CLMDB -> LMDB -> AccessLabLog -> AccessLabSimulation -> AccessLabScenario -> AccessLabCLI -> accesslab.
+// AccessLabProjections folds events into access state; it is pure and sits beside the log, under the simulation.
 // AccessLabEvents is pure (no I/O) and sits under the log.
 let package = Package(
     name: "AccessLab",
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -32,17 +34,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "AccessLabProjections", dependencies: ["AccessLabEvents"]),
         .target(
             name: "AccessLabSimulation",
             dependencies: [
-                "AccessLabEvents", "AccessLabLog",
+                "AccessLabEvents", "AccessLabLog", "AccessLabProjections",
                 .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "AccessLabScenario",
+            dependencies: [
+                "AccessLabEvents", "AccessLabSimulation",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabEvents", "AccessLabLog",
+                "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabSimulation", "AccessLabScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,7 +60,8 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabSimulation", "AccessLabCLI", "accesslab",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabSimulation", "AccessLabScenario",
+                "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,0 +1,79 @@
+import AccessLabEvents
+
+/// Identity Center's rules for signing in to the access portal and for getting role credentials,
+/// decided from the access state alone. Parameters come from the scenario (defaults from
+/// identity-center-facts.md).
+public struct AccessRules: Sendable, Equatable {
+    /// After a user is disabled or deleted, a cached sign-in still mints credentials this long (UG-2023: 1 h).
+    public var signinCache: Duration_ms
+    /// Lifetime of the CLI's OIDC access token; after an admin deletes a portal session, the CLI keeps
+    /// working until the token it holds expires ("within up to an hour").
+    public var cliTokenLifetime: Duration_ms
+
+    public init(signinCache: Duration_ms = .hours(1), cliTokenLifetime: Duration_ms = .hours(1)) {
+        self.signinCache = signinCache
+        self.cliTokenLifetime = cliTokenLifetime
+    }
+
+    /// Why Identity Center said no.
+    public enum Refusal: String, Error, Sendable, CaseIterable {
+        case userUnknown = "user not in Identity Center"
+        case userDisabled = "user disabled in Identity Center"
+        case userDeleted = "user deleted in Identity Center"
+        case noPortalSession = "no live portal session"
+        case sessionDeleted = "portal session deleted by an admin"
+        case notEntitled = "no provisioned assignment for this account and permission set"
+    }
+
+    public func signInRefusal(_ state: AccessState, userId: String) -> Refusal? {
+        guard let user = state.identityCenter.users[userId] else { return .userUnknown }
+        switch user.status {
+        case .active: return nil
+        case .disabled: return .userDisabled
+        case .deleted: return .userDeleted
+        }
+    }
+
+    /// The portal session a credential request at `t` would ride on, or why there is none.
+    public func mintSession(_ state: AccessState, userId: String, at t: Instant) -> Result<PortalSession, Refusal> {
+        guard let user = state.identityCenter.users[userId] else { return .failure(.userUnknown) }
+        if user.status != .active, t > user.statusSince + signinCache {
+            return .failure(user.status == .deleted ? .userDeleted : .userDisabled)
+        }
+        var deletedRefusal = false
+        for session in state.portalSessions(ofUser: userId).reversed() where session.expiresAt >= t {
+            if let end = cliEnd(session), t > end { deletedRefusal = true; continue }
+            return .success(session)
+        }
+        return .failure(deletedRefusal ? .sessionDeleted : .noPortalSession)
+    }
+
+    /// Whether `userId` could get credentials for `target` at `t`; nil means yes.
+    public func mintRefusal(_ state: AccessState, userId: String, target: AccountPermissionSet, at t: Instant) -> Refusal? {
+        if case .failure(let refusal) = mintSession(state, userId: userId, at: t) { return refusal }
+        return state.isEntitled(userId, to: target) ? nil : .notEntitled
+    }
+
+    /// The last instant at which a credential request could still succeed if nothing else happened,
+    /// given the user's status and portal sessions now. Nil when no request can succeed at or after `t`.
+    public func lastMintInstant(_ state: AccessState, userId: String, from t: Instant) -> Instant? {
+        guard let user = state.identityCenter.users[userId] else { return nil }
+        var sessionEnd: Instant?
+        for session in state.portalSessions(ofUser: userId) {
+            let end = min(session.expiresAt, cliEnd(session) ?? session.expiresAt)
+            sessionEnd = max(sessionEnd ?? end, end)
+        }
+        guard var last = sessionEnd else { return nil }
+        if user.status != .active { last = min(last, user.statusSince + signinCache) }
+        return last >= t ? last : nil
+    }
+
+    /// When a deleted session's CLI stops: the end of the access token current at the deletion.
+    func cliEnd(_ session: PortalSession) -> Instant? {
+        guard let deleted = session.deletedAt else { return nil }
+        let lifetime = max(cliTokenLifetime.ms, 1)
+        let elapsed = max(deleted.ms - session.startedAt.ms, 0)
+        let tokens = elapsed / lifetime + 1
+        return Instant(ms: session.startedAt.ms + tokens * lifetime)
+    }
+}

@@ -1,0 +1,94 @@
+import AccessLabEvents
+
+extension AccessState {
+    /// What the user is entitled to through provisioned assignments, direct or through Identity Center
+    /// group memberships, in a stable order. Says nothing about whether the user may sign in.
+    public func entitlements(ofUser userId: String) -> [Entitlement] {
+        var out: [Entitlement] = []
+        for target in grants[Principal(.USER, userId)] ?? [] { out.append(Entitlement(target: target, source: .direct)) }
+        for group in identityCenter.users[userId]?.groups ?? [] {
+            for target in grants[Principal(.GROUP, group)] ?? [] { out.append(Entitlement(target: target, source: .group(group))) }
+        }
+        return out.sorted()
+    }
+
+    /// The distinct (account, permission set) pairs the user is entitled to, sorted.
+    public func entitledTargets(ofUser userId: String) -> [AccountPermissionSet] {
+        var seen = Set<AccountPermissionSet>()
+        return entitlements(ofUser: userId).compactMap { seen.insert($0.target).inserted ? $0.target : nil }
+    }
+
+    public func isEntitled(_ userId: String, to target: AccountPermissionSet) -> Bool {
+        guard roles[target] != nil else { return false }
+        if grants[Principal(.USER, userId)]?.contains(target) == true { return true }
+        for group in identityCenter.users[userId]?.groups ?? [] where grants[Principal(.GROUP, group)]?.contains(target) == true {
+            return true
+        }
+        return false
+    }
+
+    /// Principal tags as the attribute configuration maps the user's Identity Center attributes now,
+    /// sorted by key. Sources are `${path:...}` expressions; attributes with no value give no tag.
+    public func principalTags(ofUser userId: String) -> [Tag] {
+        guard let user = identityCenter.users[userId], !accessControlAttributes.isEmpty else { return [] }
+        var tags: [Tag] = []
+        for attribute in accessControlAttributes {
+            guard let source = attribute.source.first, let value = user.attributes.value(atSourcePath: source) else { continue }
+            tags.append(Tag(key: attribute.key, value: value))
+        }
+        return tags.sorted()
+    }
+
+    /// When a deny on the user first took effect for credentials of `target`, if one has.
+    /// An SCP deny covers accounts under its target except the management account (SCPs do not apply
+    /// there); an inline deny covers every account the permission set is provisioned to.
+    public func denyEffectiveAt(userId: String, target: AccountPermissionSet) -> Instant? {
+        var earliest: Instant?
+        for deny in denies[userId] ?? [] {
+            guard let t = deny.effectiveAt, covers(deny, target) else { continue }
+            earliest = min(earliest ?? t, t)
+        }
+        return earliest
+    }
+
+    func covers(_ deny: UserDeny, _ target: AccountPermissionSet) -> Bool {
+        switch deny.scope {
+        case .inlinePolicy:
+            return deny.targetId == target.permissionSetId
+        case .scp:
+            guard organization.accounts[target.accountId]?.isManagementAccount == false else { return false }
+            return deny.targetId == target.accountId || organization.ancestors(ofAccount: target.accountId).contains(deny.targetId)
+        }
+    }
+
+    /// The user's credentials that have not expired, sorted by (account, permission set, issue time).
+    public func credentials(ofUser userId: String) -> [RoleCredential] {
+        (credentialsByUser[userId] ?? []).compactMap { credentials[$0] }
+            .sorted { ($0.target, $0.issuedAt, $0.credentialId) < ($1.target, $1.issuedAt, $1.credentialId) }
+    }
+
+    /// The user's portal sessions that have not ended, oldest first.
+    public func portalSessions(ofUser userId: String) -> [PortalSession] {
+        (portalSessionsByUser[userId] ?? []).compactMap { portalSessions[$0] }.sorted { ($0.startedAt, $0.sessionId) < ($1.startedAt, $1.sessionId) }
+    }
+}
+
+extension UserAttributes {
+    /// The value an ABAC source expression such as `${path:enterprise.department}` selects.
+    public func value(atSourcePath source: String) -> String? {
+        var path = source
+        if path.hasPrefix("${path:") && path.hasSuffix("}") { path = String(path.dropFirst(7).dropLast()) }
+        switch path {
+        case "userName": return userName
+        case "name.givenName": return givenName
+        case "name.familyName": return familyName
+        case "displayName": return displayName
+        case "title": return title
+        case "enterprise.department": return department
+        case "enterprise.costCenter": return costCenter
+        case "enterprise.division": return team
+        case "enterprise.manager": return manager
+        default: return nil
+        }
+    }
+}

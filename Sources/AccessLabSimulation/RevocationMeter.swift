@@ -1,0 +1,133 @@
+import AccessLabEvents
+import AccessLabProjections
+
+/// Measures leaver, mover and joiner latencies from event times alone. It watches each event with the
+/// state just before and just after it, so it can fold any log, not only a live simulation.
+public struct RevocationMeter: Sendable {
+    let rules: AccessRules
+    var leavers: [String: LeaverRecord] = [:]
+    var openMovers: [String: MoverRecord] = [:]
+    var closedMovers: [MoverRecord] = []
+    var joiners: [String: JoinerRecord] = [:]
+
+    public init(rules: AccessRules) { self.rules = rules }
+
+    /// A credential as far as latency is concerned.
+    struct Span: Sendable {
+        var target: AccountPermissionSet
+        var issuedAt: Instant
+        var expiresAt: Instant
+        var sessionTags: [Tag]
+        /// Issued after the HR event (only a persisting leaver, or a mover still working, gets these).
+        var afterEvent: Bool
+    }
+
+    struct LeaverRecord: Sendable {
+        var userId: String
+        var terminatedAt: Instant
+        var idpAt: Instant?
+        var identityCenterCutAt: Instant?
+        var noEntitlementsAt: Instant?
+        var spans: [Span]
+    }
+
+    struct MoverRecord: Sendable {
+        var userId: String
+        var movedAt: Instant
+        var oldGroup: String
+        var before: [AccountPermissionSet]
+        var removedAt: [AccountPermissionSet: Instant] = [:]
+        var oldTags: [Tag]
+        var tagsChangedAt: Instant?
+        var spans: [Span]
+    }
+
+    struct JoinerRecord: Sendable {
+        var userId: String
+        var team: String?
+        var hiredAt: Instant
+        var firstAccess: [String: Instant] = [:]
+    }
+
+    mutating func willApply(_ event: Event, state: AccessState) {
+        let t = event.time
+        switch event.body {
+        case .hrTermination(let p):
+            openMovers[p.employeeId].map { closedMovers.append($0) }
+            openMovers[p.employeeId] = nil
+            leavers[p.employeeId] = LeaverRecord(userId: p.employeeId, terminatedAt: t, spans: liveSpans(state, p.employeeId, at: t))
+        case .hrTransfer(let p):
+            openMovers[p.employeeId].map { closedMovers.append($0) }
+            openMovers[p.employeeId] = MoverRecord(
+                userId: p.employeeId, movedAt: t, oldGroup: "g-\(p.fromTeam ?? "")", before: state.entitledTargets(ofUser: p.employeeId),
+                oldTags: state.principalTags(ofUser: p.employeeId), spans: liveSpans(state, p.employeeId, at: t))
+        case .hrHire(let p):
+            joiners[p.employeeId] = JoinerRecord(userId: p.employeeId, team: p.attributes.team, hiredAt: t)
+        default:
+            break
+        }
+    }
+
+    private func liveSpans(_ state: AccessState, _ userId: String, at t: Instant) -> [Span] {
+        state.credentials(ofUser: userId).filter { $0.expiresAt > t }.map {
+            Span(target: $0.target, issuedAt: $0.issuedAt, expiresAt: $0.expiresAt, sessionTags: $0.sessionTags, afterEvent: false)
+        }
+    }
+
+    mutating func didApply(_ event: Event, state: AccessState) {
+        let t = event.time
+        switch event.body {
+        case .roleCredentialsIssued(let p):
+            let span = Span(target: AccountPermissionSet(p.accountId, p.permissionSetId), issuedAt: p.issuedAt, expiresAt: p.expiresAt,
+                            sessionTags: p.sessionTags, afterEvent: true)
+            leavers[p.userId]?.spans.append(span)
+            openMovers[p.userId]?.spans.append(span)
+        case .idPDirectoryChange(let p) where p.change == .userDeactivated:
+            if leavers[p.userId]?.idpAt == nil { leavers[p.userId]?.idpAt = t }
+        case .createUser(let p): observe(p.userId, state, t)
+        case .patchUser(let p): observe(p.userId, state, t)
+        case .deleteUser(let p): observe(p.userId, state, t)
+        case .patchGroup(let p):
+            for u in p.membersAdded + p.membersRemoved { observe(u, state, t) }
+        case .accountAssignmentCreated(let p), .accountAssignmentDeleted(let p):
+            if p.principalType == .USER {
+                observe(p.principalId, state, t)
+            } else {
+                let members = state.identityCenter.groups[p.principalId]?.members ?? []
+                for u in joiners.keys.sorted() where members.contains(u) { observe(u, state, t) }
+                for u in openMovers.keys.sorted() { observe(u, state, t) }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Records the first moments at which a watched user's access changed in Identity Center.
+    private mutating func observe(_ userId: String, _ state: AccessState, _ t: Instant) {
+        let user = state.identityCenter.users[userId]
+        if var leaver = leavers[userId] {
+            if leaver.identityCenterCutAt == nil, let u = user, u.status != .active { leaver.identityCenterCutAt = t }
+            if leaver.noEntitlementsAt == nil, state.entitledTargets(ofUser: userId).isEmpty { leaver.noEntitlementsAt = t }
+            leavers[userId] = leaver
+        }
+        if var mover = openMovers[userId] {
+            for target in mover.before where mover.removedAt[target] == nil && !state.isEntitled(userId, to: target) {
+                mover.removedAt[target] = t
+            }
+            if mover.tagsChangedAt == nil, state.principalTags(ofUser: userId) != mover.oldTags { mover.tagsChangedAt = t }
+            openMovers[userId] = mover
+        }
+        if var joiner = joiners[userId], user?.status == .active {
+            for target in state.entitledTargets(ofUser: userId) where joiner.firstAccess[target.accountId] == nil {
+                joiner.firstAccess[target.accountId] = t
+            }
+            joiners[userId] = joiner
+        }
+    }
+
+    /// When a span stops working: its expiry, or earlier when a deny on the user took effect for it.
+    static func end(of span: Span, userId: String, state: AccessState) -> Instant {
+        guard let deny = state.denyEffectiveAt(userId: userId, target: span.target) else { return span.expiresAt }
+        return max(min(span.expiresAt, deny), span.issuedAt)
+    }
+}

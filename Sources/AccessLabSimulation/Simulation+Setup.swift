@@ -1,0 +1,141 @@
+import AccessLabEvents
+import AccessLabProjections
+
+/// A person as HR knows them. The employee id is also their identity-store user id (the SCIM externalId
+/// mapping is the identity here).
+struct Person {
+    var userId: String
+    var team: String
+    var attributes: UserAttributes
+    var leftAt: Instant?
+    /// Set when a persisting leaver has been refused everything and gives up.
+    var gaveUp = false
+    var sessionCount = 0
+    var workEndsAt: Instant?
+    /// The one pending "last chance" of a persisting leaver.
+    var nextChance: Instant?
+}
+
+extension Simulation {
+    /// The organization, permission sets, ABAC configuration, tagged resources, the initial directory
+    /// (already synced when the scenario starts) and the assignment requests, all at the start instant.
+    func setUp() throws {
+        for ou in scenario.organizationalUnits {
+            emit(.admin, .createOrganizationalUnit(CreateOrganizationalUnit(ouId: ou.ouId, name: ou.name, parentId: ou.parentId)))
+        }
+        for a in scenario.accounts {
+            emit(.admin, .createAccount(CreateAccount(accountId: a.accountId, name: a.name, parentId: a.parentId,
+                                                      email: "aws+\(a.name)@example.com", isManagementAccount: a.isManagementAccount)))
+        }
+        for scp in scenario.serviceControlPolicies {
+            emit(.admin, .createServiceControlPolicy(CreateServiceControlPolicy(policyId: scp.policyId, name: scp.name, content: scp.content)))
+            for target in scp.targetIds {
+                emit(.admin, .attachServiceControlPolicy(AttachServiceControlPolicy(policyId: scp.policyId, targetId: target)))
+            }
+        }
+        for ps in scenario.permissionSets {
+            emit(.admin, .createPermissionSet(CreatePermissionSet(permissionSetId: ps.permissionSetId, name: ps.name,
+                                                                  sessionDuration_s: ps.sessionDuration.ms / 1000)))
+            for arn in ps.managedPolicyArns {
+                emit(.admin, .attachManagedPolicyToPermissionSet(ManagedPolicyAttachment(permissionSetId: ps.permissionSetId, managedPolicyArn: arn)))
+            }
+            if let inline = ps.inlinePolicy {
+                emit(.admin, .putInlinePolicyToPermissionSet(PutInlinePolicyToPermissionSet(permissionSetId: ps.permissionSetId, inlinePolicy: inline)))
+            }
+            if let boundary = ps.permissionsBoundaryArn {
+                emit(.admin, .putPermissionsBoundaryToPermissionSet(PutPermissionsBoundaryToPermissionSet(permissionSetId: ps.permissionSetId,
+                                                                                                          managedPolicyArn: boundary)))
+            }
+        }
+        if !scenario.accessControlAttributes.isEmpty {
+            emit(.admin, .putAccessControlAttributeConfiguration(PutAccessControlAttributeConfiguration(attributes: scenario.accessControlAttributes)))
+        }
+        for r in scenario.resources {
+            emit(.admin, .tagResource(TagResource(accountId: r.accountId, resourceArn: r.arn, tags: r.tags)))
+        }
+        for team in scenario.teams {
+            emit(.scim, .createGroup(CreateGroup(groupId: team.groupId, displayName: team.name)))
+        }
+        for team in scenario.teams {
+            var members: [String] = []
+            for _ in 0..<team.size {
+                let person = newPerson(team: team)
+                emit(.idp, .idPDirectoryChange(IdPDirectoryChange(change: .userCreated, userId: person.userId, attributes: person.attributes)))
+                emit(.idp, .idPDirectoryChange(IdPDirectoryChange(change: .groupMemberAdded, userId: person.userId, groupId: team.groupId)))
+                emit(.scim, .createUser(CreateUser(userId: person.userId, attributes: person.attributes)))
+                members.append(person.userId)
+            }
+            // Identity Center's PatchGroup takes at most 100 membership changes a request.
+            var start = 0
+            while start < members.count {
+                let chunk = Array(members[start..<min(start + 100, members.count)])
+                emit(.scim, .patchGroup(PatchGroup(groupId: team.groupId, membersAdded: chunk)))
+                start += 100
+            }
+        }
+        switch scenario.assignmentMode {
+        case .group:
+            for a in scenario.assignments {
+                guard let team = scenario.teams.first(where: { $0.name == a.team }) else { continue }
+                for account in a.accountIds {
+                    requestAssignment(.create, AccountPermissionSet(account, a.permissionSetId), Principal(.GROUP, team.groupId))
+                }
+            }
+        case .direct:
+            for userId in employed { requestDirectAssignments(for: userId, team: people[userId]?.team ?? "", kind: .create) }
+        }
+        try dispatchControlPlane()
+        try scheduleIdPStart()
+        for s in scenario.churn.scripted { try schedule(.hr(.scripted(s.kind)), at: s.at) }
+        try schedule(.planDay(scenario.calendar.dayIndex(scenario.start)), at: now)
+    }
+
+    /// Creates a person (not yet known to the IdP) in `team`.
+    @discardableResult
+    func newPerson(team: TeamSpec) -> Person {
+        nextEmployeeNumber += 1
+        let n = String(nextEmployeeNumber)
+        let userId = "u" + String(repeating: "0", count: max(0, 5 - n.count)) + n
+        let attributes = UserAttributes(userName: "\(userId)@example.com", givenName: "Given\(n)", familyName: "Family\(n)",
+                                        displayName: "User \(n)", email: "\(userId)@example.com",
+                                        department: team.department, title: "Engineer", team: team.name)
+        let person = Person(userId: userId, team: team.name, attributes: attributes)
+        people[userId] = person
+        employedIndex[userId] = employed.count
+        employed.append(userId)
+        return person
+    }
+
+    func removeFromEmployed(_ userId: String) {
+        guard let i = employedIndex.removeValue(forKey: userId) else { return }
+        let last = employed.removeLast()
+        if last != userId { employed[i] = last; employedIndex[last] = i }
+    }
+
+    func requestDirectAssignments(for userId: String, team: String, kind: AssignmentJob.Kind) {
+        for a in assignmentsByTeam[team] ?? [] {
+            for account in a.accountIds {
+                requestAssignment(kind, AccountPermissionSet(account, a.permissionSetId), Principal(.USER, userId))
+            }
+        }
+    }
+
+    /// Each local day: HR draws the day's churn and users who work that day pick a sign-in time.
+    func planDay(_ day: Int64) throws {
+        let calendar = scenario.calendar
+        if calendar.isWorkingDay(day) {
+            try planChurn(day)
+            let window = scenario.users.signInWindow
+            for userId in employed.sorted() {
+                guard let person = people[userId], person.leftAt == nil else { continue }
+                let (works, minute) = withRNG(userId) { rng -> (Bool, Int) in
+                    let works = rng.nextUnit() < scenario.users.attendance
+                    return (works, rng.int(in: window.lowerBound...max(window.lowerBound, window.upperBound - 1)))
+                }
+                if works { try schedule(.signIn(userId), at: calendar.instant(day: day, minutes: minute)) }
+            }
+        }
+        let next = calendar.midnight(ofDay: day + 1)
+        if next < scenario.end { try schedule(.planDay(day + 1), at: next) }
+    }
+}

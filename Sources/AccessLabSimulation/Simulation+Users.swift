@@ -1,0 +1,179 @@
+import AccessLabEvents
+import AccessLabProjections
+
+extension Simulation {
+    // MARK: - Working users
+
+    /// A working day starts: sign in to the portal and pick the accounts to work in today.
+    func userSignIn(_ userId: String) throws {
+        guard let person = people[userId], person.leftAt == nil else { return }
+        guard try signIn(userId) else { return }
+        people[userId]?.workEndsAt = now + scenario.users.workday
+        let entitled = state.entitledTargets(ofUser: userId)
+        guard !entitled.isEmpty else { return }
+        let picks = withRNG(userId) { rng -> [(AccountPermissionSet, Int64)] in
+            var pool = entitled
+            let k = min(rng.int(in: scenario.users.accountsPerDay), pool.count)
+            var out: [(AccountPermissionSet, Int64)] = []
+            for i in 0..<k {
+                let j = rng.int(in: i...pool.count - 1)
+                pool.swapAt(i, j)
+                out.append((pool[i], Int64(rng.int(in: 0...3_599)) * 1000))
+            }
+            return out
+        }
+        for (target, offset_ms) in picks { try schedule(.mint(userId, target), after: Duration_ms(offset_ms)) }
+    }
+
+    /// Reuses nothing: each call is a GetRoleCredentials. Workers refresh until the end of their day;
+    /// a persisting leaver refreshes for as long as Identity Center answers.
+    func userMint(_ userId: String, _ target: AccountPermissionSet) throws {
+        guard let person = people[userId] else { return }
+        let persisting = person.leftAt != nil
+        if persisting && (scenario.churn.leaverBehaviour == .benign || person.gaveUp) { return }
+        if !persisting, let end = person.workEndsAt, now > end { return }
+        guard let expiry = try mintCredentials(userId, target) else {
+            if persisting { try leaverAct(userId) }
+            return
+        }
+        let refreshAt = expiry - scenario.users.refreshBefore
+        if persisting || refreshAt < (person.workEndsAt ?? now) {
+            try schedule(.mint(userId, target), at: max(refreshAt, now + .seconds(1)))
+        }
+    }
+
+    /// Signs in if Identity Center lets the user; records a refusal otherwise.
+    func signIn(_ userId: String) throws -> Bool {
+        if let refusal = rules.signInRefusal(state, userId: userId) {
+            emit(.user, .accessRefused(AccessRefused(userId: userId, stage: .signIn, reason: refusal.rawValue)))
+            return false
+        }
+        counters.session += 1
+        let sessionId = "s\(counters.session)"
+        let expires = now + scenario.identityCenter.portalSession
+        emit(.user, .portalSignIn(PortalSignIn(userId: userId, sessionId: sessionId, expiresAt: expires)))
+        try schedule(.sessionExpiry(sessionId, userId), at: expires)
+        return true
+    }
+
+    /// GetRoleCredentials: issued with the session tags as the attribute configuration maps the user now,
+    /// or refused. Returns the expiry of what was issued.
+    func mintCredentials(_ userId: String, _ target: AccountPermissionSet) throws -> Instant? {
+        let session: PortalSession
+        switch rules.mintSession(state, userId: userId, at: now) {
+        case .failure(let refusal):
+            refuse(userId, target, refusal)
+            return nil
+        case .success(let s):
+            session = s
+        }
+        guard state.isEntitled(userId, to: target), let role = state.roles[target] else {
+            refuse(userId, target, .notEntitled)
+            return nil
+        }
+        let duration = state.permissionSets[target.permissionSetId]?.sessionDuration ?? .hours(1)
+        counters.credential += 1
+        let id = "c\(counters.credential)"
+        let expires = now + duration
+        emit(.user, .roleCredentialsIssued(RoleCredentialsIssued(
+            credentialId: id, userId: userId, accountId: target.accountId, permissionSetId: target.permissionSetId,
+            roleName: role.roleName, sessionId: session.sessionId, issuedAt: now, expiresAt: expires,
+            sessionTags: state.principalTags(ofUser: userId))))
+        try schedule(.credentialExpiry(id, userId, target.accountId), at: expires)
+        return expires
+    }
+
+    private func refuse(_ userId: String, _ target: AccountPermissionSet, _ refusal: AccessRules.Refusal) {
+        emit(.user, .accessRefused(AccessRefused(userId: userId, stage: .roleCredentials, accountId: target.accountId,
+                                                 permissionSetId: target.permissionSetId, reason: refusal.rawValue)))
+    }
+
+    func sessionExpired(_ sessionId: String, _ userId: String) throws {
+        if state.portalSessions[sessionId] != nil {
+            emit(.system, .portalSessionEnded(PortalSessionEnded(userId: userId, sessionId: sessionId, reason: .expired)))
+        }
+        if isActivePersistingLeaver(userId) { try leaverAct(userId) }
+    }
+
+    // MARK: - Persisting leavers
+
+    func isActivePersistingLeaver(_ userId: String) -> Bool {
+        guard scenario.churn.leaverBehaviour == .persisting, let p = people[userId] else { return false }
+        return p.leftAt != nil && !p.gaveUp
+    }
+
+    /// The scheduled "last chance": acts only if it is still the latest moment a request can succeed.
+    func leaverLastChance(_ userId: String) throws {
+        guard isActivePersistingLeaver(userId), people[userId]?.nextChance == now else { return }
+        people[userId]?.nextChance = nil
+        try leaverAct(userId)
+    }
+
+    /// A persisting leaver at a chance: sign in again if the portal session is gone, mint fresh
+    /// credentials for everything still entitled, and come back at the last instant a request can succeed.
+    func leaverAct(_ userId: String) throws {
+        guard isActivePersistingLeaver(userId) else { return }
+        if case .failure = rules.mintSession(state, userId: userId, at: now) {
+            guard try signIn(userId) else { people[userId]?.gaveUp = true; return }
+        }
+        var issued = 0
+        for target in state.entitledTargets(ofUser: userId) where try mintCredentials(userId, target) != nil { issued += 1 }
+        if issued == 0, rules.mintSession(state, userId: userId, at: now).isFailure { people[userId]?.gaveUp = true; return }
+        try leaverAfterChange(userId)
+    }
+
+    /// Before a change that cuts entitlements, a persisting leaver mints once more for what it still has.
+    func leaverBeforeCut(_ userId: String) throws {
+        guard isActivePersistingLeaver(userId) else { return }
+        for target in state.entitledTargets(ofUser: userId) { _ = try mintCredentials(userId, target) }
+    }
+
+    /// After a change to the leaver's status or sessions, the next chance moves to the new last instant.
+    func leaverAfterChange(_ userId: String) throws {
+        guard isActivePersistingLeaver(userId), let last = rules.lastMintInstant(state, userId: userId, from: now), last > now,
+              people[userId]?.nextChance != last else { return }
+        people[userId]?.nextChance = last
+        try schedule(.lastChance(userId), at: last)
+    }
+
+    // MARK: - Revocation runbook
+
+    func runbookStep(_ userId: String, _ index: Int) throws {
+        guard let runbook = scenario.runbook, index < runbook.steps.count else { return }
+        let ic = scenario.identityCenter
+        switch runbook.steps[index] {
+        case .denyScp:
+            emit(.admin, .denyUser(UserDenyPolicy(userId: userId, scope: .scp, targetId: Scenario.rootId)))
+            try schedule(.denyEffective(userId, .scp, Scenario.rootId), after: ic.policyPropagation)
+        case .denyInline:
+            for ps in scenario.permissionSets.map(\.permissionSetId).sorted() {
+                emit(.admin, .denyUser(UserDenyPolicy(userId: userId, scope: .inlinePolicy, targetId: ps)))
+                let delay = sample(ic.inlineDenyProvisioning, actor: Self.identityCenterActor) + ic.policyPropagation
+                try schedule(.denyEffective(userId, .inlinePolicy, ps), after: delay)
+            }
+        case .removeMemberships:
+            try leaverBeforeCut(userId)
+            for group in (state.identityCenter.users[userId]?.groups ?? []).sorted() {
+                emit(.admin, .patchGroup(PatchGroup(groupId: group, membersRemoved: [userId])))
+            }
+            if scenario.assignmentMode == .direct, let team = people[userId]?.team {
+                requestDirectAssignments(for: userId, team: team, kind: .delete)
+                try dispatchControlPlane()
+            }
+            try leaverAfterChange(userId)
+        case .deleteSessions:
+            emit(.admin, .deleteUserPortalSessions(DeleteUserPortalSessions(userId: userId)))
+            try leaverAfterChange(userId)
+        case .disableInIdentityCenter:
+            if state.identityCenter.users[userId]?.status == .active {
+                emit(.admin, .patchUser(PatchUser(userId: userId, operations: [PatchOperation(op: .replace, path: "active", value: "false")])))
+                try leaverAfterChange(userId)
+            }
+        }
+        if index + 1 < runbook.steps.count { try schedule(.runbookStep(userId, index + 1), after: runbook.stepInterval) }
+    }
+}
+
+extension Result {
+    var isFailure: Bool { if case .failure = self { true } else { false } }
+}

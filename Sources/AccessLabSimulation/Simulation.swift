@@ -1,0 +1,194 @@
+import AccessLabEvents
+import AccessLabLog
+import AccessLabProjections
+
+/// Runs a scenario on virtual time. Every action an actor takes becomes an event that is folded into
+/// `state` (the projection the actors read back) and the meter, and appended to the log in batches.
+/// Single-threaded and synchronous; the same scenario and seed always give the same events.
+public final class Simulation {
+    public let scenario: Scenario
+    public let rules: AccessRules
+    public private(set) var state = AccessState()
+    public private(set) var meter: RevocationMeter
+    public private(set) var checker = InvariantChecker()
+    var scheduler: Scheduler<SimTask>
+    let streams: RandomStreams
+    var rngs: [String: Xoshiro256StarStar] = [:]
+    let log: any EventLog
+    let batchSize: Int
+    var pending: [NewEvent] = []
+    var nextSeq: UInt64
+    public private(set) var eventsWritten: UInt64 = 0
+
+    // Actor state. Arrays and insertion-ordered structures only where order reaches the log.
+    var people: [String: Person] = [:]
+    var employed: [String] = []
+    var employedIndex: [String: Int] = [:]
+    var nextEmployeeNumber = 0
+    var counters = Counters()
+    var idpPending: [IdPChange] = []
+    var idpCycleOpen: Int64?
+    var idpCycleNumber: Int64 = 0
+    var onDemandSends: [Instant] = []
+    var scim: ScimClient
+    var controlPlane: ControlPlane
+    var permissionSetById: [String: PermissionSetSpec] = [:]
+    var assignmentsByTeam: [String: [AssignmentSpec]] = [:]
+
+    /// Reports progress: virtual time reached and events written so far.
+    public var progress: ((Instant, UInt64) -> Void)?
+
+    public init(scenario: Scenario, log: any EventLog, batchSize: Int = 10_000) throws {
+        self.scenario = scenario
+        self.rules = AccessRules(signinCache: scenario.identityCenter.signinCache, cliTokenLifetime: scenario.users.cliTokenLifetime)
+        self.meter = RevocationMeter(rules: rules)
+        self.scheduler = Scheduler(start: scenario.start)
+        self.streams = RandomStreams(seed: scenario.seed)
+        self.log = log
+        self.batchSize = max(batchSize, 1)
+        self.scim = ScimClient(requestsPerSecond: scenario.idp.scimRequestsPerSecond, start: scenario.start)
+        self.controlPlane = ControlPlane(tps: scenario.identityCenter.controlPlaneTPS, start: scenario.start)
+        let head = try log.read { $0.head }
+        guard head.lastSeq == 0 else { throw SimulationError.logNotEmpty(events: head.lastSeq) }
+        nextSeq = 1
+        for ps in scenario.permissionSets { permissionSetById[ps.permissionSetId] = ps }
+        for a in scenario.assignments { assignmentsByTeam[a.team, default: []].append(a) }
+    }
+
+    /// Runs until `until` (default: the scenario's end), flushing every batch to the log.
+    public func run(until: Instant? = nil) throws -> RunSummary {
+        let end = min(until ?? scenario.end, scenario.end)
+        try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed))
+        try scheduler.schedule(.setup, at: scenario.start)
+        var lastProgressDay: Int64 = -1
+        while let (_, task) = scheduler.popNext(until: end) {
+            try perform(task)
+            if pending.count >= batchSize { try flush() }
+            let day = (scheduler.now.ms - scenario.start.ms) / 86_400_000
+            if day != lastProgressDay { lastProgressDay = day; progress?(scheduler.now, eventsWritten + UInt64(pending.count)) }
+        }
+        scheduler.advance(to: end)
+        try flush()
+        checker.checkRoles(state)
+        progress?(end, eventsWritten)
+        return RunSummary(events: eventsWritten, start: scenario.start, end: end,
+                          report: meter.report(state: state, end: end, scenario: scenario),
+                          invariantViolations: checker.violations)
+    }
+
+    // MARK: - Emitting events
+
+    /// Appends an event at the current virtual time, folding it into the checker, the meter and the state.
+    @discardableResult
+    func emit(_ actor: Actor, _ body: EventBody, cause: UInt64? = nil) -> UInt64 {
+        let event = Event(seq: nextSeq, time: scheduler.now, actor: actor, cause: cause, body: body)
+        nextSeq += 1
+        checker.check(event, before: state, rules: rules, permissionSets: permissionSetById)
+        meter.willApply(event, state: state)
+        state.apply(event)
+        meter.didApply(event, state: state)
+        pending.append(event.unlogged)
+        return event.seq
+    }
+
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        let expected = UInt64(eventsWritten + 1)...UInt64(eventsWritten + UInt64(pending.count))
+        let written = try log.append(pending)
+        guard written == expected else { throw SimulationError.sequenceMismatch }
+        eventsWritten += UInt64(pending.count)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Randomness and scheduling
+
+    /// The generator of one actor; independent of every other actor's draws.
+    func withRNG<T>(_ actorId: String, _ body: (inout Xoshiro256StarStar) -> T) -> T {
+        var rng = rngs[actorId] ?? streams.stream(for: actorId)
+        let value = body(&rng)
+        rngs[actorId] = rng
+        return value
+    }
+
+    func sample(_ d: Distribution, actor: String) -> Duration_ms { withRNG(actor) { d.sample(&$0) } }
+
+    func schedule(_ task: SimTask, at time: Instant) throws { try scheduler.schedule(task, at: time) }
+    func schedule(_ task: SimTask, after delay: Duration_ms) throws { try scheduler.schedule(task, after: delay) }
+
+    var now: Instant { scheduler.now }
+
+    func perform(_ task: SimTask) throws {
+        switch task {
+        case .setup: try setUp()
+        case .planDay(let day): try planDay(day)
+        case .hr(let action): try performHR(action)
+        case .idpReceive(let changes): try idpReceive(changes)
+        case .idpSend(let change): try idpSend(change)
+        case .idpCycle: try idpCycle()
+        case .scimPump: try pumpScim()
+        case .adminApply(let change): try adminApply(change)
+        case .controlPlaneDispatch: try dispatchControlPlane()
+        case .assignmentDone(let job): try finishAssignment(job)
+        case .denyEffective(let userId, let scope, let target): emitDenyEffective(userId, scope, target)
+        case .signIn(let userId): try userSignIn(userId)
+        case .mint(let userId, let target): try userMint(userId, target)
+        case .credentialExpiry(let id, let userId, let accountId):
+            if state.credentials[id] != nil {
+                emit(.system, .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: userId, accountId: accountId)))
+            }
+        case .sessionExpiry(let sessionId, let userId): try sessionExpired(sessionId, userId)
+        case .lastChance(let userId): try leaverLastChance(userId)
+        case .runbookStep(let userId, let index): try runbookStep(userId, index)
+        }
+    }
+}
+
+/// Everything the scheduler can run.
+enum SimTask {
+    case setup
+    case planDay(Int64)
+    case hr(HRAction)
+    case idpReceive([IdPChange])
+    case idpSend(IdPChange)
+    case idpCycle
+    case scimPump
+    case adminApply(IdPChange)
+    case controlPlaneDispatch
+    case assignmentDone(AssignmentJob)
+    case denyEffective(String, DenyScope, String)
+    case signIn(String)
+    case mint(String, AccountPermissionSet)
+    case credentialExpiry(String, String, String)
+    case sessionExpiry(String, String)
+    case lastChance(String)
+    case runbookStep(String, Int)
+}
+
+struct Counters {
+    var session = 0
+    var credential = 0
+    var request = 0
+    var scimThrottled = 0
+}
+
+/// What a run produced.
+public struct RunSummary: Sendable {
+    public var events: UInt64
+    public var start: Instant
+    public var end: Instant
+    public var report: RevocationReport
+    public var invariantViolations: [String]
+}
+
+public struct SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
+    enum Kind: Equatable, Sendable { case logNotEmpty(UInt64), sequenceMismatch }
+    let kind: Kind
+    static func logNotEmpty(events: UInt64) -> SimulationError { SimulationError(kind: .logNotEmpty(events)) }
+    static let sequenceMismatch = SimulationError(kind: .sequenceMismatch)
+    public var description: String {
+        switch kind {
+        case .logNotEmpty(let n): "the database already holds \(n) events; run a scenario into a new directory"
+        case .sequenceMismatch: "the log assigned sequence numbers the simulation did not expect (another writer?)"
+        }
+    }
+}
