@@ -1,0 +1,152 @@
+import AccessLabEvents
+import AccessLabLog
+import AccessLabScenario
+import AccessLabSimulation
+import ArgumentParser
+import Foundation
+
+/// `accesslab run SCENARIO`: the main job. Runs a scenario into a log and reports revocation latency.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario on virtual time and report leaver, mover and joiner latencies.",
+        discussion: """
+        The scenario's events go to an LMDB database (a temporary one, removed afterwards, when --db is \
+        absent). Same scenario and seed give the same digest. A progress line goes to standard error \
+        when it is a terminal.
+
+        Examples:
+          accesslab run scenarios/org-120-jml.yaml
+          accesslab run scenarios/tiny.yaml --db /tmp/tiny --seed 7 --json
+          accesslab run scenarios/okta-push.yaml --until 14d --report /tmp/okta.json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The scenario YAML file.", valueName: "scenario"))
+    var scenario: String
+
+    @Option(help: ArgumentHelp("Database directory to create (must be new or empty).", valueName: "dir"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Seed for every random draw (default: the scenario's).", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Stop this long after the start (e.g. 14d, 36h) instead of at the scenario's end.", valueName: "duration"))
+    var until: String?
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file"))
+    var report: String?
+
+    func run() throws {
+        var scenario: Scenario
+        do {
+            scenario = try ScenarioLoader(read: Self.readFile).load(path: self.scenario)
+        } catch {
+            throw CLIError(error.description)
+        }
+        if let seed { scenario.seed = seed }
+        var limit: Instant?
+        if let until {
+            guard let d = Duration_ms(parsing: until), d.ms > 0 else { throw CLIError("--until '\(until)': expected a duration such as 14d or 36h") }
+            limit = scenario.start + d
+        }
+        let (path, temporary) = try Self.prepareDatabase(db)
+        defer { if temporary { try? FileManager.default.removeItem(atPath: path) } }
+        let log: LMDBEventLog
+        do { log = try LMDBEventLog(path: path, create: true) } catch let e as EventLogError { throw CLIError(e.description) }
+
+        let simulation: Simulation
+        do { simulation = try Simulation(scenario: scenario, log: log) } catch { throw CLIError("\(path): \(error)") }
+        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end)
+        simulation.progress = { progress.update(at: $0, events: $1) }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let summary: RunSummary
+        do { summary = try simulation.run(until: limit) } catch { progress.finish(); throw CLIError("the run stopped: \(error)") }
+        progress.finish()
+        let elapsed = clock.now - began
+        let wall_s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let digest = try log.read { $0.head.digest }
+        let output = RunReport(scenario: scenario, summary: summary, digest: digest.hex, wall_s: wall_s,
+                               database: temporary ? nil : path)
+        let jsonText = try JSONOutput.encode(output)
+        if let report { try Self.write(jsonText + "\n", to: report) }
+        Console.out(json ? jsonText : output.text)
+        if !summary.invariantViolations.isEmpty {
+            throw CLIError("\(summary.invariantViolations.count) invariant violation(s); the first: \(summary.invariantViolations[0])")
+        }
+    }
+
+    static func readFile(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+                throw CLIError(isDir.boolValue ? "it is a directory" : "permission denied")
+            }
+            throw CLIError("no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("not UTF-8 text") }
+        return text
+    }
+
+    /// A new or empty directory for the log; a fresh temporary one when none is given.
+    static func prepareDatabase(_ db: String?) throws -> (String, Bool) {
+        let fm = FileManager.default
+        guard let db else {
+            var template = Array(fm.temporaryDirectory.appendingPathComponent("accesslab-run-XXXXXX").path.utf8CString)
+            guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary database directory") }
+            return (String(cString: made), true)
+        }
+        if fm.fileExists(atPath: db) {
+            let contents = (try? fm.contentsOfDirectory(atPath: db)) ?? []
+            if contents.contains("data.mdb") {
+                let events = (try? LMDBEventLog(path: db).read { $0.head.lastSeq }) ?? 0
+                if events > 0 { throw CLIError("\(db) already holds \(events) events; run a scenario into a new directory") }
+            }
+        } else {
+            do { try fm.createDirectory(atPath: db, withIntermediateDirectories: true) } catch {
+                throw CLIError("cannot create \(db): \(error.localizedDescription)")
+            }
+        }
+        return (db, false)
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw CLIError("cannot write \(path)") }
+    }
+}
+
+/// One line on standard error, rewritten in place, while a run goes on.
+final class ProgressLine {
+    let enabled: Bool
+    let start: Instant
+    let end: Instant
+    private var shown = false
+
+    init(enabled: Bool, start: Instant, end: Instant) { self.enabled = enabled; self.start = start; self.end = end }
+
+    func update(at t: Instant, events: UInt64) {
+        guard enabled else { return }
+        let total = max(end.ms - start.ms, 1)
+        let percent = min(100, (t.ms - start.ms) * 100 / total)
+        let day = (t.ms - start.ms) / 86_400_000
+        FileHandle.standardError.write(Data("\r  simulating: day \(day) of \(total / 86_400_000)  \(percent)%  \(events) events ".utf8))
+        shown = true
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); shown = false }
+    }
+}
+
+/// JSON as scripts want it: keys sorted, so output is stable from run to run.
+enum JSONOutput {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

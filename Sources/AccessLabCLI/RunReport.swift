@@ -1,0 +1,103 @@
+import AccessLabEvents
+import AccessLabSimulation
+import Foundation
+
+/// The report `run` prints: what ran, its digest, and the measured latencies. Everything but
+/// `performance` is the same for the same scenario and seed.
+struct RunReport: Encodable {
+    struct Performance: Encodable {
+        var wall_s: Double
+        var events_per_s: Double
+    }
+    var accesslab_version = AccessLabVersion.current
+    var scenario: String
+    var seed: UInt64
+    var digest: String
+    var events: UInt64
+    var simulated_start: String
+    var simulated_end: String
+    var simulated_days: Double
+    var database: String?
+    var performance: Performance
+    var leavers: LeaverSection
+    var movers: MoverSection
+    var joiners: JoinerSection
+    var invariant_violations: [String]
+
+    init(scenario: Scenario, summary: RunSummary, digest: String, wall_s: Double, database: String?) {
+        self.scenario = scenario.name
+        seed = scenario.seed
+        self.digest = digest
+        events = summary.events
+        simulated_start = summary.start.description
+        simulated_end = summary.end.description
+        simulated_days = Double((summary.end.ms - summary.start.ms) / 36_000) / 2400
+        self.database = database
+        performance = Performance(wall_s: (wall_s * 1000).rounded() / 1000,
+                                  events_per_s: wall_s > 0 ? (Double(summary.events) / wall_s).rounded() : 0)
+        leavers = summary.report.leavers
+        movers = summary.report.movers
+        joiners = summary.report.joiners
+        invariant_violations = summary.invariantViolations
+    }
+
+    var text: String {
+        var out: [String] = []
+        out.append("Scenario \(scenario), seed \(seed)")
+        out.append("  simulated       \(simulated_start) .. \(simulated_end) (\(Self.number(simulated_days)) days)")
+        out.append("  events          \(events)  in \(Self.number(performance.wall_s)) s wall, \(Int(performance.events_per_s)) events/s")
+        out.append("  digest          \(digest)")
+        if let database { out.append("  database        \(database)") }
+        out.append("")
+        out.append("Leaver revocation latency (termination -> last moment a credential works), \(leavers.count) leavers")
+        out.append("                           count     p50       p90       p99       max    exposure (credential-hours)")
+        if let p = leavers.persisting { out.append(Self.leaverRow("persisting", p)) }
+        out.append(Self.leaverRow("benign", leavers.benign))
+        if leavers.censored > 0 { out.append("  (\(leavers.censored) persisting leavers still had access at the end; not counted)") }
+        if let p = leavers.persisting ?? Optional(leavers.benign) {
+            out.append("  stages (\(leavers.persisting == nil ? "benign" : "persisting")), p50 / max:")
+            out.append("    HR -> IdP                 \(Self.pair(p.stages.hr_to_idp))")
+            out.append("    IdP -> Identity Center    \(Self.pair(p.stages.idp_to_identity_center))")
+            out.append("    sign-in cache             \(Self.pair(p.stages.signin_cache))")
+            out.append("    credential lifetime       \(Self.pair(p.stages.credential_lifetime))")
+            out.append("  worst: " + p.worst.map { "\($0.user) \(Self.duration($0.latency_s)) (\($0.account ?? "-"))" }.joined(separator: ", "))
+        }
+        out.append("")
+        out.append("Mover latency (move -> last moment the old access works), \(movers.count) movers, \(movers.lost_access) lost access")
+        out.append(Self.row("old group access", movers.latency))
+        if movers.abac_old_tag.count > 0 { out.append(Self.row("old ABAC tag", movers.abac_old_tag)) }
+        if movers.censored > 0 { out.append("  (\(movers.censored) moves not yet synced at the end; not counted)") }
+        out.append("")
+        out.append("Joiner time to access (hire -> able to act), \(joiners.count) joiners")
+        out.append(Self.row("first account", joiners.time_to_first_access))
+        out.append(Self.row("all team accounts", joiners.time_to_full_access))
+        if joiners.censored > 0 { out.append("  (\(joiners.censored) joiners without full access at the end; not counted)") }
+        out.append("")
+        out.append(invariant_violations.isEmpty ? "Invariants: all held." : "Invariants: \(invariant_violations.count) violated.")
+        return out.joined(separator: "\n")
+    }
+
+    static func row(_ name: String, _ s: LatencyStats) -> String {
+        let label = "  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
+        return label + String(s.count).leftPad(6) + [s.p50_s, s.p90_s, s.p99_s, s.max_s].map { duration($0).leftPad(10) }.joined()
+    }
+
+    static func leaverRow(_ name: String, _ l: LeaverLatency) -> String {
+        row(name, l.latency) + "    \(number(l.exposure_credential_hours_total)) total, \(number(l.exposure_credential_hours_mean)) per leaver"
+    }
+
+    static func pair(_ s: LatencyStats) -> String { "\(duration(s.p50_s).leftPad(9)) / \(duration(s.max_s))" }
+
+    /// Seconds as `13h40m`, `4s`, `0s`.
+    static func duration(_ seconds: Double) -> String { Duration_ms(Int64((seconds * 1000).rounded())).roundedToSeconds.description }
+
+    static func number(_ v: Double) -> String { String(format: "%.2f", v) }
+}
+
+extension Duration_ms {
+    var roundedToSeconds: Duration_ms { Duration_ms((ms / 1000) * 1000) }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -1,0 +1,103 @@
+import Yams
+
+/// Where a value came from, for `file:line:column` errors.
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// A scenario validation error: `file:line:column: field: problem`. Nothing is run when one is raised.
+public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var field: String
+    public var problem: String
+    public init(_ location: SourceLocation, field: String, _ problem: String) {
+        self.location = location; self.field = field; self.problem = problem
+    }
+    public var description: String { "\(location): \(field.isEmpty ? "" : field + ": ")\(problem)" }
+}
+
+/// A YAML value with the location of every node, independent of Yams once built, so that files can be
+/// merged (`extends`) and each value still says which file it came from.
+public struct ScenarioNode: Sendable {
+    public enum Value: Sendable {
+        case scalar(String)
+        case mapping([(key: String, keyLocation: SourceLocation, value: ScenarioNode)])
+        case sequence([ScenarioNode])
+        case null
+    }
+    public var value: Value
+    public var location: SourceLocation
+
+    /// Parses one YAML document. Syntax errors and duplicate keys become `ScenarioError`s with the position.
+    public static func parse(_ text: String, file: String) throws(ScenarioError) -> ScenarioNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.describe(error, file: file)
+        } catch {
+            throw ScenarioError(SourceLocation(file: file, line: 1, column: 1), field: "", "not YAML: \(error)")
+        }
+        guard let root else { throw ScenarioError(SourceLocation(file: file, line: 1, column: 1), field: "", "the file is empty") }
+        return try convert(root, file: file)
+    }
+
+    private static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
+        SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    private static func convert(_ node: Node, file: String) throws(ScenarioError) -> ScenarioNode {
+        let here = location(node.mark, file)
+        switch node {
+        case .scalar(let s):
+            if s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) {
+                return ScenarioNode(value: .null, location: here)
+            }
+            return ScenarioNode(value: .scalar(s.string), location: here)
+        case .sequence(let seq):
+            var items: [ScenarioNode] = []
+            for item in seq { items.append(try convert(item, file: file)) }
+            return ScenarioNode(value: .sequence(items), location: here)
+        case .mapping(let map):
+            var pairs: [(key: String, keyLocation: SourceLocation, value: ScenarioNode)] = []
+            for (k, v) in map {
+                let keyLocation = location(k.mark, file)
+                guard case .scalar(let key) = k else { throw ScenarioError(keyLocation, field: "", "a key must be a plain name") }
+                if pairs.contains(where: { $0.key == key.string }) {
+                    throw ScenarioError(keyLocation, field: key.string, "appears twice in this mapping")
+                }
+                pairs.append((key.string, keyLocation, try convert(v, file: file)))
+            }
+            return ScenarioNode(value: .mapping(pairs), location: here)
+        case .alias:
+            throw ScenarioError(here, field: "", "YAML aliases are not supported in scenarios; use `extends`")
+        }
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> ScenarioError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ScenarioError(location(mark, file), field: "", "YAML syntax: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ScenarioError(location(context.mark, file), field: duplicates.first ?? "", "appears twice in this mapping")
+        default:
+            return ScenarioError(SourceLocation(file: file, line: 1, column: 1), field: "", "YAML: \(error)")
+        }
+    }
+
+    /// `self` with `override` laid over it: mappings merge key by key (recursively); anything else is replaced.
+    public func merged(with override: ScenarioNode) -> ScenarioNode {
+        guard case .mapping(var base) = value, case .mapping(let over) = override.value else { return override }
+        for pair in over {
+            if let i = base.firstIndex(where: { $0.key == pair.key }) {
+                base[i] = (pair.key, pair.keyLocation, base[i].value.merged(with: pair.value))
+            } else {
+                base.append(pair)
+            }
+        }
+        return ScenarioNode(value: .mapping(base), location: override.location)
+    }
+}
