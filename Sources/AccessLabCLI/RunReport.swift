@@ -49,6 +49,16 @@ struct RunReport: Encodable {
         out.append("  digest          \(digest)")
         if let database { out.append("  database        \(database)") }
         out.append("")
+        out.append(contentsOf: leaverText)
+        out.append(contentsOf: moverText)
+        out.append(contentsOf: joinerText)
+        out.append(invariant_violations.isEmpty ? "Invariants: all held." : "Invariants: \(invariant_violations.count) violated.")
+        return out.joined(separator: "\n")
+    }
+
+    private var leaverText: [String] {
+        guard leavers.count > 0 else { return ["Leavers: none in this run.", ""] }
+        var out: [String] = []
         out.append("Leaver revocation latency (termination -> last moment a credential works), \(leavers.count) leavers")
         out.append("                           count     p50       p90       p99       max    exposure (credential-hours)")
         if let p = leavers.persisting { out.append(Self.leaverRow("persisting", p)) }
@@ -63,18 +73,29 @@ struct RunReport: Encodable {
             out.append("  worst: " + p.worst.map { "\($0.user) \(Self.duration($0.latency_s)) (\($0.account ?? "-"))" }.joined(separator: ", "))
         }
         out.append("")
+        return out
+    }
+
+    private var moverText: [String] {
+        guard movers.count > 0 else { return ["Movers: none in this run.", ""] }
+        var out: [String] = []
         out.append("Mover latency (move -> last moment the old access works), \(movers.count) movers, \(movers.lost_access) lost access")
         out.append(Self.row("old group access", movers.latency))
         if movers.abac_old_tag.count > 0 { out.append(Self.row("old ABAC tag", movers.abac_old_tag)) }
         if movers.censored > 0 { out.append("  (\(movers.censored) moves not yet synced at the end; not counted)") }
         out.append("")
+        return out
+    }
+
+    private var joinerText: [String] {
+        guard joiners.count > 0 else { return ["Joiners: none in this run.", ""] }
+        var out: [String] = []
         out.append("Joiner time to access (hire -> able to act), \(joiners.count) joiners")
         out.append(Self.row("first account", joiners.time_to_first_access))
         out.append(Self.row("all team accounts", joiners.time_to_full_access))
         if joiners.censored > 0 { out.append("  (\(joiners.censored) joiners without full access at the end; not counted)") }
         out.append("")
-        out.append(invariant_violations.isEmpty ? "Invariants: all held." : "Invariants: \(invariant_violations.count) violated.")
-        return out.joined(separator: "\n")
+        return out
     }
 
     static func row(_ name: String, _ s: LatencyStats) -> String {

@@ -32,7 +32,17 @@ extension ScenarioBuilder {
                 }
                 ps.inlinePolicy = policy
             }
-            ps.permissionsBoundaryArn = try m.string("permissions_boundary").map { $0.hasPrefix("arn:") ? $0 : "arn:aws:iam::aws:policy/\($0)" }
+            if let b = m.value("permissions_boundary") {
+                if case .scalar(let arn) = b.value {
+                    ps.permissionsBoundaryArn = arn.hasPrefix("arn:") ? arn : "arn:aws:iam::aws:policy/\(arn)"
+                } else {
+                    let bm = try MappingReader(b, path: m.field("permissions_boundary"))
+                    let name = try bm.requiredString("name")
+                    guard let doc = bm.value("policy") else { throw ScenarioError(b.location, field: bm.field("policy"), "is required") }
+                    ps.permissionsBoundaryPolicy = (name, try policyText(doc, field: bm.field("policy")))
+                    try bm.finish()
+                }
+            }
             try m.finish()
             out.append(ps)
         }

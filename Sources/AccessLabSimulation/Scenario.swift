@@ -64,12 +64,14 @@ public struct TeamSpec: Sendable, Equatable {
     public init(name: String, department: String, size: Int) { self.name = name; self.department = department; self.size = size }
 }
 
-public struct PermissionSetSpec: Sendable, Equatable {
+public struct PermissionSetSpec: Sendable {
     public var permissionSetId: String, name: String
     public var sessionDuration: Duration_ms
     public var managedPolicyArns: [String] = []
     public var inlinePolicy: String?
     public var permissionsBoundaryArn: String?
+    /// A customer managed boundary: created under this name in every account, then referenced.
+    public var permissionsBoundaryPolicy: (name: String, document: String)?
     public init(permissionSetId: String, name: String, sessionDuration: Duration_ms) {
         self.permissionSetId = permissionSetId; self.name = name; self.sessionDuration = sessionDuration
     }

@@ -34,6 +34,12 @@ extension Simulation {
             }
         }
         for ps in scenario.permissionSets {
+            if let boundary = ps.permissionsBoundaryPolicy {
+                for a in scenario.accounts {
+                    emit(.admin, .createCustomerManagedPolicy(CreateCustomerManagedPolicy(accountId: a.accountId, name: boundary.name,
+                                                                                          document: boundary.document)))
+                }
+            }
             emit(.admin, .createPermissionSet(CreatePermissionSet(permissionSetId: ps.permissionSetId, name: ps.name,
                                                                   sessionDuration_s: ps.sessionDuration.ms / 1000)))
             for arn in ps.managedPolicyArns {
@@ -45,6 +51,9 @@ extension Simulation {
             if let boundary = ps.permissionsBoundaryArn {
                 emit(.admin, .putPermissionsBoundaryToPermissionSet(PutPermissionsBoundaryToPermissionSet(permissionSetId: ps.permissionSetId,
                                                                                                           managedPolicyArn: boundary)))
+            } else if let boundary = ps.permissionsBoundaryPolicy {
+                emit(.admin, .putPermissionsBoundaryToPermissionSet(PutPermissionsBoundaryToPermissionSet(
+                    permissionSetId: ps.permissionSetId, customerManagedPolicyReference: CustomerManagedPolicyReference(name: boundary.name))))
             }
         }
         if !scenario.accessControlAttributes.isEmpty {
