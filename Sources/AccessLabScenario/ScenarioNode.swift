@@ -37,7 +37,7 @@ public struct ScenarioNode: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Self.describe(error, file: file)
+            throw Self.describe(error, file: file, text: text)
         } catch {
             throw ScenarioError(SourceLocation(file: file, line: 1, column: 1), field: "", "not YAML: \(error)")
         }
@@ -77,12 +77,19 @@ public struct ScenarioNode: Sendable {
         }
     }
 
-    private static func describe(_ error: YamlError, file: String) -> ScenarioError {
+    private static func describe(_ error: YamlError, file: String, text: String) -> ScenarioError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ScenarioError(location(mark, file), field: "", "YAML syntax: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return ScenarioError(location(context.mark, file), field: duplicates.first ?? "", "appears twice in this mapping")
+            // Yams marks the mapping; point at the key's second appearance, which is what needs fixing.
+            let key = duplicates.first ?? ""
+            var found: [SourceLocation] = []
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let indent = line.prefix { $0 == " " }.count
+                if line.dropFirst(indent).hasPrefix(key + ":") { found.append(SourceLocation(file: file, line: i + 1, column: indent + 1)) }
+            }
+            return ScenarioError(found.count >= 2 ? found[1] : location(context.mark, file), field: key, "appears twice in this mapping")
         default:
             return ScenarioError(SourceLocation(file: file, line: 1, column: 1), field: "", "YAML: \(error)")
         }

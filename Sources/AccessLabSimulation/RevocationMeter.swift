@@ -126,8 +126,9 @@ public struct RevocationMeter: Sendable {
     }
 
     /// When a span stops working: its expiry, or earlier when a deny on the user took effect for it.
-    static func end(of span: Span, userId: String, state: AccessState) -> Instant {
+    /// Nil when the deny was already in force at issue: such credentials never worked.
+    static func end(of span: Span, userId: String, state: AccessState) -> Instant? {
         guard let deny = state.denyEffectiveAt(userId: userId, target: span.target) else { return span.expiresAt }
-        return max(min(span.expiresAt, deny), span.issuedAt)
+        return deny > span.issuedAt ? min(span.expiresAt, deny) : nil
     }
 }

@@ -120,8 +120,7 @@ extension RevocationMeter {
         let t = r.terminatedAt
         var last = t, account: String?, exposure: Int64 = 0
         for span in r.spans where includeAfter || !span.afterEvent {
-            let end = Self.end(of: span, userId: r.userId, state: state)
-            guard end > t else { continue }
+            guard let end = Self.end(of: span, userId: r.userId, state: state), end > t else { continue }
             exposure += end.ms - max(span.issuedAt, t).ms
             if end > last || (end == last && account.map { span.target.accountId < $0 } == true) { last = end; account = span.target.accountId }
         }
@@ -174,7 +173,7 @@ extension RevocationMeter {
             for (target, removedAt) in m.removedAt.sorted(by: { $0.key < $1.key }) {
                 var until = removedAt
                 for span in m.spans where span.target == target && span.issuedAt <= removedAt {
-                    until = max(until, Self.end(of: span, userId: m.userId, state: state))
+                    until = max(until, Self.end(of: span, userId: m.userId, state: state) ?? until)
                 }
                 if last == nil || until > last! { last = until; account = target.accountId }
             }
@@ -195,8 +194,7 @@ extension RevocationMeter {
         for span in m.spans where span.sessionTags.contains(where: changed.contains) {
             let reachable = state.resourceTags[span.target.accountId]?.values.contains { tags in tags.contains(where: changed.contains) } ?? false
             guard reachable else { continue }
-            let end = Self.end(of: span, userId: m.userId, state: state)
-            if end > m.movedAt { last = max(last ?? end, end) }
+            if let end = Self.end(of: span, userId: m.userId, state: state), end > m.movedAt { last = max(last ?? end, end) }
         }
         return last.map { $0.ms - m.movedAt.ms }
     }
