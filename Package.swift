@@ -35,6 +35,7 @@ let package = Package(
             ]
         ),
         .target(name: "AccessLabProjections", dependencies: ["AccessLabEvents"]),
+        .target(name: "AccessLabQuery", dependencies: ["AccessLabEvents", "AccessLabLog", "AccessLabProjections"]),
         .target(
             name: "AccessLabSimulation",
             dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabSimulation", "AccessLabScenario",
+                "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation", "AccessLabScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,8 +61,8 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabSimulation", "AccessLabScenario",
-                "AccessLabCLI", "accesslab",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation",
+                "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,4 +1,5 @@
 import AccessLabLog
+import AccessLabQuery
 import ArgumentParser
 import Foundation
 
@@ -6,10 +7,11 @@ import Foundation
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check contiguity, decoding, time order and the digest chain of a log.",
+        abstract: "Check contiguity, decoding, time order and the digest chain of a log, and its snapshots.",
         discussion: """
-        Prints `ok <N> events digest <hex>` and exits 0, or names the first bad seq and exits 1. \
-        With --json: {"ok":true,"events":N,"digest":"..."} or {"ok":false,"seq":N,"problem":"..."}.
+        Prints `ok <N> events digest <hex> (<K> snapshots)` and exits 0, or names the first bad seq and \
+        exits 1. Every stored projection snapshot must equal a replay of the log to its point. With --json: \
+        {"ok":true,"events":N,"digest":"...","snapshots":K} or {"ok":false,"seq":N,"problem":"..."}.
 
         Example:
           accesslab verify --db /tmp/demo
@@ -23,6 +25,7 @@ struct VerifyCommand: ParsableCommand {
         var ok: Bool
         var events: UInt64?
         var digest: String?
+        var snapshots: Int?
         var seq: UInt64?
         var problem: String?
     }
@@ -31,10 +34,19 @@ struct VerifyCommand: ParsableCommand {
         let log = try database.openExisting()
         do {
             let report = try log.read { try LogVerifier.verify($0) }
+            let snapshots: SnapshotVerifier.Report
+            do {
+                snapshots = try log.read { try SnapshotVerifier.verify($0) }
+            } catch let error as QueryError {
+                guard json else { throw CLIError("verify failed: \(error.description)") }
+                try printJSON(Outcome(ok: false, problem: error.description))
+                throw ExitCode.failure
+            }
             if json {
-                try printJSON(Outcome(ok: true, events: report.eventCount, digest: report.digest.hex))
+                try printJSON(Outcome(ok: true, events: report.eventCount, digest: report.digest.hex, snapshots: snapshots.snapshotsChecked))
             } else {
-                Console.out("ok \(report.eventCount) events digest \(report.digest.hex)")
+                let note = snapshots.snapshotsChecked > 0 ? " (\(snapshots.snapshotsChecked) snapshots)" : ""
+                Console.out("ok \(report.eventCount) events digest \(report.digest.hex)\(note)")
             }
         } catch let error as EventLogError {
             guard json else { throw CLIError("verify failed: \(error.description)") }
@@ -43,11 +55,7 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
-    private func printJSON(_ outcome: Outcome) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        Console.out(String(decoding: try encoder.encode(outcome), as: UTF8.self))
-    }
+    private func printJSON(_ outcome: Outcome) throws { Console.out(try JSONOutput.encode(outcome, pretty: false)) }
 }
 
 /// `accesslab digest`: the digest alone, for scripts comparing runs.

@@ -14,6 +14,10 @@ public protocol EventLog: AnyObject {
 
     /// Records which scenario and seed produced the log (both shown by `verify`, kept in the digest's metadata).
     func setMetadata(_ metadata: LogMetadata) throws
+
+    /// Stores a projection snapshot of the log through `seq`, which must be the current head (so the
+    /// stored digest is the head's). Snapshots are derived data: they speed up "as of", nothing more.
+    func putSnapshot(_ bytes: [UInt8], at seq: UInt64) throws
 }
 
 /// A consistent, read-only view of a prefix of the log.
@@ -39,6 +43,20 @@ public protocol EventLogReader {
 
     /// The digest recorded at the end of each appended batch, in `seq` order.
     func checkpoints() throws -> [Checkpoint]
+
+    /// The latest stored snapshot at or before `seq`, if any.
+    func snapshot(atOrBefore seq: UInt64) throws -> StoredSnapshot?
+
+    /// The `seq` of every stored snapshot within the head, ascending.
+    func snapshotSeqs() throws -> [UInt64]
+}
+
+/// A projection snapshot as stored: the log position and digest it was taken at, and its bytes.
+public struct StoredSnapshot: Equatable, Sendable {
+    public var seq: UInt64
+    public var digest: Digest
+    public var bytes: [UInt8]
+    public init(seq: UInt64, digest: Digest, bytes: [UInt8]) { self.seq = seq; self.digest = digest; self.bytes = bytes }
 }
 
 /// Where the log ends.
@@ -59,7 +77,11 @@ public struct Checkpoint: Equatable, Sendable {
 public struct LogMetadata: Equatable, Sendable {
     public var scenario: String?
     public var seed: UInt64?
-    public init(scenario: String? = nil, seed: UInt64? = nil) { self.scenario = scenario; self.seed = seed }
+    /// Model parameters queries need to answer as the run did (e.g. `signin_cache_ms`), by name.
+    public var parameters: [String: String]
+    public init(scenario: String? = nil, seed: UInt64? = nil, parameters: [String: String] = [:]) {
+        self.scenario = scenario; self.seed = seed; self.parameters = parameters
+    }
 }
 
 extension EventLogReader {
@@ -89,6 +111,8 @@ public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable
         case storage(path: String, message: String)
         case corrupt(seq: UInt64, problem: String)
         case unknownSeq(UInt64)
+        case snapshotNotAtHead(seq: UInt64, head: UInt64)
+        case noSnapshotStore(path: String)
     }
     let kind: Kind
 
@@ -114,6 +138,10 @@ public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable
             "event \(seq) is corrupt: \(problem)"
         case .unknownSeq(let seq):
             "there is no event \(seq) in the log"
+        case .snapshotNotAtHead(let seq, let head):
+            "a snapshot can only be stored at the head of the log (\(head)), not at \(seq)"
+        case .noSnapshotStore(let path):
+            "\(path) was created before snapshots existed; it cannot store them (reading works)"
         }
     }
 

@@ -8,6 +8,7 @@ public final class InMemoryEventLog: EventLog {
         var times: [Instant] = []
         var entities: [EntityRef: [UInt64]] = [:]
         var checkpoints: [Checkpoint] = []
+        var snapshots: [StoredSnapshot] = []
         var head = LogHead.empty
         var metadata = LogMetadata()
     }
@@ -39,6 +40,12 @@ public final class InMemoryEventLog: EventLog {
     }
 
     public func setMetadata(_ metadata: LogMetadata) throws { state.metadata = metadata }
+
+    public func putSnapshot(_ bytes: [UInt8], at seq: UInt64) throws {
+        guard seq == state.head.lastSeq else { throw EventLogError(kind: .snapshotNotAtHead(seq: seq, head: state.head.lastSeq)) }
+        state.snapshots.removeAll { $0.seq == seq }
+        state.snapshots.append(StoredSnapshot(seq: seq, digest: state.head.digest, bytes: bytes))
+    }
 
     /// Test hook: overwrite one byte of a stored record, as a failing disk would.
     public func corruptByte(seq: UInt64, at offset: Int) {
@@ -83,6 +90,8 @@ public final class InMemoryEventLog: EventLog {
 
         func seqs(touching entity: EntityRef) throws -> [UInt64] { state.entities[entity] ?? [] }
         func checkpoints() throws -> [Checkpoint] { state.checkpoints }
+        func snapshot(atOrBefore seq: UInt64) throws -> StoredSnapshot? { state.snapshots.last { $0.seq <= seq } }
+        func snapshotSeqs() throws -> [UInt64] { state.snapshots.map(\.seq) }
     }
 }
 

@@ -18,7 +18,14 @@ extension LMDBEventLog {
         static func readMetadata(_ txn: ReadTransaction, meta: Database) throws -> LogMetadata {
             let scenario = try txn.get(meta, key: MetaKey.scenario).map { String(decoding: $0, as: UTF8.self) }
             let seed = try txn.get(meta, key: MetaKey.seed) { $0.count == 8 ? UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) : nil }
-            return LogMetadata(scenario: scenario, seed: seed ?? nil)
+            var parameters: [String: String] = [:]
+            if let text = try txn.get(meta, key: MetaKey.parameters).map({ String(decoding: $0, as: UTF8.self) }) {
+                for line in text.split(separator: "\n") {
+                    let kv = line.split(separator: "=", maxSplits: 1)
+                    if kv.count == 2 { parameters[String(kv[0])] = String(kv[1]) }
+                }
+            }
+            return LogMetadata(scenario: scenario, seed: seed ?? nil, parameters: parameters)
         }
 
         func event(_ seq: UInt64) throws -> Event {
@@ -82,6 +89,40 @@ extension LMDBEventLog {
                     var entry = try cursor.seek(atLeast: prefix)
                     while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
                         let seq = UInt64(bigEndian: current.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self))
+                        if seq <= head.lastSeq { out.append(seq) }
+                        entry = try cursor.next()
+                    }
+                    return out
+                }
+            }
+        }
+
+        func snapshot(atOrBefore seq: UInt64) throws -> StoredSnapshot? {
+            guard let db = log.snapshotsDB else { return nil }
+            let limit = min(seq, head.lastSeq)
+            return try log.withStorage {
+                try txn.withCursor(db) { cursor in
+                    var entry = try cursor.seek(atLeast: LMDBEventLog.bytes((limit &+ 1).bigEndian))
+                    entry = entry == nil ? try cursor.last() : try cursor.previous()
+                    guard let found = entry else { return nil }
+                    guard found.key.count == 8, found.value.count >= 32 else {
+                        throw EventLogError(kind: .corrupt(seq: 0, problem: "a malformed snapshot entry"))
+                    }
+                    let at = UInt64(bigEndian: found.key.loadUnaligned(as: UInt64.self))
+                    guard at <= limit else { return nil }
+                    return StoredSnapshot(seq: at, digest: Digest(bytes: Array(found.value.prefix(32))), bytes: Array(found.value.dropFirst(32)))
+                }
+            }
+        }
+
+        func snapshotSeqs() throws -> [UInt64] {
+            guard let db = log.snapshotsDB else { return [] }
+            return try log.withStorage {
+                try txn.withCursor(db) { cursor in
+                    var out: [UInt64] = []
+                    var entry = try cursor.first()
+                    while let current = entry, current.key.count == 8 {
+                        let seq = UInt64(bigEndian: current.key.loadUnaligned(as: UInt64.self))
                         if seq <= head.lastSeq { out.append(seq) }
                         entry = try cursor.next()
                     }

@@ -7,6 +7,7 @@ import LMDB
 /// - `by_time`: order-preserving time + `seq` -> empty, for "as of T";
 /// - `by_entity`: kind, id, NUL, `seq` -> empty, for timelines;
 /// - `checkpoints`: `seq` -> digest at the end of each batch;
+/// - `snapshots`: `seq` -> head digest + projection snapshot bytes;
 /// - `meta`: schema version, head, scenario and seed.
 public final class LMDBEventLog: EventLog {
     /// Bumped when the layout of the databases changes.
@@ -15,6 +16,8 @@ public final class LMDBEventLog: EventLog {
     public let path: String
     let env: Environment
     let events: Database, byTime: Database, byEntity: Database, checkpointsDB: Database, meta: Database
+    /// Nil for a database made before snapshots existed and opened without `create`.
+    let snapshotsDB: Database?
 
     /// Opens the log at `path`. With `create`, makes the directory and the databases when missing;
     /// without it, anything but an existing AccessLab database is an error. The memory map starts at
@@ -45,6 +48,7 @@ public final class LMDBEventLog: EventLog {
             byEntity = try env.openDatabase("by_entity", create: create)
             checkpointsDB = try env.openDatabase("checkpoints", create: create)
             meta = try env.openDatabase("meta", create: create)
+            do { snapshotsDB = try env.openDatabase("snapshots", create: create) } catch let e as LMDBError where e.isNotFound { snapshotsDB = nil }
         } catch let error as LMDBError {
             throw Self.translate(error, path: path, opening: true)
         }
@@ -113,6 +117,19 @@ public final class LMDBEventLog: EventLog {
                 else { try txn.delete(meta, key: MetaKey.scenario) }
                 if let seed = metadata.seed { try txn.put(meta, key: MetaKey.seed, value: Self.bytes(seed.bigEndian)) }
                 else { try txn.delete(meta, key: MetaKey.seed) }
+                let lines = metadata.parameters.keys.sorted().map { "\($0)=\(metadata.parameters[$0] ?? "")\n" }.joined()
+                try txn.put(meta, key: MetaKey.parameters, value: Array(lines.utf8))
+            }
+        }
+    }
+
+    public func putSnapshot(_ bytes: [UInt8], at seq: UInt64) throws {
+        guard let snapshotsDB else { throw EventLogError(kind: .noSnapshotStore(path: path)) }
+        try withStorage {
+            try env.write { txn in
+                let head = try Reader.readHead(txn.reader, meta: meta)
+                guard seq == head.lastSeq else { throw EventLogError(kind: .snapshotNotAtHead(seq: seq, head: head.lastSeq)) }
+                try txn.put(snapshotsDB, key: Self.bytes(seq.bigEndian), value: head.digest.bytes + bytes)
             }
         }
     }
@@ -148,6 +165,7 @@ enum MetaKey {
     static let head = Array("head".utf8)
     static let scenario = Array("scenario".utf8)
     static let seed = Array("seed".utf8)
+    static let parameters = Array("parameters".utf8)
 }
 
 /// `seq` (8) | time_ms (8) | digest (32), all big-endian; a head with no time stores `Int64.min`.

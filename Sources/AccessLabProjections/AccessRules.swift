@@ -15,6 +15,19 @@ public struct AccessRules: Sendable, Equatable {
         self.cliTokenLifetime = cliTokenLifetime
     }
 
+    /// Names under which a log's metadata records these parameters.
+    public enum ParameterName {
+        public static let signinCache = "signin_cache_ms"
+        public static let cliTokenLifetime = "cli_token_lifetime_ms"
+    }
+
+    /// The rules a log was produced with (defaults for parameters it does not record).
+    public init(parameters: [String: String]) {
+        self.init()
+        if let v = parameters[ParameterName.signinCache].flatMap(Int64.init) { signinCache = Duration_ms(v) }
+        if let v = parameters[ParameterName.cliTokenLifetime].flatMap(Int64.init) { cliTokenLifetime = Duration_ms(v) }
+    }
+
     /// Why Identity Center said no.
     public enum Refusal: String, Error, Sendable, CaseIterable {
         case userUnknown = "user not in Identity Center"

@@ -21,6 +21,7 @@ extension AccessState {
         case .attachServiceControlPolicy(let p):
             if organization.attachments[p.targetId]?.contains(p.policyId) != true {
                 organization.attachments[p.targetId, default: []].append(p.policyId)
+                organization.attachments[p.targetId]?.sort()
             }
         case .detachServiceControlPolicy(let p):
             organization.attachments[p.targetId]?.removeAll { $0 == p.policyId }

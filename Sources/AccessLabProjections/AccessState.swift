@@ -92,7 +92,7 @@ public struct Organization: Sendable, Equatable {
     public var accounts: [String: Account] = [:]
     public var organizationalUnits: [String: OrganizationalUnit] = [:]
     public var serviceControlPolicies: [String: CreateServiceControlPolicy] = [:]
-    /// Target (root, OU or account id) to attached policy ids, in attachment order.
+    /// Target (root, OU or account id) to attached policy ids, sorted.
     public var attachments: [String: [String]] = [:]
     public init() {}
 

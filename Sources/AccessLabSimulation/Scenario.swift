@@ -24,6 +24,7 @@ public struct Scenario: Sendable {
     public var users = UserBehaviourSpec()
     public var churn = ChurnSpec()
     public var runbook: RunbookSpec?
+    public var snapshots = SnapshotSpec()
 
     public init(name: String, seed: UInt64, start: Instant, duration: Duration_ms) {
         self.name = name; self.seed = seed; self.start = start; self.duration = duration
@@ -201,5 +202,14 @@ public struct RunbookSpec: Sendable {
     public var delay: Distribution = .uniform(.minutes(5), .minutes(30))
     public var steps: [Step] = [.denyScp, .removeMemberships, .deleteSessions, .disableInIdentityCenter]
     public var stepInterval: Duration_ms = .minutes(1)
+    public init() {}
+}
+
+/// When the simulation stores projection snapshots in the log (for fast "as of" queries).
+public struct SnapshotSpec: Sendable {
+    /// At the end of each simulated day (local midnight).
+    public var daily = true
+    /// Also every this many events; nil: only daily.
+    public var everyEvents: Int? = 100_000
     public init() {}
 }

@@ -19,6 +19,8 @@ public final class Simulation {
     var pending: [NewEvent] = []
     var nextSeq: UInt64
     public private(set) var eventsWritten: UInt64 = 0
+    public private(set) var snapshotsWritten = 0
+    var lastSnapshotSeq: UInt64 = 0
 
     // Actor state. Arrays and insertion-ordered structures only where order reaches the log.
     var people: [String: Person] = [:]
@@ -58,17 +60,23 @@ public final class Simulation {
     /// Runs until `until` (default: the scenario's end), flushing every batch to the log.
     public func run(until: Instant? = nil) throws -> RunSummary {
         let end = min(until ?? scenario.end, scenario.end)
-        try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed))
+        try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed, parameters: [
+            AccessRules.ParameterName.signinCache: String(rules.signinCache.ms),
+            AccessRules.ParameterName.cliTokenLifetime: String(rules.cliTokenLifetime.ms),
+        ]))
         try scheduler.schedule(.setup, at: scenario.start)
         var lastProgressDay: Int64 = -1
         while let (_, task) = scheduler.popNext(until: end) {
+            // A snapshot closes each simulated day (before its first task) and every N events.
+            if case .planDay = task, scenario.snapshots.daily { try takeSnapshot() }
             try perform(task)
+            if let every = scenario.snapshots.everyEvents, state.seq >= lastSnapshotSeq + UInt64(every) { try takeSnapshot() }
             if pending.count >= batchSize { try flush() }
             let day = (scheduler.now.ms - scenario.start.ms) / 86_400_000
             if day != lastProgressDay { lastProgressDay = day; progress?(scheduler.now, eventsWritten + UInt64(pending.count)) }
         }
         scheduler.advance(to: end)
-        try flush()
+        try takeSnapshot()
         checker.checkRoles(state)
         progress?(end, eventsWritten)
         return RunSummary(events: eventsWritten, start: scenario.start, end: end,
@@ -89,6 +97,15 @@ public final class Simulation {
         meter.didApply(event, state: state)
         pending.append(event.unlogged)
         return event.seq
+    }
+
+    /// Flushes, then stores the projection at the log's head (skipped when nothing happened since the last).
+    func takeSnapshot() throws {
+        try flush()
+        guard state.seq > lastSnapshotSeq else { return }
+        try log.putSnapshot(try state.encodedSnapshot(), at: state.seq)
+        lastSnapshotSeq = state.seq
+        snapshotsWritten += 1
     }
 
     func flush() throws {

@@ -1,0 +1,165 @@
+import AccessLabEvents
+
+extension AccessState {
+    /// The state in canonical form.
+    public var snapshot: StateSnapshot {
+        StateSnapshot(
+            seq: seq, time: time,
+            identityCenter: Self.snapshot(identityCenter), idp: Self.snapshot(idp),
+            organization: OrganizationSnapshot(
+                accounts: organization.accounts.values.sorted { $0.accountId < $1.accountId }.map {
+                    .init(accountId: $0.accountId, name: $0.name, parentId: $0.parentId, isManagementAccount: $0.isManagementAccount)
+                },
+                organizationalUnits: organization.organizationalUnits.values.sorted { $0.ouId < $1.ouId }.map {
+                    .init(ouId: $0.ouId, name: $0.name, parentId: $0.parentId)
+                },
+                serviceControlPolicies: organization.serviceControlPolicies.values.sorted { $0.policyId < $1.policyId }.map { p in
+                    .init(policyId: p.policyId, name: p.name, content: p.content,
+                          targets: organization.attachments.keys.sorted().filter { organization.attachments[$0]?.contains(p.policyId) == true })
+                }),
+            permissionSets: permissionSets.values.sorted { $0.permissionSetId < $1.permissionSetId }.map {
+                PermissionSetSnapshot(permissionSetId: $0.permissionSetId, name: $0.name, sessionDuration_s: $0.sessionDuration.ms / 1000,
+                                      version: $0.version, managedPolicyArns: $0.managedPolicyArns,
+                                      customerManagedPolicies: $0.customerManagedPolicies, inlinePolicy: $0.inlinePolicy,
+                                      permissionsBoundaryArn: $0.permissionsBoundary?.managedPolicyArn,
+                                      permissionsBoundaryReference: $0.permissionsBoundary?.customerManagedPolicyReference)
+            },
+            assignments: assignments.keys.sorted().map { key in
+                var a = AssignmentSnapshot(accountId: key.target.accountId, permissionSetId: key.target.permissionSetId,
+                                           principalType: key.principal.type, principalId: key.principal.id, status: .PROVISIONED)
+                switch assignments[key] {
+                case .creationInProgress(let id)?: a.status = .IN_PROGRESS; a.requestId = id
+                case .deletionInProgress(let id)?: a.status = .DELETE_IN_PROGRESS; a.requestId = id
+                case .provisioned(let since)?: a.since = since
+                case nil: break
+                }
+                return a
+            },
+            roles: roles.keys.sorted().compactMap { k in
+                roles[k].map { RoleSnapshot(accountId: k.accountId, permissionSetId: k.permissionSetId, roleName: $0.roleName,
+                                            generation: $0.generation, provisionedVersion: $0.provisionedVersion,
+                                            assignmentCount: $0.assignmentCount, createdAt: $0.createdAt) }
+            },
+            roleGenerations: roleGenerations.keys.sorted().map {
+                RoleGenerationSnapshot(accountId: $0.accountId, permissionSetId: $0.permissionSetId, generation: roleGenerations[$0] ?? 0)
+            },
+            portalSessions: portalSessions.values.sorted { $0.sessionId < $1.sessionId }.map {
+                PortalSessionSnapshot(sessionId: $0.sessionId, userId: $0.userId, startedAt: $0.startedAt, expiresAt: $0.expiresAt,
+                                      deletedAt: $0.deletedAt)
+            },
+            credentials: credentials.values.sorted { $0.credentialId < $1.credentialId }.map {
+                CredentialSnapshot(credentialId: $0.credentialId, userId: $0.userId, accountId: $0.target.accountId,
+                                   permissionSetId: $0.target.permissionSetId, roleName: $0.roleName, sessionId: $0.sessionId,
+                                   issuedAt: $0.issuedAt, expiresAt: $0.expiresAt, sessionTags: $0.sessionTags)
+            },
+            denies: denies.keys.sorted().flatMap { user in
+                (denies[user] ?? []).map { DenySnapshot(userId: user, scope: $0.scope, targetId: $0.targetId,
+                                                        requestedAt: $0.requestedAt, effectiveAt: $0.effectiveAt) }
+            },
+            accessControlAttributes: accessControlAttributes,
+            resources: resourceTags.keys.sorted().flatMap { account in
+                (resourceTags[account] ?? [:]).keys.sorted().map { arn in
+                    ResourceSnapshot(accountId: account, arn: arn, tags: resourceTags[account]?[arn] ?? [])
+                }
+            })
+    }
+
+    private static func snapshot(_ d: Directory) -> DirectorySnapshot {
+        DirectorySnapshot(
+            users: d.users.values.sorted { $0.userId < $1.userId }.map {
+                .init(userId: $0.userId, attributes: $0.attributes, status: $0.status, statusSince: $0.statusSince, groups: $0.groups.sorted())
+            },
+            groups: d.groups.values.sorted { $0.groupId < $1.groupId }.map {
+                .init(groupId: $0.groupId, displayName: $0.displayName, members: $0.members.sorted())
+            })
+    }
+
+    /// Rebuilds the state a snapshot was taken of.
+    public init(snapshot s: StateSnapshot) {
+        self.init()
+        seq = s.seq
+        time = s.time
+        identityCenter = Self.directory(s.identityCenter)
+        idp = Self.directory(s.idp)
+        for a in s.organization.accounts {
+            organization.accounts[a.accountId] = .init(accountId: a.accountId, name: a.name, parentId: a.parentId,
+                                                       isManagementAccount: a.isManagementAccount)
+        }
+        for u in s.organization.organizationalUnits { organization.organizationalUnits[u.ouId] = .init(ouId: u.ouId, name: u.name, parentId: u.parentId) }
+        for p in s.organization.serviceControlPolicies {
+            organization.serviceControlPolicies[p.policyId] = CreateServiceControlPolicy(policyId: p.policyId, name: p.name, content: p.content)
+        }
+        for p in s.organization.serviceControlPolicies {
+            for t in p.targets { organization.attachments[t, default: []].append(p.policyId) }
+        }
+        for t in organization.attachments.keys { organization.attachments[t]?.sort()
+        }
+        for p in s.permissionSets {
+            var boundary: PutPermissionsBoundaryToPermissionSet?
+            if p.permissionsBoundaryArn != nil || p.permissionsBoundaryReference != nil {
+                boundary = PutPermissionsBoundaryToPermissionSet(permissionSetId: p.permissionSetId, managedPolicyArn: p.permissionsBoundaryArn,
+                                                                 customerManagedPolicyReference: p.permissionsBoundaryReference)
+            }
+            permissionSets[p.permissionSetId] = PermissionSetState(
+                permissionSetId: p.permissionSetId, name: p.name, sessionDuration: .seconds(p.sessionDuration_s), version: p.version,
+                managedPolicyArns: p.managedPolicyArns, customerManagedPolicies: p.customerManagedPolicies,
+                inlinePolicy: p.inlinePolicy, permissionsBoundary: boundary)
+        }
+        for a in s.assignments {
+            let key = AssignmentKey(target: AccountPermissionSet(a.accountId, a.permissionSetId), principal: Principal(a.principalType, a.principalId))
+            switch a.status {
+            case .IN_PROGRESS: assignments[key] = .creationInProgress(requestId: a.requestId ?? "")
+            case .DELETE_IN_PROGRESS: assignments[key] = .deletionInProgress(requestId: a.requestId ?? "")
+            case .PROVISIONED:
+                assignments[key] = .provisioned(since: a.since ?? Instant(ms: 0))
+                grants[key.principal, default: []].insert(key.target)
+            }
+        }
+        for r in s.roles {
+            roles[AccountPermissionSet(r.accountId, r.permissionSetId)] = ProvisionedRole(
+                roleName: r.roleName, generation: r.generation, provisionedVersion: r.provisionedVersion,
+                assignmentCount: r.assignmentCount, createdAt: r.createdAt)
+        }
+        for g in s.roleGenerations { roleGenerations[AccountPermissionSet(g.accountId, g.permissionSetId)] = g.generation }
+        for p in s.portalSessions {
+            portalSessions[p.sessionId] = PortalSession(sessionId: p.sessionId, userId: p.userId, startedAt: p.startedAt,
+                                                        expiresAt: p.expiresAt, deletedAt: p.deletedAt)
+            portalSessionsByUser[p.userId, default: []].insert(p.sessionId)
+        }
+        for c in s.credentials {
+            credentials[c.credentialId] = RoleCredential(
+                credentialId: c.credentialId, userId: c.userId, target: AccountPermissionSet(c.accountId, c.permissionSetId),
+                roleName: c.roleName, sessionId: c.sessionId, issuedAt: c.issuedAt, expiresAt: c.expiresAt, sessionTags: c.sessionTags)
+            credentialsByUser[c.userId, default: []].insert(c.credentialId)
+        }
+        for d in s.denies {
+            denies[d.userId, default: []].append(UserDeny(scope: d.scope, targetId: d.targetId, requestedAt: d.requestedAt, effectiveAt: d.effectiveAt))
+        }
+        accessControlAttributes = s.accessControlAttributes
+        for r in s.resources { resourceTags[r.accountId, default: [:]][r.arn] = r.tags }
+    }
+
+    private static func directory(_ d: DirectorySnapshot) -> Directory {
+        var out = Directory()
+        for u in d.users {
+            out.users[u.userId] = DirectoryUser(userId: u.userId, attributes: u.attributes, status: u.status, statusSince: u.statusSince,
+                                                groups: Set(u.groups))
+        }
+        for g in d.groups { out.groups[g.groupId] = DirectoryGroup(groupId: g.groupId, displayName: g.displayName, members: Set(g.members)) }
+        return out
+    }
+}
+
+extension AccessState {
+    /// The compact binary form stored in the log's snapshot database.
+    public func encodedSnapshot() throws -> [UInt8] { try CompactCodec.encode(snapshot) }
+
+    /// Rebuilds a state from `encodedSnapshot()` bytes; malformed bytes throw.
+    public init(encodedSnapshot bytes: [UInt8]) throws {
+        let s = try CompactCodec.decode(StateSnapshot.self, from: bytes)
+        guard s.format == StateSnapshot.currentFormat else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "snapshot format \(s.format), this build reads \(StateSnapshot.currentFormat)"))
+        }
+        self.init(snapshot: s)
+    }
+}

@@ -1,0 +1,108 @@
+import AccessLabEvents
+import AccessLabProjections
+
+/// One (user, account, permission set) at a moment: entitlement, what Identity Center would answer,
+/// and the credentials held.
+public struct AccessRow: Codable, Equatable, Sendable {
+    public struct Credential: Codable, Equatable, Sendable {
+        public var credentialId: String
+        public var issuedAt: Instant
+        public var expiresAt: Instant
+        /// When a deny on the user took effect for this credential (it stops working then).
+        public var deniedFrom: Instant?
+        public var usable: Bool
+        public var sessionTags: [Tag]
+    }
+    public var user: String
+    public var userStatusIdentityCenter: String
+    public var userStatusIdP: String?
+    public var accountId: String
+    public var accountName: String?
+    public var permissionSetId: String
+    public var permissionSet: String?
+    public var roleName: String?
+    public var entitled: Bool
+    /// `direct` or `group:<id>` for each assignment that entitles the user.
+    public var via: [String]
+    public var canSignIn: Bool
+    public var canGetCredentials: Bool
+    /// Why a sign-in would be refused at this moment.
+    public var signInRefusal: String?
+    /// Why a credential request would be refused at this moment.
+    public var credentialRefusal: String?
+    public var credentials: [Credential]
+}
+
+/// The effective-access view behind `accesslab access`.
+public enum AccessView {
+    /// Rows for every user (or one) who is entitled or holds credentials at `at`, sorted by user,
+    /// account and permission set. `account` filters by account id or name.
+    public static func rows(_ state: AccessState, rules: AccessRules, at: Instant, user: String? = nil, account: String? = nil) -> [AccessRow] {
+        let users: [String]
+        if let user {
+            users = [user]
+        } else {
+            var all = Set(state.identityCenter.users.keys)
+            all.formUnion(state.credentialsByUser.keys)
+            users = all.sorted()
+        }
+        var out: [AccessRow] = []
+        for userId in users {
+            let entitlements = state.entitlements(ofUser: userId)
+            let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
+            var targets = Set(entitlements.map(\.target))
+            targets.formUnion(credentials.map(\.target))
+            let signInRefusal = rules.signInRefusal(state, userId: userId)
+            let ic = state.identityCenter.users[userId]
+            for target in targets.sorted() {
+                let accountRecord = state.organization.accounts[target.accountId]
+                if let account, account != target.accountId, account != accountRecord?.name { continue }
+                let mintRefusal = rules.mintRefusal(state, userId: userId, target: target, at: at)
+                let deny = state.denyEffectiveAt(userId: userId, target: target)
+                out.append(AccessRow(
+                    user: userId,
+                    userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
+                    userStatusIdP: state.idp.users[userId]?.status.rawValue,
+                    accountId: target.accountId, accountName: accountRecord?.name,
+                    permissionSetId: target.permissionSetId, permissionSet: state.permissionSets[target.permissionSetId]?.name,
+                    roleName: state.roles[target]?.roleName,
+                    entitled: state.isEntitled(userId, to: target),
+                    via: entitlements.filter { $0.target == target }.map {
+                        switch $0.source { case .direct: "direct"; case .group(let g): "group:\(g)" }
+                    },
+                    canSignIn: signInRefusal == nil,
+                    canGetCredentials: mintRefusal == nil,
+                    signInRefusal: signInRefusal?.rawValue, credentialRefusal: mintRefusal?.rawValue,
+                    credentials: credentials.filter { $0.target == target }.map { c in
+                        let denied = deny.map { max($0, c.issuedAt) }
+                        return .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt, deniedFrom: denied,
+                                     usable: denied.map { $0 > at } ?? true, sessionTags: c.sessionTags)
+                    }))
+            }
+        }
+        return out
+    }
+
+    /// For a tag key: which users' live credentials reach which resources tagged with the same value
+    /// (session tags as frozen at issue, against resource tags as declared), sorted.
+    public static func tagReach(_ state: AccessState, key: String, at: Instant) -> [TagReach] {
+        var out: [TagReach] = []
+        for c in state.credentials.values where c.issuedAt <= at && c.expiresAt > at {
+            guard let tag = c.sessionTags.first(where: { $0.key == key }) else { continue }
+            let current = state.principalTags(ofUser: c.userId).first { $0.key == key }?.value
+            for (arn, tags) in state.resourceTags[c.target.accountId] ?? [:] where tags.contains(tag) {
+                out.append(TagReach(user: c.userId, credentialId: c.credentialId, accountId: c.target.accountId, resource: arn,
+                                    sessionTagValue: tag.value, principalTagValue: current, expiresAt: c.expiresAt))
+            }
+        }
+        return out.sorted { ($0.user, $0.accountId, $0.resource, $0.credentialId) < ($1.user, $1.accountId, $1.resource, $1.credentialId) }
+    }
+}
+
+/// One live credential reaching one tagged resource through a session tag.
+public struct TagReach: Codable, Equatable, Sendable {
+    public var user, credentialId, accountId, resource, sessionTagValue: String
+    /// The user's principal tag value now; differs from the session tag for a mover until the next issue.
+    public var principalTagValue: String?
+    public var expiresAt: Instant
+}
