@@ -13,7 +13,7 @@ extension AccessState {
             organization.organizationalUnits[p.ouId] = .init(ouId: p.ouId, name: p.name, parentId: p.parentId)
         case .createAccount(let p):
             organization.accounts[p.accountId] = .init(accountId: p.accountId, name: p.name, parentId: p.parentId,
-                                                       isManagementAccount: p.isManagementAccount)
+                                                       isManagementAccount: p.isManagementAccount, createdAt: t)
         case .moveAccount(let p):
             organization.accounts[p.accountId]?.parentId = p.destinationParentId
         case .createServiceControlPolicy(let p):
@@ -34,7 +34,7 @@ extension AccessState {
         case .createPermissionSet(let p):
             permissionSets[p.permissionSetId] = PermissionSetState(
                 permissionSetId: p.permissionSetId, name: p.name, sessionDuration: .seconds(p.sessionDuration_s), version: 1,
-                managedPolicyArns: [], customerManagedPolicies: [], inlinePolicy: nil, permissionsBoundary: nil)
+                managedPolicyArns: [], customerManagedPolicies: [], inlinePolicy: nil, permissionsBoundary: nil, createdAt: t)
         case .updatePermissionSet(let p):
             editPermissionSet(p.permissionSetId) { ps in
                 if let s = p.sessionDuration_s { ps.sessionDuration = .seconds(s) }

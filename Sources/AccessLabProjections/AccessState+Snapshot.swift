@@ -8,7 +8,8 @@ extension AccessState {
             identityCenter: Self.snapshot(identityCenter), idp: Self.snapshot(idp),
             organization: OrganizationSnapshot(
                 accounts: organization.accounts.values.sorted { $0.accountId < $1.accountId }.map {
-                    .init(accountId: $0.accountId, name: $0.name, parentId: $0.parentId, isManagementAccount: $0.isManagementAccount)
+                    .init(accountId: $0.accountId, name: $0.name, parentId: $0.parentId, isManagementAccount: $0.isManagementAccount,
+                          createdAt: $0.createdAt)
                 },
                 organizationalUnits: organization.organizationalUnits.values.sorted { $0.ouId < $1.ouId }.map {
                     .init(ouId: $0.ouId, name: $0.name, parentId: $0.parentId)
@@ -22,7 +23,8 @@ extension AccessState {
                                       version: $0.version, managedPolicyArns: $0.managedPolicyArns,
                                       customerManagedPolicies: $0.customerManagedPolicies, inlinePolicy: $0.inlinePolicy,
                                       permissionsBoundaryArn: $0.permissionsBoundary?.managedPolicyArn,
-                                      permissionsBoundaryReference: $0.permissionsBoundary?.customerManagedPolicyReference)
+                                      permissionsBoundaryReference: $0.permissionsBoundary?.customerManagedPolicyReference,
+                                      createdAt: $0.createdAt)
             },
             assignments: assignments.keys.sorted().map { key in
                 var a = AssignmentSnapshot(accountId: key.target.accountId, permissionSetId: key.target.permissionSetId,
@@ -83,7 +85,7 @@ extension AccessState {
         idp = Self.directory(s.idp)
         for a in s.organization.accounts {
             organization.accounts[a.accountId] = .init(accountId: a.accountId, name: a.name, parentId: a.parentId,
-                                                       isManagementAccount: a.isManagementAccount)
+                                                       isManagementAccount: a.isManagementAccount, createdAt: a.createdAt)
         }
         for u in s.organization.organizationalUnits { organization.organizationalUnits[u.ouId] = .init(ouId: u.ouId, name: u.name, parentId: u.parentId) }
         for p in s.organization.serviceControlPolicies {
@@ -103,7 +105,7 @@ extension AccessState {
             permissionSets[p.permissionSetId] = PermissionSetState(
                 permissionSetId: p.permissionSetId, name: p.name, sessionDuration: .seconds(p.sessionDuration_s), version: p.version,
                 managedPolicyArns: p.managedPolicyArns, customerManagedPolicies: p.customerManagedPolicies,
-                inlinePolicy: p.inlinePolicy, permissionsBoundary: boundary)
+                inlinePolicy: p.inlinePolicy, permissionsBoundary: boundary, createdAt: p.createdAt)
         }
         for a in s.assignments {
             let key = AssignmentKey(target: AccountPermissionSet(a.accountId, a.permissionSetId), principal: Principal(a.principalType, a.principalId))

@@ -83,6 +83,7 @@ public struct Organization: Sendable, Equatable {
         public var name: String
         public var parentId: String
         public var isManagementAccount: Bool
+        public var createdAt: Instant
     }
     public struct OrganizationalUnit: Sendable, Equatable {
         public var ouId: String
@@ -118,6 +119,7 @@ public struct PermissionSetState: Sendable, Equatable {
     public var customerManagedPolicies: [CustomerManagedPolicyReference]
     public var inlinePolicy: String?
     public var permissionsBoundary: PutPermissionsBoundaryToPermissionSet?
+    public var createdAt: Instant
 }
 
 /// Who an assignment is for.

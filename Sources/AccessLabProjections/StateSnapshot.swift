@@ -39,7 +39,11 @@ public struct DirectorySnapshot: Codable, Equatable, Sendable {
 }
 
 public struct OrganizationSnapshot: Codable, Equatable, Sendable {
-    public struct Account: Codable, Equatable, Sendable { public var accountId, name, parentId: String; public var isManagementAccount: Bool }
+    public struct Account: Codable, Equatable, Sendable {
+        public var accountId, name, parentId: String
+        public var isManagementAccount: Bool
+        public var createdAt: Instant
+    }
     public struct Unit: Codable, Equatable, Sendable { public var ouId, name, parentId: String }
     public struct Policy: Codable, Equatable, Sendable { public var policyId, name, content: String; public var targets: [String] }
     public var accounts: [Account]
@@ -57,6 +61,7 @@ public struct PermissionSetSnapshot: Codable, Equatable, Sendable {
     public var inlinePolicy: String?
     public var permissionsBoundaryArn: String?
     public var permissionsBoundaryReference: CustomerManagedPolicyReference?
+    public var createdAt: Instant
 }
 
 public struct AssignmentSnapshot: Codable, Equatable, Sendable {

@@ -70,3 +70,20 @@ public struct QueryError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension History {
+    /// The log's chain digest through `seq`: from the nearest checkpoint at or before it, re-chaining the rest.
+    public func digest(through seq: UInt64) throws -> Digest {
+        let target = min(seq, reader.head.lastSeq)
+        let base = try reader.checkpoints().last { $0.seq <= target }
+        var digest = base?.digest ?? .genesis
+        let from = (base?.seq ?? 0) + 1
+        guard from <= target else { return digest }
+        try reader.forEachEvent(in: from...target) { event in
+            let bytes = try EventCodec.encode(event.unlogged)
+            digest = bytes.withUnsafeBytes { DigestChain.next(digest, seq: event.seq, encoded: $0) }
+            return true
+        }
+        return digest
+    }
+}

@@ -1,0 +1,47 @@
+import AccessLabEvents
+import AccessLabQuery
+import ArgumentParser
+
+/// `accesslab diff`: what changed between two moments, and why.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show entitlements, user status, sessions and credentials gained and lost between two moments, with causes.",
+        discussion: """
+        Each change names the event that made it and that event's cause chain (newest first).
+
+        Example:
+          accesslab diff --db /tmp/tiny --from 2026-01-06T09:00:00Z --to 2026-01-06T12:00:00Z
+        """
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: ArgumentHelp("The earlier moment.", valueName: "time")) var from: String
+    @Option(help: ArgumentHelp("The later moment.", valueName: "time")) var to: String
+    @Option(help: ArgumentHelp("Only changes for this user.", valueName: "user")) var user: String?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        guard let fromSpec = try parseTime(from, option: "--from"), let toSpec = try parseTime(to, option: "--to") else { return }
+        let log = try database.openExisting()
+        var diff = try log.read { reader -> AccessDiff in
+            do {
+                let history = History(reader: reader)
+                let a = try history.position(of: fromSpec), b = try history.position(of: toSpec)
+                guard a.seq <= b.seq else { throw CLIError("--from (\(a.time)) is after --to (\(b.time))") }
+                return try AccessDiff.between(reader, history: history, fromSeq: a.seq, toSeq: b.seq)
+            } catch let e as QueryError { throw CLIError(e.description) }
+        }
+        if let user { diff.changes = diff.changes.filter { $0.user == user } }
+        if json { Console.out(try JSONOutput.encode(diff)); return }
+        Console.out("Changes after @\(diff.fromSeq) through @\(diff.toSeq): \(diff.changes.count)")
+        for c in diff.changes {
+            var line = "  \(c.kind.rawValue)  \(c.user)"
+            if let a = c.accountId { line += "  \(a)" }
+            if let p = c.permissionSet { line += " \(p)" }
+            if let d = c.detail { line += "  \(d)" }
+            Console.out(line)
+            Console.out("      because " + c.because.joined(separator: " <- "))
+        }
+    }
+}

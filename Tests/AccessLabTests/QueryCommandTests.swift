@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// The time-travel commands end to end, and the golden snapshots in snapshots/.
+@Suite(.serialized) struct QueryCommandTests {
+    /// One tiny run shared by the tests below (made once per process).
+    static let tiny: String = {
+        let dir = NSTemporaryDirectory() + "accesslab-query-tests-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        _ = try? runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir])
+        return dir
+    }()
+
+    @Test(arguments: ["+2d", "+9d12h"])
+    func goldenSnapshotsAreRegeneratedByteForByte(_ at: String) throws {
+        let dir = try TemporaryDirectory()
+        for (format, suffix) in [("accesslab", ".json"), ("aws", ".aws.json")] {
+            let out = dir.sub("s\(suffix)")
+            let r = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", at, "--format", format, "--out", out])
+            #expect(r.code == 0, "\(r.err)")
+            let golden = "\(repositoryRoot)/snapshots/tiny-seed1-at\(at.dropFirst())\(suffix)"
+            let made = try Data(contentsOf: URL(fileURLWithPath: out)), committed = try Data(contentsOf: URL(fileURLWithPath: golden))
+            #expect(made == committed, "\(golden) differs: run tools/refresh-snapshots.sh if the change is intended")
+        }
+    }
+
+    @Test func theAWSFormatHasTheResponseShapes() throws {
+        let r = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "+2d", "--format", "aws"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let users = try #require((doc["identitystore:ListUsers"] as? [String: Any])?["Users"] as? [[String: Any]])
+        #expect(Set(users[0].keys).isSuperset(of: ["UserId", "UserName", "Name", "DisplayName", "Emails", "IdentityStoreId"]))
+        #expect((users[0]["Name"] as? [String: Any])?["GivenName"] != nil)
+        let memberships = try #require(doc["identitystore:ListGroupMemberships"] as? [String: [String: Any]])
+        let m = try #require((memberships["g-payments"]?["GroupMemberships"] as? [[String: Any]])?.first)
+        #expect((m["MemberId"] as? [String: Any])?["UserId"] is String && m["GroupId"] as? String == "g-payments")
+        let described = try #require(doc["sso-admin:DescribePermissionSet"] as? [String: [String: Any]])
+        let ps = try #require(described.values.first?["PermissionSet"] as? [String: Any])
+        #expect((ps["SessionDuration"] as? String)?.hasPrefix("PT") == true && ps["PermissionSetArn"] is String && ps["CreatedDate"] is String)
+        let assignments = try #require(doc["sso-admin:ListAccountAssignments"] as? [String: [String: [String: Any]]])
+        let first = try #require(assignments.values.first?.values.first?["AccountAssignments"] as? [[String: Any]])
+        #expect(Set(first[0].keys) == ["AccountId", "PermissionSetArn", "PrincipalType", "PrincipalId"])
+        let accounts = try #require((doc["organizations:ListAccounts"] as? [String: Any])?["Accounts"] as? [[String: Any]])
+        #expect(accounts.count == 6 && Set(accounts[0].keys).isSuperset(of: ["Id", "Arn", "Email", "Name", "Status", "JoinedTimestamp"]))
+        #expect((doc["sso-admin:ListPermissionSetsProvisionedToAccount"] as? [String: Any])?["100000000002"] != nil)
+    }
+
+    @Test func accessTimelineAndDiffAnswerFromTheLog() throws {
+        let access = try runAccesslab(["access", "--db", Self.tiny, "--at", "2026-01-06T11:00:00Z", "--user", "u00002", "--json"])
+        #expect(access.code == 0, "\(access.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(access.out.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["canSignIn"] as? Bool == false && $0["canGetCredentials"] as? Bool == true })
+
+        let timeline = try runAccesslab(["timeline", "--db", Self.tiny, "--user", "u00002"])
+        #expect(timeline.code == 0 && timeline.out.contains("HR: terminated") && timeline.out.contains("active=false"))
+
+        let diff = try runAccesslab(["diff", "--db", Self.tiny, "--from", "2026-01-06T09:00:00Z", "--to", "2026-01-06T12:00:00Z", "--json"])
+        let changes = try #require((try JSONSerialization.jsonObject(with: Data(diff.out.utf8)) as? [String: Any])?["changes"] as? [[String: Any]])
+        let disable = try #require(changes.first { $0["kind"] as? String == "statusChanged" && $0["user"] as? String == "u00002" })
+        let because = try #require(disable["because"] as? [String])
+        #expect(because.count == 3 && because[0].contains("PatchUser") && because[2].contains("HRTermination"))
+    }
+
+    @Test func badQueriesGetClearAnswers() throws {
+        let unknown = try runAccesslab(["access", "--db", Self.tiny, "--at", "+1d", "--user", "nobody"])
+        #expect(unknown.code != 0 && unknown.err.contains("no user 'nobody'"))
+        let early = try runAccesslab(["access", "--db", Self.tiny, "--at", "2020-01-01T00:00:00Z"])
+        #expect(early.code == 0 && early.out.contains("before the log's first event"))
+        let badTime = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "yesterday"])
+        #expect(badTime.code != 0 && badTime.err.contains("--at 'yesterday'"))
+        let past = try runAccesslab(["access", "--db", Self.tiny, "--at", "@99999999"])
+        #expect(past.code != 0 && past.err.contains("past the end of the log"))
+        let noTimeline = try runAccesslab(["timeline", "--db", Self.tiny, "--user", "nobody"])
+        #expect(noTimeline.code != 0 && noTimeline.err.contains("no events concern user 'nobody'"))
+        let verify = try runAccesslab(["verify", "--db", Self.tiny])
+        #expect(verify.code == 0 && verify.out.contains("snapshots)"))
+    }
+
+    @Test func queriesRunWhileASimulationAppendsToTheSameDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.sub("db")
+        let writer = Process()
+        writer.executableURL = accesslabExecutable()
+        writer.arguments = ["run", scenarioPath("org-120-jml.yaml"), "--db", db, "--until", "4d"]
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        defer { if writer.isRunning { writer.terminate() } }
+        var answered = 0
+        for _ in 0..<400 where writer.isRunning {
+            let r = try runAccesslab(["access", "--db", db, "--at", "+12h", "--account", "management", "--json"])
+            if r.code == 0 { answered += 1 } else {
+                #expect(r.err.contains("no AccessLab database") || r.err.contains("not an AccessLab database") || r.err.contains("the log is empty"), "\(r.err)")
+            }
+            if answered >= 3 { break }
+            usleep(50_000)
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(answered >= 1, "no query was answered while the writer ran")
+        #expect(try runAccesslab(["verify", "--db", db]).code == 0)
+    }
+}
