@@ -35,7 +35,8 @@ let package = Package(
             ]
         ),
         .target(name: "AccessLabProjections", dependencies: ["AccessLabEvents"]),
-        .target(name: "AccessLabQuery", dependencies: ["AccessLabEvents", "AccessLabLog", "AccessLabProjections"]),
+        .target(name: "AccessLabPolicy"),
+        .target(name: "AccessLabQuery", dependencies: ["AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(
             name: "AccessLabSimulation",
             dependencies: [
@@ -53,15 +54,15 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation", "AccessLabScenario",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation",
+                "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "accesslab", dependencies: ["AccessLabCLI"]),
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -1,0 +1,42 @@
+/// What a request carries: the action, the resource, the principal, and the context keys. Key names
+/// are case-insensitive, as in IAM; values are strings (multivalued keys hold several).
+public struct Request: Sendable {
+    public var action: String
+    public var resource: String
+    public var resourceAccount: String?
+    public var principal: String?
+    public var context: RequestContext
+
+    public init(action: String, resource: String, resourceAccount: String? = nil, principal: String? = nil, context: RequestContext = RequestContext()) {
+        self.action = action; self.resource = resource; self.resourceAccount = resourceAccount
+        self.principal = principal; self.context = context
+        // Keys the request itself implies, unless the caller set them.
+        if let principal {
+            self.context.setIfAbsent("aws:PrincipalArn", [principal])
+            if let account = Request.account(ofArn: principal) { self.context.setIfAbsent("aws:PrincipalAccount", [account]) }
+        }
+        if let resourceAccount { self.context.setIfAbsent("aws:ResourceAccount", [resourceAccount]) }
+    }
+
+    public var principalAccount: String? { context.values("aws:principalaccount").first }
+
+    /// The account field of an ARN (`arn:aws:sts::111122223333:assumed-role/...`), if it has one.
+    static func account(ofArn arn: String) -> String? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", !parts[4].isEmpty else { return nil }
+        return String(parts[4])
+    }
+}
+
+/// Request context keys to values, looked up case-insensitively.
+public struct RequestContext: Sendable {
+    private var entries: [String: [String]] = [:]
+    public init() {}
+    public init(_ pairs: [String: [String]]) { for (k, v) in pairs { entries[k.lowercased()] = v } }
+
+    /// The values of `key` (lowercased or not); empty when absent.
+    public func values(_ key: String) -> [String] { entries[key.lowercased()] ?? [] }
+    public func has(_ key: String) -> Bool { entries[key.lowercased()] != nil }
+    public mutating func set(_ key: String, _ values: [String]) { entries[key.lowercased()] = values }
+    mutating func setIfAbsent(_ key: String, _ values: [String]) { if !has(key) { set(key, values) } }
+}
