@@ -25,8 +25,8 @@ extension AccessState {
             }
         case .detachServiceControlPolicy(let p):
             organization.attachments[p.targetId]?.removeAll { $0 == p.policyId }
-        case .createCustomerManagedPolicy:
-            break
+        case .createCustomerManagedPolicy(let p):
+            customerManagedPolicies[p.accountId, default: [:]][p.name] = p.document
         case .tagResource(let p):
             resourceTags[p.accountId, default: [:]][p.resourceArn] = p.tags.sorted()
 

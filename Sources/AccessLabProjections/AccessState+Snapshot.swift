@@ -63,6 +63,11 @@ extension AccessState {
                 (resourceTags[account] ?? [:]).keys.sorted().map { arn in
                     ResourceSnapshot(accountId: account, arn: arn, tags: resourceTags[account]?[arn] ?? [])
                 }
+            },
+            customerManagedPolicies: customerManagedPolicies.keys.sorted().flatMap { account in
+                (customerManagedPolicies[account] ?? [:]).keys.sorted().map {
+                    CustomerManagedPolicySnapshot(accountId: account, name: $0, document: customerManagedPolicies[account]?[$0] ?? "")
+                }
             })
     }
 
@@ -139,6 +144,7 @@ extension AccessState {
         }
         accessControlAttributes = s.accessControlAttributes
         for r in s.resources { resourceTags[r.accountId, default: [:]][r.arn] = r.tags }
+        for p in s.customerManagedPolicies { customerManagedPolicies[p.accountId, default: [:]][p.name] = p.document }
     }
 
     private static func directory(_ d: DirectorySnapshot) -> Directory {

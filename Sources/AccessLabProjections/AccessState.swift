@@ -26,6 +26,8 @@ public struct AccessState: Sendable, Equatable {
     public internal(set) var denies: [String: [UserDeny]] = [:]
     public internal(set) var accessControlAttributes: [AccessControlAttribute] = []
     public internal(set) var resourceTags: [String: [String: [Tag]]] = [:]
+    /// Customer managed policy documents by account, then by name.
+    public internal(set) var customerManagedPolicies: [String: [String: String]] = [:]
     /// Time of the last event applied.
     public internal(set) var time: Instant?
     /// Sequence number of the last event applied.

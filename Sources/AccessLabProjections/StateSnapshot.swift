@@ -19,6 +19,11 @@ public struct StateSnapshot: Codable, Equatable, Sendable {
     public var denies: [DenySnapshot]
     public var accessControlAttributes: [AccessControlAttribute]
     public var resources: [ResourceSnapshot]
+    public var customerManagedPolicies: [CustomerManagedPolicySnapshot]
+}
+
+public struct CustomerManagedPolicySnapshot: Codable, Equatable, Sendable {
+    public var accountId, name, document: String
 }
 
 public struct DirectorySnapshot: Codable, Equatable, Sendable {
