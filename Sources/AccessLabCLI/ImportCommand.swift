@@ -94,6 +94,7 @@ enum JSONLinesImport {
             if let lastTime, parsed.event.time < lastTime {
                 throw LineError(line: lineNumber, problem: "field time: \(parsed.event.time) is before the previous event's \(lastTime); time never decreases")
             }
+            if let limit = ServiceLimits.violation(parsed.event.body) { throw LineError(line: lineNumber, problem: limit) }
             lastTime = parsed.event.time
             events.append(parsed.event)
         }

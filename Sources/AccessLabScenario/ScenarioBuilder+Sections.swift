@@ -4,8 +4,8 @@ import Foundation
 
 extension ScenarioBuilder {
     /// Identity Center's limits, enforced when the scenario is read (identity-center-facts.md).
-    static let inlinePolicyMaxBytes = 32_768
-    static let scpMaxCharacters = 5_120
+    static let inlinePolicyMaxBytes = ServiceLimits.inlinePolicyBytes
+    static let scpMaxCharacters = ServiceLimits.scpCharacters
     static let managedPoliciesMax = 20
     static let accessControlAttributesMax = 50
 

@@ -39,6 +39,10 @@ struct CLITests {
         (#"{"time":"noon","type":"DeleteUser","actor":"scim","payload":{"userId":"u"}}"#, "line 2: field time"),
         (#"{"time":"2026-03-02T12:00:00Z","type":"DeleteUser","actor":"robot","payload":{"userId":"u"}}"#, "line 2: field actor"),
         (#"{"time": "2026-03-02T12:00:00Z", "type"#, "line 2: not valid JSON"),
+        (#"{"time":"2026-03-02T12:00:00Z","type":"PutInlinePolicyToPermissionSet","actor":"admin","payload":{"permissionSetId":"ps","inlinePolicy":""# + String(repeating: "x", count: 32_769) + #""}}"#,
+         "line 2: field payload.inlinePolicy: 32769 bytes; Identity Center allows 32768"),
+        (#"{"time":"2026-03-02T12:00:00Z","type":"CreateServiceControlPolicy","actor":"admin","payload":{"policyId":"p","name":"n","content":""# + String(repeating: "x", count: 5_121) + #""}}"#,
+         "line 2: field payload.content: 5121 characters; an SCP may have 5120"),
     ])
     func importChecks(second: String, expected: String) throws {
         let dir = TemporaryDirectory()

@@ -1,0 +1,90 @@
+import AccessLabEvents
+import AccessLabLog
+import AccessLabProjections
+import AccessLabQuery
+import AccessLabSimulation
+import Testing
+
+@Suite struct ExplainTests {
+    func explain(_ log: InMemoryEventLog, at t: Instant, user: String = "u00001", account: String = "111111111111",
+                 action: String, resource: String? = nil) throws -> Explanation {
+        try log.read { reader in
+            let history = History(reader: reader)
+            let state = try history.state(through: try history.position(of: .instant(t)).seq)
+            return Explanation.build(state, rules: AccessRules(), at: t, userId: user, accountId: account, action: action,
+                                     resource: resource, extraContext: [:])
+        }
+    }
+
+    func scenario() -> Scenario {
+        var s = closedFormScenario(model: .cycle)
+        s.permissionSets[0].managedPolicyArns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+        return s
+    }
+
+    @Test func aLiveCredentialIsEvaluatedWithItsPermissionSetsPolicies() throws {
+        let (_, _, log) = try simulate(scenario())
+        let t = monday + .hours(11)
+        let read = try explain(log, at: t, action: "s3:GetObject", resource: "arn:aws:s3:::b/k")
+        #expect(read.decision == "Allowed")
+        let path = try #require(read.paths.first)
+        #expect(path.credentialUsed != nil && path.roleName?.hasPrefix("AWSReservedSSO_ReadOnly_") == true)
+        #expect(path.statements.contains { $0.policy == "arn:aws:iam::aws:policy/ReadOnlyAccess" && $0.effect == "Allow" })
+        #expect(read.user.identityCenterStatus == "disabled" && read.user.idpStatus == "disabled")
+        let write = try explain(log, at: t, action: "s3:PutObject", resource: "arn:aws:s3:::b/k")
+        #expect(write.decision == "ImplicitlyDenied")
+        #expect(write.paths.first?.reason?.contains("no identity-based or resource-based policy") == true)
+    }
+
+    @Test func afterTheLastCredentialExpiresNothingCanBeDone() throws {
+        let (_, _, log) = try simulate(scenario())
+        let e = try explain(log, at: monday + .days(1) + .hours(1), action: "s3:GetObject")
+        #expect(e.decision == "ImplicitlyDenied")
+        #expect(e.paths.first?.reason?.contains("no usable credentials") == true)
+    }
+
+    @Test func anEffectiveSCPDenyOnTheUserIsTheDecidingStatement() throws {
+        var s = scenario()
+        var runbook = RunbookSpec()
+        runbook.delay = .fixed(.minutes(10))
+        runbook.steps = [.denyScp]
+        s.runbook = runbook
+        let (_, _, log) = try simulate(s)
+        let deny = monday + .hours(10) + .minutes(15) + .seconds(4)
+        let before = try explain(log, at: deny - Duration_ms(1), action: "s3:GetObject")
+        #expect(before.decision == "Allowed")
+        let after = try explain(log, at: deny, action: "s3:GetObject")
+        #expect(after.decision == "ExplicitlyDenied")
+        #expect(after.paths.first?.statements.first?.policy == "deny on identitystore:UserId (SCP)")
+        // The management account is out of the SCP's reach.
+        var m = s
+        m.assignments = [AssignmentSpec(team: "a", permissionSetId: "ps-ro", accountIds: ["999999999999"])]
+        let (_, _, mlog) = try simulate(m)
+        let management = try explain(mlog, at: deny + .minutes(1), account: "999999999999", action: "s3:GetObject")
+        #expect(management.decision == "Allowed")
+        #expect(management.paths.first?.notes.contains { $0.contains("SCPs do not apply") } == true)
+    }
+
+    @Test func abacDecisionsFollowTheFrozenSessionTag() throws {
+        var s = closedFormScenario(model: .push)
+        s.accounts.append(AccountSpec(accountId: "222222222222", name: "shared", parentId: Scenario.rootId))
+        s.teams.append(TeamSpec(name: "b", department: "Eng", size: 1))
+        var ps = PermissionSetSpec(permissionSetId: "ps-eng", name: "EngineerStandard", sessionDuration: .hours(8))
+        ps.inlinePolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"OwnTeam","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}]}"#
+        s.permissionSets = [ps]
+        s.assignments = [AssignmentSpec(team: "a", permissionSetId: "ps-eng", accountIds: ["222222222222"]),
+                         AssignmentSpec(team: "b", permissionSetId: "ps-eng", accountIds: ["222222222222"])]
+        s.accessControlAttributes = [AccessControlAttribute(key: "team", source: ["${path:enterprise.division}"])]
+        s.resources = [ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::a-data", tags: [Tag(key: "team", value: "a")]),
+                       ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::b-data", tags: [Tag(key: "team", value: "b")])]
+        let moved = monday + .hours(10) + .minutes(5)
+        s.churn.scripted = [ScriptedHREvent(at: moved, kind: .transfer(userId: "u00001", toTeam: "b"))]
+        let (_, _, log) = try simulate(s)
+        let t = moved + .hours(1)
+        let old = try explain(log, at: t, account: "222222222222", action: "s3:PutObject", resource: "arn:aws:s3:::a-data")
+        #expect(old.decision == "Allowed", "the morning credential still carries team=a")
+        #expect(old.paths.first?.context["aws:PrincipalTag/team"] == ["a"])
+        let new = try explain(log, at: t, account: "222222222222", action: "s3:PutObject", resource: "arn:aws:s3:::b-data")
+        #expect(new.decision == "ImplicitlyDenied", "until the next issue the new team's data is out of reach")
+    }
+}
