@@ -65,7 +65,8 @@ let package = Package(
                 "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            exclude: ["PolicyCorpus"]
         ),
     ],
     swiftLanguageModes: [.v6]

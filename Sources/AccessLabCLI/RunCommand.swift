@@ -1,5 +1,6 @@
 import AccessLabEvents
 import AccessLabLog
+import AccessLabQuery
 import AccessLabScenario
 import AccessLabSimulation
 import ArgumentParser
@@ -70,8 +71,12 @@ struct RunCommand: ParsableCommand {
         let elapsed = clock.now - began
         let wall_s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let digest = try log.read { $0.head.digest }
-        let output = RunReport(scenario: scenario, summary: summary, digest: digest.hex, wall_s: wall_s,
+        var output = RunReport(scenario: scenario, summary: summary, digest: digest.hex, wall_s: wall_s,
                                database: temporary ? nil : path)
+        if let c = scenario.abacComparison {
+            output.abac_comparison = ABACComparison.run(simulation.state, permissionSetId: c.permissionSetId, perTeamPolicy: c.perTeamPolicy,
+                                                        accountIds: c.accountIds, actions: c.actions, tagKey: c.tagKey)
+        }
         let jsonText = try JSONOutput.encode(output)
         if let report { try Self.write(jsonText + "\n", to: report) }
         Console.out(json ? jsonText : output.text)

@@ -1,4 +1,5 @@
 import AccessLabEvents
+import AccessLabQuery
 import AccessLabSimulation
 import Foundation
 
@@ -23,6 +24,7 @@ struct RunReport: Encodable {
     var movers: MoverSection
     var joiners: JoinerSection
     var invariant_violations: [String]
+    var abac_comparison: ABACComparison?
 
     init(scenario: Scenario, summary: RunSummary, digest: String, wall_s: Double, database: String?) {
         self.scenario = scenario.name
@@ -52,6 +54,13 @@ struct RunReport: Encodable {
         out.append(contentsOf: leaverText)
         out.append(contentsOf: moverText)
         out.append(contentsOf: joinerText)
+        if let c = abac_comparison {
+            out.append("ABAC consolidation: \(c.permissionSet) against per-team policies, \(c.probes) (team, resource, action) probes")
+            out.append("  same decision \(c.same), removed by the boundary \(c.removedByBoundary), only per-team \(c.onlyPerTeam), only ABAC \(c.onlyABAC)")
+            out.append("  " + (c.equivalentApartFromBoundary ? "equivalent apart from what the boundary removes" : "NOT equivalent: see abac_comparison.examples in --json"))
+            for n in c.notes { out.append("  note: \(n)") }
+            out.append("")
+        }
         out.append(invariant_violations.isEmpty ? "Invariants: all held." : "Invariants: \(invariant_violations.count) violated.")
         return out.joined(separator: "\n")
     }

@@ -142,6 +142,26 @@ extension ScenarioBuilder {
         return out
     }
 
+    func abacComparison(_ m: MappingReader, scenario s: Scenario) throws(ScenarioError) -> ABACComparisonSpec {
+        let name = try m.requiredString("permission_set")
+        guard let ps = s.permissionSets.first(where: { $0.name == name }) else {
+            throw ScenarioError(m.value("permission_set")!.location, field: m.field("permission_set"), "no permission set named '\(name)'")
+        }
+        guard let policyNode = m.value("per_team_policy") else { throw ScenarioError(m.node.location, field: m.field("per_team_policy"), "is required") }
+        let policy = try policyText(policyNode, field: m.field("per_team_policy"))
+        let selectorText = try m.string("accounts") ?? "*"
+        let selector = try AccountSelector(selectorText, team: nil, at: m.value("accounts") ?? m.node, field: m.field("accounts"))
+        let accounts = s.accounts.filter(selector.matches).map(\.accountId)
+        guard !accounts.isEmpty else { throw ScenarioError(m.node.location, field: m.field("accounts"), "'\(selectorText)' matches no account") }
+        let actions = try m.strings("actions") ?? []
+        guard !actions.isEmpty, actions.allSatisfy({ $0.contains(":") }) else {
+            throw ScenarioError(m.node.location, field: m.field("actions"), "a list of actions such as s3:PutObject is required")
+        }
+        let tag = try m.string("tag") ?? "team"
+        try m.finish()
+        return ABACComparisonSpec(permissionSetId: ps.permissionSetId, perTeamPolicy: policy, accountIds: accounts, actions: actions, tagKey: tag)
+    }
+
     func resources(_ items: [ScenarioNode], scenario s: Scenario) throws(ScenarioError) -> [ResourceSpec] {
         var out: [ResourceSpec] = []
         for (i, item) in items.enumerated() {

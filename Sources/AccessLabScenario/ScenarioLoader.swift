@@ -78,6 +78,7 @@ struct ScenarioBuilder {
         if let m = try top.mapping("users") { s.users = try users(m) }
         if let m = try top.mapping("churn") { s.churn = try churn(m, scenario: s) }
         if let m = try top.mapping("runbook") { s.runbook = try runbook(m) }
+        if let m = try top.mapping("abac_comparison") { s.abacComparison = try abacComparison(m, scenario: s) }
         if let m = try top.mapping("snapshots") {
             s.snapshots.daily = try m.bool("daily", true)
             let every = try m.int("every_events", 100_000, in: 0...1_000_000_000)

@@ -25,6 +25,8 @@ public struct Scenario: Sendable {
     public var churn = ChurnSpec()
     public var runbook: RunbookSpec?
     public var snapshots = SnapshotSpec()
+    /// Compare one ABAC permission set with per-team policies after the run (see `ABACComparisonSpec`).
+    public var abacComparison: ABACComparisonSpec?
 
     public init(name: String, seed: UInt64, start: Instant, duration: Duration_ms) {
         self.name = name; self.seed = seed; self.start = start; self.duration = duration
@@ -212,4 +214,18 @@ public struct SnapshotSpec: Sendable {
     /// Also every this many events; nil: only daily.
     public var everyEvents: Int? = 100_000
     public init() {}
+}
+
+/// The per-team policy (with `{team}`) and the ABAC permission set to decide side by side, over the
+/// tagged resources of some accounts and a list of actions.
+public struct ABACComparisonSpec: Sendable {
+    public var permissionSetId: String
+    public var perTeamPolicy: String
+    public var accountIds: [String]
+    public var actions: [String]
+    public var tagKey: String
+    public init(permissionSetId: String, perTeamPolicy: String, accountIds: [String], actions: [String], tagKey: String) {
+        self.permissionSetId = permissionSetId; self.perTeamPolicy = perTeamPolicy; self.accountIds = accountIds
+        self.actions = actions; self.tagKey = tagKey
+    }
 }

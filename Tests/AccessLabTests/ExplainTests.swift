@@ -1,4 +1,5 @@
 import AccessLabEvents
+import Foundation
 import AccessLabLog
 import AccessLabProjections
 import AccessLabQuery
@@ -86,5 +87,28 @@ import Testing
         #expect(old.paths.first?.context["aws:PrincipalTag/team"] == ["a"])
         let new = try explain(log, at: t, account: "222222222222", action: "s3:PutObject", resource: "arn:aws:s3:::b-data")
         #expect(new.decision == "ImplicitlyDenied", "until the next issue the new team's data is out of reach")
+    }
+}
+
+@Suite struct ABACComparisonTests {
+    @Test func engineerStandardMatchesThePerTeamPoliciesApartFromTheBoundary() throws {
+        let s = try loadScenario("abac-consolidation.yaml")
+        let spec = try #require(s.abacComparison)
+        let (simulation, _, _) = try simulate(s, until: s.start + .hours(1))
+        let c = ABACComparison.run(simulation.state, permissionSetId: spec.permissionSetId, perTeamPolicy: spec.perTeamPolicy,
+                                   accountIds: spec.accountIds, actions: spec.actions, tagKey: spec.tagKey)
+        #expect(c.probes == 14 * 42 * 10)
+        #expect(c.equivalentApartFromBoundary)
+        #expect(c.removedByBoundary == 14 * 3 * 2, "iam:PassRole and iam:TagRole on each team's own resource in 3 accounts")
+
+        // A per-team policy that reaches other teams' queues is caught.
+        let loose = spec.perTeamPolicy.replacingOccurrences(of: #""Sid": "ReadEverything", "Effect": "Allow",\#n     "Action": ["#,
+                                                             with: #""Sid": "ReadEverything", "Effect": "Allow",\#n     "Action": ["sqs:SendMessage", "#)
+        #expect(loose != spec.perTeamPolicy)
+        let broken = ABACComparison.run(simulation.state, permissionSetId: spec.permissionSetId, perTeamPolicy: loose,
+                                        accountIds: spec.accountIds, actions: spec.actions, tagKey: spec.tagKey)
+        #expect(!broken.equivalentApartFromBoundary)
+        #expect(broken.onlyPerTeam == 14 * 13 * 3)
+        #expect(broken.examples.first?.action == "sqs:SendMessage")
     }
 }
