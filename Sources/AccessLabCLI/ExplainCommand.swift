@@ -49,7 +49,8 @@ struct ExplainCommand: ParsableCommand {
                                   action: action, resource: resource, extraContext: extra)
         if json { Console.out(try JSONOutput.encode(e)); return }
         Console.out(s.header)
-        Console.out("\(e.decision.uppercased()): \(user) \(action) on \(e.resource) in \(e.accountName ?? "?") (\(accountId))")
+        let verdict = ["Allowed": "Allowed", "ExplicitlyDenied": "Explicitly denied", "ImplicitlyDenied": "Implicitly denied"][e.decision] ?? e.decision
+        Console.out("\(verdict): \(user) \(action) on \(e.resource) in \(e.accountName ?? "?") (\(accountId))")
         let u = e.user
         Console.out("  user         Identity Center \(u.identityCenterStatus)\(u.identityCenterStatusSince.map { " since \($0)" } ?? "")"
                     + "; IdP \(u.idpStatus ?? "absent")\(u.idpStatusSince.map { " since \($0)" } ?? ""); sign-in \(u.canSignIn ? "possible" : "refused")")
