@@ -89,6 +89,8 @@ struct AccessCommand: ParsableCommand {
             line += r.entitled ? "entitled via \(r.via.joined(separator: ", "))" : "not entitled"
             line += "  sign-in: " + (r.signInRefusal.map { "no (\($0))" } ?? "yes")
             line += "  new credentials: " + (r.credentialRefusal.map { "no (\($0))" } ?? (r.canSignIn ? "yes" : "yes (cached sign-in)"))
+            if r.provisioningStatus == "LATEST_PERMISSION_SET_NOT_PROVISIONED" { line += "  [drift: latest permission set not provisioned]" }
+            if !r.pendingSync.isEmpty { line += "  [waiting for sync: \(r.pendingSync.joined(separator: "; "))]" }
             Console.out(line)
             for c in r.credentials {
                 var held = "      holds \(c.credentialId) issued \(c.issuedAt) until \(c.expiresAt)"

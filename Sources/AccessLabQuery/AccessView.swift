@@ -21,6 +21,10 @@ public struct AccessRow: Codable, Equatable, Sendable {
     public var permissionSetId: String
     public var permissionSet: String?
     public var roleName: String?
+    /// `LATEST_PERMISSION_SET_PROVISIONED`, `LATEST_PERMISSION_SET_NOT_PROVISIONED` (drift) or `NOT_PROVISIONED`.
+    public var provisioningStatus: String
+    /// What the IdP has and Identity Center does not yet (a disable, a membership change) for this user.
+    public var pendingSync: [String]
     public var entitled: Bool
     /// `direct` or `group:<id>` for each assignment that entitles the user.
     public var via: [String]
@@ -54,6 +58,7 @@ public enum AccessView {
             targets.formUnion(credentials.map(\.target))
             let signInRefusal = rules.signInRefusal(state, userId: userId)
             let ic = state.identityCenter.users[userId]
+            let pending = pendingSync(state, userId)
             for target in targets.sorted() {
                 let accountRecord = state.organization.accounts[target.accountId]
                 if let account, account != target.accountId, account != accountRecord?.name { continue }
@@ -66,6 +71,8 @@ public enum AccessView {
                     accountId: target.accountId, accountName: accountRecord?.name,
                     permissionSetId: target.permissionSetId, permissionSet: state.permissionSets[target.permissionSetId]?.name,
                     roleName: state.roles[target]?.roleName,
+                    provisioningStatus: provisioningStatus(state, target),
+                    pendingSync: pending,
                     entitled: state.isEntitled(userId, to: target),
                     via: entitlements.filter { $0.target == target }.map {
                         switch $0.source { case .direct: "direct"; case .group(let g): "group:\(g)" }
@@ -80,6 +87,27 @@ public enum AccessView {
                     }))
             }
         }
+        return out
+    }
+
+    /// Whether the account has the permission set's latest version (drift when it does not).
+    public static func provisioningStatus(_ state: AccessState, _ target: AccountPermissionSet) -> String {
+        guard let role = state.roles[target] else { return "NOT_PROVISIONED" }
+        return role.provisionedVersion == state.permissionSets[target.permissionSetId]?.version
+            ? "LATEST_PERMISSION_SET_PROVISIONED" : "LATEST_PERMISSION_SET_NOT_PROVISIONED"
+    }
+
+    /// Differences between the IdP's directory and Identity Center's for one user, sorted.
+    public static func pendingSync(_ state: AccessState, _ userId: String) -> [String] {
+        guard let idp = state.idp.users[userId] else { return [] }
+        let ic = state.identityCenter.users[userId]
+        var out: [String] = []
+        if idp.status != (ic?.status ?? .deleted) || ic == nil {
+            out.append("status: IdP \(idp.status.rawValue), Identity Center \(ic?.status.rawValue ?? "absent")")
+        }
+        let icGroups = ic?.groups ?? []
+        for g in idp.groups.subtracting(icGroups).sorted() { out.append("joining \(g)") }
+        for g in icGroups.subtracting(idp.groups).sorted() { out.append("leaving \(g)") }
         return out
     }
 

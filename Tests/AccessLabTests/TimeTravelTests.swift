@@ -120,3 +120,47 @@ import Testing
         }
     }
 }
+
+@Suite struct ProjectionViewTests {
+    func event(_ seq: UInt64, _ body: EventBody, at minutes: Int64 = 0) -> Event {
+        Event(seq: seq, time: monday + .minutes(minutes), actor: .admin, body: body)
+    }
+
+    @Test func editingAPermissionSetDriftsEveryAccountUntilItIsProvisionedAgain() {
+        var state = AccessState()
+        let events: [EventBody] = [
+            .createAccount(CreateAccount(accountId: "111111111111", name: "a", parentId: "r-root", email: "a@example.com")),
+            .createPermissionSet(CreatePermissionSet(permissionSetId: "ps-1", name: "Dev", sessionDuration_s: 3600)),
+            .createUser(CreateUser(userId: "u1", attributes: UserAttributes(userName: "u1", givenName: "g", familyName: "f", displayName: "d", email: "e"))),
+            .createAccountAssignment(AccountAssignmentRequest(requestId: "r1", accountId: "111111111111", permissionSetId: "ps-1", principalType: .USER, principalId: "u1")),
+            .accountAssignmentCreated(AccountAssignmentResult(requestId: "r1", accountId: "111111111111", permissionSetId: "ps-1", principalType: .USER, principalId: "u1", roleName: nil, roleChanged: true)),
+        ]
+        for (i, body) in events.enumerated() { state.apply(event(UInt64(i + 1), body)) }
+        let target = AccountPermissionSet("111111111111", "ps-1")
+        #expect(AccessView.provisioningStatus(state, target) == "LATEST_PERMISSION_SET_PROVISIONED")
+        let firstRole = state.roles[target]?.roleName
+        #expect(firstRole?.hasPrefix("AWSReservedSSO_Dev_") == true)
+        state.apply(event(6, .putInlinePolicyToPermissionSet(PutInlinePolicyToPermissionSet(permissionSetId: "ps-1", inlinePolicy: "{}"))))
+        #expect(state.permissionSets["ps-1"]?.version == 2)
+        #expect(AccessView.provisioningStatus(state, target) == "LATEST_PERMISSION_SET_NOT_PROVISIONED")
+        state.apply(event(7, .permissionSetProvisioned(PermissionSetProvisioningResult(requestId: "p1", permissionSetId: "ps-1", accountId: "111111111111", permissionSetVersion: 2))))
+        #expect(AccessView.provisioningStatus(state, target) == "LATEST_PERMISSION_SET_PROVISIONED")
+        // The last assignment going deletes the role; a new one gets a new suffix.
+        state.apply(event(8, .accountAssignmentDeleted(AccountAssignmentResult(requestId: "r2", accountId: "111111111111", permissionSetId: "ps-1", principalType: .USER, principalId: "u1", roleName: firstRole, roleChanged: true))))
+        #expect(state.roles[target] == nil && !state.isEntitled("u1", to: target))
+        state.apply(event(9, .accountAssignmentCreated(AccountAssignmentResult(requestId: "r3", accountId: "111111111111", permissionSetId: "ps-1", principalType: .USER, principalId: "u1", roleName: nil, roleChanged: true))))
+        #expect(state.roles[target]?.generation == 2)
+        #expect(state.roles[target]?.roleName != firstRole)
+    }
+
+    @Test func whatWaitsForASyncIsVisible() throws {
+        let (_, _, log) = try simulate(closedFormScenario(model: .cycle))
+        try log.read { reader throws in
+            let history = History(reader: reader)
+            let waiting = try history.state(through: try history.position(of: .instant(monday + .hours(10) + .minutes(20))).seq)
+            #expect(AccessView.pendingSync(waiting, "u00001") == ["status: IdP disabled, Identity Center active"])
+            let synced = try history.state(through: try history.position(of: .instant(monday + .hours(10) + .minutes(41))).seq)
+            #expect(AccessView.pendingSync(synced, "u00001").isEmpty)
+        }
+    }
+}
