@@ -52,10 +52,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AccessLabBench",
+            dependencies: ["LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
+        ),
+        .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation",
-                "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AccessLabBench", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "accesslab", dependencies: ["AccessLabCLI"]),

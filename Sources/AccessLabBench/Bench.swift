@@ -1,0 +1,207 @@
+import AccessLabEvents
+import AccessLabLog
+import AccessLabPolicy
+import AccessLabProjections
+import AccessLabQuery
+import AccessLabSimulation
+import Foundation
+import LMDB
+
+/// The benchmark suite behind `accesslab bench`: every layer measured beside its physical baseline in
+/// the same run, so that ratios survive a noisy shared machine. The clock and the working directory
+/// are injected; nothing here prints.
+public struct Bench {
+    public struct Options {
+        public var quick: Bool
+        public var scenario: Scenario
+        public var workDirectory: String
+        /// Seconds from some fixed origin (the CLI passes a monotonic clock).
+        public var now: () -> Double
+        /// Progress lines for a terminal.
+        public var progress: (String) -> Void
+        public init(quick: Bool, scenario: Scenario, workDirectory: String, now: @escaping () -> Double, progress: @escaping (String) -> Void) {
+            self.quick = quick; self.scenario = scenario; self.workDirectory = workDirectory; self.now = now; self.progress = progress
+        }
+    }
+
+    /// The figures, under the keys the performance issue names, plus what they were measured on.
+    public struct Results: Codable, Sendable {
+        public var mode: String
+        public var raw_lmdb_puts_per_s: Double
+        public var append_events_per_s: Double
+        public var append_vs_raw: Double
+        public var replay_events_per_s: Double
+        public var simulate_events_per_s: Double
+        public var asof_p50_ms: Double
+        public var asof_p99_ms: Double
+        public var asof_replay_from_zero_ms: Double
+        public var policy_evals_per_s: Double
+        public var peak_rss_mb: Double
+        public var events_appended: Int
+        public var events_simulated: UInt64
+        public var asof_log_events: UInt64
+        public var asof_queries: Int
+        public var asof_snapshots: Int
+        public var scale_run_wall_s: Double?
+        public var policy_evals: Int
+    }
+
+    let options: Options
+    public init(_ options: Options) { self.options = options }
+
+    public func run() throws -> Results {
+        let o = options
+        let batch = 10_000
+        // 1. The reference scenario end to end.
+        var scenario = o.scenario
+        if o.quick { scenario.duration = .days(14) }
+        o.progress("simulating \(scenario.name) for \(scenario.duration)")
+        let simPath = o.workDirectory + "/simulate"
+        let simLog = try LMDBEventLog(path: simPath, create: true)
+        let t0 = o.now()
+        let summary = try Simulation(scenario: scenario, log: simLog).run()
+        let simulateSeconds = o.now() - t0
+
+        // 2. Real events, encoded as the log stores them, for the append and raw put loops.
+        let appendCount = o.quick ? 200_000 : 1_000_000
+        let events: [NewEvent] = try simLog.read { reader in
+            var out: [NewEvent] = []
+            out.reserveCapacity(appendCount)
+            let upper = reader.head.lastSeq
+            let span = (reader.head.lastTime?.ms ?? 0) - (try reader.firstTime()?.ms ?? 0) + 86_400_000
+            var pass: Int64 = 0
+            while out.count < appendCount {
+                // Cycle through the log if it is shorter than the sample, each pass later than the last.
+                let shift = Duration_ms(pass * span)
+                pass += 1
+                try reader.forEachEvent(in: 1...upper) { e in
+                    var n = e.unlogged
+                    n.time = n.time + shift
+                    n.cause = nil
+                    out.append(n)
+                    return out.count < appendCount
+                }
+            }
+            return out
+        }
+        var values: [[UInt8]] = []
+        values.reserveCapacity(events.count)
+        for e in events { values.append(try EventCodec.encode(e) + [UInt8](repeating: 0, count: DigestChain.tagSize)) }
+        o.progress("raw LMDB puts: \(events.count) values, batches of \(batch)")
+        let rawSeconds = try rawPuts(values, batch: batch, path: o.workDirectory + "/raw")
+        o.progress("EventLog appends: \(events.count) events")
+        let appendLog = try LMDBEventLog(path: o.workDirectory + "/append", create: true)
+        let t1 = o.now()
+        var start = 0
+        while start < events.count {
+            try appendLog.append(Array(events[start..<min(start + batch, events.count)]))
+            start += batch
+        }
+        let appendSeconds = o.now() - t1
+
+        // 3. Replaying every projection from the reference log, one core.
+        o.progress("replaying \(summary.events) events")
+        let t2 = o.now()
+        let replayed = try simLog.read { try History(reader: $0).state(through: $0.head.lastSeq, useSnapshots: false) }
+        let replaySeconds = o.now() - t2
+        guard replayed.seq == summary.events else { throw QueryError("replay stopped at @\(replayed.seq) of \(summary.events)") }
+
+        // 4. "As of" on a long log: the quick run reuses the reference log; the full run makes one of 10 million events.
+        var asofLog = simLog
+        var scaleWall: Double?
+        if !o.quick {
+            var long = o.scenario
+            let perDay = max(Double(summary.events) / max(Double(scenario.duration.ms) / 86_400_000, 1), 1)
+            long.duration = .days(Int64((10_000_000 / perDay).rounded(.up)) + 1)
+            long.name += "-10M"
+            o.progress("simulating \(long.duration) for a 10,000,000-event log")
+            asofLog = try LMDBEventLog(path: o.workDirectory + "/asof", create: true)
+            let t = o.now()
+            _ = try Simulation(scenario: long, log: asofLog).run()
+            scaleWall = o.now() - t
+        }
+        o.progress("as-of queries")
+        let (p50, p99, queries, fromZero, snapshots, asofEvents) = try asof(asofLog, queries: 100, fromZeroQueries: o.quick ? 3 : 3)
+
+        // 5. Policy evaluation with the reference permission sets' policies and ABAC conditions.
+        let evals = o.quick ? 200_000 : 2_000_000
+        o.progress("policy evaluations: \(evals)")
+        let cases = try PolicyWorkload.cases()
+        var allowed = 0
+        let t3 = o.now()
+        for i in 0..<evals where Evaluator.evaluate(cases[i % cases.count]).response == .Allowed { allowed += 1 }
+        let policySeconds = o.now() - t3
+        guard allowed > 0, allowed < evals else { throw QueryError("the policy workload decided everything the same way") }
+
+        let raw = Double(values.count) / rawSeconds, append = Double(events.count) / appendSeconds
+        return Results(
+            mode: o.quick ? "quick" : "full",
+            raw_lmdb_puts_per_s: raw.rounded(), append_events_per_s: append.rounded(), append_vs_raw: (append / raw * 1000).rounded() / 1000,
+            replay_events_per_s: (Double(summary.events) / replaySeconds).rounded(),
+            simulate_events_per_s: (Double(summary.events) / simulateSeconds).rounded(),
+            asof_p50_ms: p50, asof_p99_ms: p99, asof_replay_from_zero_ms: fromZero,
+            policy_evals_per_s: (Double(evals) / policySeconds).rounded(), peak_rss_mb: Self.peakRSSMegabytes(),
+            events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
+            asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
+    }
+
+    /// The physical baseline: the same values under the same keys, `MDB_APPEND`, the same batches, no encoding.
+    func rawPuts(_ values: [[UInt8]], batch: Int, path: String) throws -> Double {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let env = try Environment(path: path, mapSize: 1 << 30)
+        let db = try env.openDatabase("raw", create: true)
+        let t = options.now()
+        var start = 0
+        while start < values.count {
+            let end = min(start + batch, values.count)
+            try env.write { txn in
+                for i in start..<end {
+                    var key = UInt64(i + 1).bigEndian
+                    try withUnsafeBytes(of: &key) { k in
+                        try values[i].withUnsafeBytes { v in try txn.put(db, key: k, value: v, append: true) }
+                    }
+                }
+            }
+            start = end
+        }
+        return options.now() - t
+    }
+
+    func asof(_ log: LMDBEventLog, queries: Int, fromZeroQueries: Int) throws
+        -> (p50: Double, p99: Double, count: Int, fromZero: Double, snapshots: Int, events: UInt64) {
+        try log.read { reader in
+            let history = History(reader: reader)
+            guard let first = try reader.firstTime(), let last = reader.head.lastTime else { throw QueryError("empty log") }
+            var rng = Xoshiro256StarStar(seed: 20_261_123)
+            func randomTime() -> Instant { Instant(ms: first.ms + Int64(rng.next() % UInt64(max(last.ms - first.ms, 1)))) }
+            let rules = AccessRules(parameters: reader.metadata.parameters)
+            var times: [Double] = []
+            for _ in 0..<queries {
+                let at = randomTime()
+                let t = options.now()
+                let position = try history.position(of: .instant(at))
+                let state = try history.state(through: position.seq)
+                _ = AccessView.rows(state, rules: rules, at: at)
+                times.append((options.now() - t) * 1000)
+            }
+            times.sort()
+            func pct(_ p: Double) -> Double { (times[min(Int((p * Double(times.count)).rounded(.up)) - 1, times.count - 1)] * 10).rounded() / 10 }
+            var zero: [Double] = []
+            for _ in 0..<fromZeroQueries {
+                let at = randomTime()
+                let t = options.now()
+                let state = try history.state(through: try history.position(of: .instant(at)).seq, useSnapshots: false)
+                _ = AccessView.rows(state, rules: rules, at: at)
+                zero.append((options.now() - t) * 1000)
+            }
+            let meanZero = zero.isEmpty ? 0 : (zero.reduce(0, +) / Double(zero.count)).rounded()
+            return (pct(0.5), pct(0.99), queries, meanZero, try reader.snapshotSeqs().count, reader.head.lastSeq)
+        }
+    }
+
+    static func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
+    }
+}

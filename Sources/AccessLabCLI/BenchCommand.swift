@@ -1,0 +1,76 @@
+import AccessLabBench
+import AccessLabScenario
+import AccessLabSimulation
+import ArgumentParser
+import Foundation
+
+/// `accesslab bench`: the performance suite, each figure beside its baseline and target.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure every layer against its baseline: LMDB puts, appends, replay, simulation, as-of queries, policy evaluation.",
+        discussion: """
+        Build in release mode first (swift build -c release). --quick runs the reference scenario for 14 days \
+        and as-of queries on that log (under a minute); the full suite runs 90 days, appends 1,000,000 events \
+        and queries a 10,000,000-event log (several minutes). Figures are from this run on this machine; \
+        ratios to the baselines measured in the same run are what to compare across machines.
+
+        Examples:
+          accesslab bench --quick
+          accesslab bench --json > bench.json
+        """
+    )
+
+    @Flag(help: "A run of under a minute.") var quick = false
+    @Flag(help: "Print one JSON object.") var json = false
+    @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
+    var scenarioPath = "scenarios/org-120-jml.yaml"
+
+    func run() throws {
+        let loaded: Scenario
+        do { loaded = try ScenarioLoader(read: RunCommand.readFile).load(path: scenarioPath) } catch { throw CLIError(error.description) }
+        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
+        guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
+        let work = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let clock = ContinuousClock()
+        let origin = clock.now
+        let verbose = isatty(STDERR_FILENO) == 1 && !json
+        let results: Bench.Results
+        do {
+            results = try Bench(.init(quick: quick, scenario: loaded, workDirectory: work, now: {
+                let d = clock.now - origin
+                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            }, progress: { if verbose { Console.err("  \($0)") } })).run()
+        } catch {
+            throw CLIError("bench failed: \(error)")
+        }
+        if json { Console.out(try JSONOutput.encode(results, pretty: false)); return }
+        Console.out(Self.table(results))
+    }
+
+    static func table(_ r: Bench.Results) -> String {
+        func n(_ v: Double) -> String { v >= 100 ? String(Int(v.rounded())) : String(format: "%.2f", v) }
+        let rows: [(String, Double, String, Bool?)] = [
+            ("raw_lmdb_puts_per_s", r.raw_lmdb_puts_per_s, "baseline", nil),
+            ("append_events_per_s", r.append_events_per_s, ">= 1000000", r.append_events_per_s >= 1_000_000),
+            ("append_vs_raw", r.append_vs_raw, ">= 0.5 (stretch 0.8)", r.append_vs_raw >= 0.5),
+            ("replay_events_per_s", r.replay_events_per_s, ">= 1000000", r.replay_events_per_s >= 1_000_000),
+            ("simulate_events_per_s", r.simulate_events_per_s, ">= 500000", r.simulate_events_per_s >= 500_000),
+            ("asof_p50_ms", r.asof_p50_ms, "", nil),
+            ("asof_p99_ms", r.asof_p99_ms, "<= 50", r.asof_p99_ms <= 50),
+            ("asof_replay_from_zero_ms", r.asof_replay_from_zero_ms, "baseline", nil),
+            ("policy_evals_per_s", r.policy_evals_per_s, ">= 1000000", r.policy_evals_per_s >= 1_000_000),
+            ("peak_rss_mb", r.peak_rss_mb, "<= 1024", r.peak_rss_mb <= 1024),
+        ]
+        var out = ["AccessLab bench (\(r.mode)): \(r.events_simulated) events simulated, \(r.events_appended) appended, "
+                   + "as-of on \(r.asof_log_events) events with \(r.asof_snapshots) snapshots, \(r.policy_evals) policy evaluations"]
+        out.append("key".padding(toLength: 26, withPad: " ", startingAt: 0) + "value".leftPad(14) + "   target")
+        for (key, value, target, met) in rows {
+            let mark = met.map { $0 ? "  met" : "  NOT met" } ?? ""
+            out.append(key.padding(toLength: 26, withPad: " ", startingAt: 0) + n(value).leftPad(14) + "   " + target + mark)
+        }
+        if let s = r.scale_run_wall_s { out.append("10M-event run: \(s) s wall") }
+        return out.joined(separator: "\n")
+    }
+}
