@@ -41,7 +41,7 @@ public struct ByteReaderError: Error, Equatable, Sendable, CustomStringConvertib
 /// Reads what `ByteWriter` wrote. Every read is bounds-checked: bad input throws, never traps.
 public struct ByteReader {
     public let bytes: UnsafeRawBufferPointer
-    public private(set) var offset: Int = 0
+    public internal(set) var offset: Int = 0
     public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     public var remaining: Int { bytes.count - offset }
@@ -93,5 +93,44 @@ public struct ByteReader {
         for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
         offset += 8
         return v
+    }
+}
+
+// MARK: - Helpers for the generated payload decoders
+
+extension ByteReader {
+    /// A presence byte: true when an optional value follows.
+    @inline(__always) mutating func present() throws(ByteReaderError) -> Bool {
+        switch try byte() {
+        case 0: return false
+        case 1: return true
+        case let b: offset -= 1; throw fail("bad presence byte \(b)")
+        }
+    }
+
+    @inline(__always) mutating func bool() throws(ByteReaderError) -> Bool {
+        let b = try byte()
+        guard b <= 1 else { offset -= 1; throw fail("bad boolean \(b)") }
+        return b == 1
+    }
+
+    @inline(__always) mutating func int() throws(ByteReaderError) -> Int {
+        let v = try zigzag()
+        guard let i = Int(exactly: v) else { throw fail("integer out of range") }
+        return i
+    }
+
+    @inline(__always) mutating func raw<E: RawRepresentable>(_: E.Type) throws(ByteReaderError) -> E where E.RawValue == String {
+        let s = try string()
+        guard let e = E(rawValue: s) else { throw fail("'\(s)' is not a \(E.self)") }
+        return e
+    }
+
+    @inline(__always) mutating func array<T>(_ element: (inout ByteReader) throws(ByteReaderError) -> T) throws(ByteReaderError) -> [T] {
+        let n = try length()
+        var out: [T] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try element(&self)) }
+        return out
     }
 }

@@ -14,10 +14,20 @@ public enum EventCodec {
         writer.byte(event.actor.code)
         writer.zigzag(event.time.ms)
         writer.varint(event.cause ?? 0)
+        event.body.compactEncode(into: &writer)
+    }
+
+    /// The same bytes through the positional Codable encoder: the reference the generated code is tested against.
+    static func encodeWithCodable(_ event: NewEvent) throws -> [UInt8] {
+        var writer = ByteWriter()
+        writer.byte(formatVersion)
+        writer.varint(UInt64(event.body.type.rawValue))
+        writer.byte(event.actor.code)
+        writer.zigzag(event.time.ms)
+        writer.varint(event.cause ?? 0)
         let encoder = CompactEncoder(writer: writer)
-        writer = ByteWriter(capacity: 0)
         try event.body.payload.encode(to: encoder)
-        writer = encoder.writer
+        return encoder.writer.bytes
     }
 
     public static func encode(_ event: NewEvent) throws -> [UInt8] {
@@ -44,17 +54,14 @@ public enum EventCodec {
             }
             let time = Instant(ms: try reader.zigzag())
             let cause = try reader.varint()
-            let decoder = CompactDecoder(reader: reader)
             let body: EventBody
             do {
-                body = try EventBody.decode(type, from: decoder)
-            } catch let error as DecodingError {
-                throw EventDecodingError(seq: seq, problem: "\(type.name) payload: \(error.briefDescription)")
+                body = try EventBody.compactDecode(type, from: &reader)
             } catch {
-                throw EventDecodingError(seq: seq, problem: "\(type.name) payload: \(error)")
+                throw EventDecodingError(seq: seq, problem: "\(type.name) payload: \(error.description)")
             }
-            guard decoder.reader.isAtEnd else {
-                throw EventDecodingError(seq: seq, problem: "\(decoder.reader.remaining) trailing bytes after the \(type.name) payload")
+            guard reader.isAtEnd else {
+                throw EventDecodingError(seq: seq, problem: "\(reader.remaining) trailing bytes after the \(type.name) payload")
             }
             return Event(seq: seq, time: time, actor: actor, cause: cause == 0 ? nil : cause, body: body)
         } catch let error as ByteReaderError {

@@ -24,6 +24,14 @@ struct EventCodecTests {
         }
     }
 
+    @Test("the generated encoder writes exactly what the Codable reference encoder writes", arguments: EventType.allCases)
+    func generatedMatchesCodable(type: EventType) async {
+        await forArbitrary(type, count: 60) { event in
+            let generated = try EventCodec.encode(event), reference = try EventCodec.encodeWithCodable(event)
+            #expect(generated == reference)
+        }
+    }
+
     @Test("every event type round-trips through the JSON form", arguments: EventType.allCases)
     func jsonRoundTrip(type: EventType) async {
         await forArbitrary(type, count: 30) { event in
