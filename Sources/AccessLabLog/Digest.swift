@@ -26,35 +26,72 @@ public enum DigestChain {
     public static let tagSize = 8
 
     public static func next(_ previous: Digest, seq: UInt64, encoded: UnsafeRawBufferPointer) -> Digest {
+        var raw = RawDigest(previous)
+        raw.advance(seq: seq, encoded: encoded)
+        return raw.digest
+    }
+}
+
+/// A digest kept inline (no heap allocation), for the per-event chain on the write and verify paths.
+struct RawDigest {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(_ digest: Digest) {
+        digest.bytes.withUnsafeBytes { src in
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(32))) }
+        }
+    }
+
+    /// d(n) = SHA-256(d(n-1) || seq big-endian || encoded).
+    @inline(__always) mutating func advance(seq: UInt64, encoded: UnsafeRawBufferPointer) {
         var hasher = SHA256()
-        hasher.update(data: previous.bytes)
+        withUnsafeBytes(of: &words) { hasher.update(bufferPointer: $0) }
         withUnsafeBytes(of: seq.bigEndian) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: encoded)
-        return Digest(bytes: Array(hasher.finalize()))
+        let result = hasher.finalize()
+        result.withUnsafeBytes { src in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: src) } }
     }
+
+    /// The first `DigestChain.tagSize` bytes, appended to each stored record.
+    func appendTag(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: words) { bytes.append(contentsOf: $0.prefix(DigestChain.tagSize)) }
+    }
+
+    func tagMatches(_ tag: UnsafeRawBufferPointer) -> Bool {
+        withUnsafeBytes(of: words) { w in tag.count == DigestChain.tagSize && zip(w.prefix(DigestChain.tagSize), tag).allSatisfy { $0 == $1 } }
+    }
+
+    var digest: Digest { withUnsafeBytes(of: words) { Digest(bytes: Array($0)) } }
 }
 
 /// Encodes events into stored records and advances the chain: the one write path both logs share.
 struct RecordEncoder {
-    private(set) var head: LogHead
+    private var lastSeq: UInt64
+    private var lastTime: Instant?
+    private var chain: RawDigest
     private var writer = ByteWriter(capacity: 256)
 
-    init(head: LogHead) { self.head = head }
+    init(head: LogHead) { lastSeq = head.lastSeq; lastTime = head.lastTime; chain = RawDigest(head.digest) }
+
+    var head: LogHead { LogHead(lastSeq: lastSeq, lastTime: lastTime, digest: chain.digest) }
 
     /// Encodes `event` as the next record and hands its bytes to `store` (valid only during the call).
     mutating func append(_ event: NewEvent, index: Int, _ store: (UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
-        if let last = head.lastTime, event.time < last {
+        if let last = lastTime, event.time < last {
             throw EventLogError(kind: .timeWentBackwards(time: event.time, previous: last, index: index))
         }
         guard Instant.representable.contains(event.time) else {
             throw EventLogError(kind: .timeOutOfRange(time: event.time.ms, index: index))
         }
-        let seq = head.lastSeq + 1
+        let seq = lastSeq + 1
         writer.bytes.removeAll(keepingCapacity: true)
         try EventCodec.encode(event, into: &writer)
-        let digest = writer.bytes.withUnsafeBytes { DigestChain.next(head.digest, seq: seq, encoded: $0) }
-        writer.bytes.append(contentsOf: digest.bytes[0..<DigestChain.tagSize])
+        var next = chain
+        writer.bytes.withUnsafeBytes { next.advance(seq: seq, encoded: $0) }
+        next.appendTag(to: &writer.bytes)
         try writer.bytes.withUnsafeBytes { try store(seq, $0) }
-        head = LogHead(lastSeq: seq, lastTime: event.time, digest: digest)
+        chain = next
+        lastSeq = seq
+        lastTime = event.time
     }
 }

@@ -71,14 +71,31 @@ extension LMDBEventLog {
         func lastSeq(atOrBefore time: Instant) throws -> UInt64 {
             guard time.ms < .max else { return head.lastSeq }
             return try log.withStorage {
-                try txn.withCursor(log.byTime) { cursor in
+                // The nearest sparse entry at or before `time`, then forward over at most a stride of headers.
+                var seq: UInt64 = try txn.withCursor(log.byTime) { cursor in
                     var key = TimeKey(time: time + Duration_ms(1), seq: 0)
                     let after = try withUnsafeBytes(of: &key) { try cursor.seek(atLeast: Array($0)) }
                     let before = after == nil ? try cursor.last() : try cursor.previous()
                     guard let before, let (_, seq) = TimeKey.instant(fromKey: before.key) else { return 0 }
-                    return min(seq, head.lastSeq)
+                    return seq
                 }
+                guard seq > 0 else { return 0 }
+                seq = min(seq, head.lastSeq)
+                while seq < head.lastSeq, try eventTime(seq + 1) <= time { seq += 1 }
+                return seq
             }
+        }
+
+        /// An event's time from its record header, without decoding the payload.
+        func eventTime(_ seq: UInt64) throws -> Instant {
+            let time = try txn.get(log.events, key: LMDBEventLog.bytes(seq.bigEndian)) { record -> Instant? in
+                var reader = ByteReader(record)
+                guard (try? reader.byte()) != nil, (try? reader.varint()) != nil, (try? reader.byte()) != nil,
+                      let ms = try? reader.zigzag() else { return nil }
+                return Instant(ms: ms)
+            }
+            guard let found = time, let t = found else { throw EventLogError(kind: .corrupt(seq: seq, problem: "unreadable record header")) }
+            return t
         }
 
         func seqs(touching entity: EntityRef) throws -> [UInt64] {
@@ -88,8 +105,17 @@ extension LMDBEventLog {
                     var out: [UInt64] = []
                     var entry = try cursor.seek(atLeast: prefix)
                     while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
-                        let seq = UInt64(bigEndian: current.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self))
-                        if seq <= head.lastSeq { out.append(seq) }
+                        var seq = UInt64(bigEndian: current.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self))
+                        var reader = ByteReader(current.value)
+                        do {
+                            let count = try reader.varint()
+                            for i in 0..<count {
+                                if i > 0 { seq += try reader.varint() }
+                                if seq <= head.lastSeq { out.append(seq) }
+                            }
+                        } catch {
+                            throw EventLogError(kind: .corrupt(seq: seq, problem: "a malformed entity index entry"))
+                        }
                         entry = try cursor.next()
                     }
                     return out

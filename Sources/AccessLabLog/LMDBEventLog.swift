@@ -4,14 +4,18 @@ import LMDB
 
 /// The log in an LMDB environment (a directory). Databases:
 /// - `events`: big-endian `seq` -> record (encoded event + chain tag), appended with `MDB_APPEND`;
-/// - `by_time`: order-preserving time + `seq` -> empty, for "as of T";
-/// - `by_entity`: kind, id, NUL, `seq` -> empty, for timelines;
+/// - `by_time`: order-preserving time + `seq` -> empty for every `timeIndexStride`-th event (sparse: a
+///   lookup finds the nearest entry and reads at most a stride of event headers), for "as of T";
+/// - `by_entity`: kind, id, NUL, first `seq` -> the batch's `seq`s for that entity as varint deltas
+///   (one posting list per entity per batch, not one key per event), for timelines;
 /// - `checkpoints`: `seq` -> digest at the end of each batch;
 /// - `snapshots`: `seq` -> head digest + projection snapshot bytes;
 /// - `meta`: schema version, head, scenario and seed.
 public final class LMDBEventLog: EventLog {
     /// Bumped when the layout of the databases changes.
-    public static let schemaVersion: UInt32 = 1
+    public static let schemaVersion: UInt32 = 2
+    /// Every how many events the time index has an entry.
+    static let timeIndexStride: UInt64 = 64
 
     public let path: String
     let env: Environment
@@ -77,16 +81,28 @@ public final class LMDBEventLog: EventLog {
             try env.write { txn -> LogHead in
                 var encoder = RecordEncoder(head: try Reader.readHead(txn.reader, meta: meta))
                 var entityKey: [UInt8] = []
+                var postings: [EntityRef: [UInt64]] = [:]
                 for (index, event) in batch.enumerated() {
                     try encoder.append(event, index: index) { seq, record in
                         try withUnsafeBytes(of: seq.bigEndian) { key in try txn.put(events, key: key, value: record, append: true) }
-                        var timeKey = TimeKey(time: event.time, seq: seq)
-                        try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
-                        for entity in event.body.payload.entities.sorted().uniqued() {
-                            EntityKey.write(entity, seq: seq, into: &entityKey)
-                            try entityKey.withUnsafeBytes { key in try txn.put(byEntity, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0)) }
+                        if (seq - 1) % Self.timeIndexStride == 0 {
+                            var timeKey = TimeKey(time: event.time, seq: seq)
+                            try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
+                        }
+                        for entity in event.body.payload.entities where postings[entity]?.last != seq {
+                            postings[entity, default: []].append(seq)
                         }
                     }
+                }
+                var value = ByteWriter(capacity: 64)
+                for entity in postings.keys.sorted() {
+                    guard let seqs = postings[entity], let first = seqs.first else { continue }
+                    EntityKey.write(entity, seq: first, into: &entityKey)
+                    value.bytes.removeAll(keepingCapacity: true)
+                    value.varint(UInt64(seqs.count))
+                    var previous = first
+                    for seq in seqs.dropFirst() { value.varint(seq - previous); previous = seq }
+                    try entityKey.withUnsafeBytes { key in try value.bytes.withUnsafeBytes { v in try txn.put(byEntity, key: key, value: v) } }
                 }
                 let head = encoder.head
                 try txn.put(checkpointsDB, key: Self.bytes(head.lastSeq.bigEndian), value: head.digest.bytes, append: true)

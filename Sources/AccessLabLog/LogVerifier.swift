@@ -15,7 +15,7 @@ public enum LogVerifier {
         let checkpoints = try reader.checkpoints()
         var nextCheckpoint = 0
         var expected: UInt64 = 1
-        var chain = Digest.genesis
+        var chain = RawDigest(Digest.genesis)
         var lastTime: Instant?
         let head = reader.head
 
@@ -25,9 +25,9 @@ public enum LogVerifier {
             }
             guard record.count > DigestChain.tagSize else { throw corrupt(seq, "record of \(record.count) bytes is too short") }
             let body = UnsafeRawBufferPointer(rebasing: record[0..<record.count - DigestChain.tagSize])
-            let tag = record[(record.count - DigestChain.tagSize)...]
-            chain = DigestChain.next(chain, seq: seq, encoded: body)
-            guard tag.elementsEqual(chain.bytes[0..<DigestChain.tagSize]) else {
+            let tag = UnsafeRawBufferPointer(rebasing: record[(record.count - DigestChain.tagSize)...])
+            chain.advance(seq: seq, encoded: body)
+            guard chain.tagMatches(tag) else {
                 throw corrupt(seq, "its bytes do not match the digest chain (altered after it was written)")
             }
             let event: Event
@@ -37,7 +37,7 @@ public enum LogVerifier {
             }
             lastTime = event.time
             while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].seq == seq {
-                guard checkpoints[nextCheckpoint].digest == chain else {
+                guard checkpoints[nextCheckpoint].digest == chain.digest else {
                     throw corrupt(seq, "the checkpoint digest stored at this event does not match the recomputed chain")
                 }
                 nextCheckpoint += 1
@@ -49,13 +49,13 @@ public enum LogVerifier {
         guard count == head.lastSeq else {
             throw corrupt(count + 1, "the log's head says \(head.lastSeq) events but \(count) are stored")
         }
-        guard chain == head.digest else {
+        guard chain.digest == head.digest else {
             throw corrupt(count, "the head digest does not match the recomputed chain")
         }
         if nextCheckpoint < checkpoints.count {
             throw corrupt(checkpoints[nextCheckpoint].seq, "a checkpoint names an event past the end of the log")
         }
-        return VerifyReport(eventCount: count, digest: chain, checkpointsChecked: checkpoints.count)
+        return VerifyReport(eventCount: count, digest: chain.digest, checkpointsChecked: checkpoints.count)
     }
 
     private static func corrupt(_ seq: UInt64, _ problem: String) -> EventLogError {

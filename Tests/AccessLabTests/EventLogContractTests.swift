@@ -81,6 +81,32 @@ struct EventLogContractTests {
         }
     }
 
+    @Test("the sparse LMDB time and entity indexes answer exactly as the in-memory log, across batches and equal times")
+    func sparseIndexesAgree() throws {
+        let dir = TemporaryDirectory()
+        let memory = try LogKind.inMemory.make(dir), disk = try LogKind.lmdb.make(dir)
+        // 3,000 events in uneven batches; times repeat in runs (several events per millisecond-instant).
+        let events = (0..<3_000).map { i in
+            NewEvent(time: t0 + .seconds(Int64(i / 7)), actor: .scim,
+                     body: .patchUser(PatchUser(userId: "u-\(i % 13)", operations: [PatchOperation(op: .replace, path: "title", value: "t")])))
+        }
+        var start = 0
+        for size in [1, 63, 64, 65, 500, 1_307, 1_000] where start < events.count {
+            let batch = Array(events[start..<min(start + size, events.count)])
+            _ = try memory.append(batch); _ = try disk.append(batch)
+            start += size
+        }
+        for probe in stride(from: -2, through: 3_000 / 7 + 2, by: 1) {
+            let t = t0 + .seconds(Int64(probe)) + Duration_ms(probe % 3 == 0 ? 0 : 500)
+            let a = try memory.read { try $0.lastSeq(atOrBefore: t) }, b = try disk.read { try $0.lastSeq(atOrBefore: t) }
+            #expect(a == b, "at \(t)")
+        }
+        for u in 0..<13 {
+            let a = try memory.read { try $0.seqs(touching: .user("u-\(u)")) }, b = try disk.read { try $0.seqs(touching: .user("u-\(u)")) }
+            #expect(a == b && a.count >= 230)
+        }
+    }
+
     @Test("entity indexes find every event about a user, group, account or permission set", arguments: LogKind.allCases)
     func entityIndex(kind: LogKind) throws {
         let dir = TemporaryDirectory()
