@@ -2,8 +2,9 @@ extension Condition {
     /// Evaluates the condition against the request context, as the IAM User Guide's condition operator
     /// and multivalued-key sections describe it.
     func holds(in context: RequestContext) -> Bool {
-        let present = context.has(key)
-        let requestValues = context.values(key)
+        let found = context.values(lowercased: key)
+        let present = found != nil
+        let requestValues = found ?? []
         if op.family == .Null {
             // "Null": {"key": "true"} holds when the key is absent; "false" when present.
             return values.contains { Pattern.literal($0.tokens) == (present ? "false" : "true") }
@@ -16,10 +17,16 @@ extension Condition {
             case nil: return op.negated
             }
         }
-        let resolved = values.map { $0.resolve(context) }
+        let family = op.family
         func matchesOne(_ v: String) -> Bool {
             // The positive form of the operator: does `v` match any policy value?
-            for r in resolved { if let r, Self.compare(op.family, policy: r, request: v) { return true } }
+            for p in values {
+                if !p.hasVariables, family == .StringEquals || family == .StringNotEquals {
+                    if p.description == v { return true }
+                    continue
+                }
+                if let r = p.resolve(context), Self.compare(family, policy: r, request: v) { return true }
+            }
             return false
         }
         func opHolds(_ v: String) -> Bool { op.negated ? !matchesOne(v) : matchesOne(v) }

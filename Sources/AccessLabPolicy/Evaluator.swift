@@ -22,14 +22,33 @@ public struct EvaluationCase: Sendable {
 }
 
 /// The outcome, with the statements that decided it.
-public struct Decision: Sendable, Equatable, Codable {
+public struct Decision: Sendable, Equatable, Encodable {
     public enum Response: String, Sendable, Codable { case Allowed, ImplicitlyDenied, ExplicitlyDenied }
-    public struct StatementRef: Sendable, Equatable, Codable {
+    public struct StatementRef: Sendable, Equatable, Encodable {
+        enum Layer: Sendable, Equatable { case scp(String), boundary, identity, resource }
+        let layer: Layer
+        let policyIndex: Int
+        public let index: Int
+        public let sid: String?
+        let allow: Bool
+        public var effect: String { allow ? "Allow" : "Deny" }
         /// Where the statement's policy came from: `identityPolicies[0]`, `serviceControlPolicies[ou-prod][1]`, ...
-        public var source: String
-        public var index: Int
-        public var sid: String?
-        public var effect: String
+        public var source: String {
+            switch layer {
+            case .scp(let id): "serviceControlPolicies[\(id)][\(policyIndex)]"
+            case .boundary: "permissionBoundaries[\(policyIndex)]"
+            case .identity: "identityPolicies[\(policyIndex)]"
+            case .resource: "resourcePolicy"
+            }
+        }
+        enum CodingKeys: String, CodingKey { case source, index, sid, effect }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(source, forKey: .source)
+            try c.encode(index, forKey: .index)
+            try c.encodeIfPresent(sid, forKey: .sid)
+            try c.encode(effect, forKey: .effect)
+        }
     }
     public var response: Response
     public var statements: [StatementRef]
@@ -44,29 +63,27 @@ public enum Evaluator {
     public static func evaluate(_ c: EvaluationCase) -> Decision {
         let r = c.request
         let scpExempt = c.managementAccountId != nil && r.principalAccount == c.managementAccountId
-        var layers: [(source: String, policies: [Policy], isResource: Bool)] = []
-        if !scpExempt {
-            for level in c.serviceControlPolicies { layers.append(("serviceControlPolicies[\(level.orgIdentifier)]", level.policies, false)) }
-        }
-        layers.append(("permissionBoundaries", c.permissionBoundaries, false))
-        layers.append(("identityPolicies", c.identityPolicies, false))
-        if let rp = c.resourcePolicy { layers.append(("resourcePolicy", [rp], true)) }
-
         var denies: [Decision.StatementRef] = []
-        for layer in layers {
-            for (i, policy) in layer.policies.enumerated() {
-                let source = layer.isResource ? layer.source : "\(layer.source)[\(i)]"
-                for s in policy.statements where s.effect == .Deny && s.applies(to: r, isResourcePolicy: layer.isResource) {
-                    denies.append(ref(source, s))
+        func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
+            let isResource = layer == .resource
+            for i in policies.indices {
+                for s in policies[i].statements where s.effect == .Deny && s.applies(to: r, isResourcePolicy: isResource) {
+                    denies.append(ref(layer, i, s))
                 }
             }
         }
+        if !scpExempt {
+            for level in c.serviceControlPolicies { collectDenies(level.policies, .scp(level.orgIdentifier)) }
+        }
+        collectDenies(c.permissionBoundaries, .boundary)
+        collectDenies(c.identityPolicies, .identity)
+        if let rp = c.resourcePolicy { collectDenies([rp], .resource) }
         if !denies.isEmpty { return Decision(response: .ExplicitlyDenied, statements: denies, reason: nil) }
 
         var decisive: [Decision.StatementRef] = []
         if !scpExempt {
             for level in c.serviceControlPolicies {
-                let allows = allowing(level.policies, "serviceControlPolicies[\(level.orgIdentifier)]", r)
+                let allows = allowing(level.policies, .scp(level.orgIdentifier), r)
                 guard !allows.isEmpty else {
                     return Decision(response: .ImplicitlyDenied, statements: [], reason: "no service control policy at \(level.orgIdentifier) allows the action")
                 }
@@ -74,14 +91,14 @@ public enum Evaluator {
             }
         }
         if !c.permissionBoundaries.isEmpty {
-            let allows = allowing(c.permissionBoundaries, "permissionBoundaries", r)
+            let allows = allowing(c.permissionBoundaries, .boundary, r)
             guard !allows.isEmpty else {
                 return Decision(response: .ImplicitlyDenied, statements: [], reason: "the permissions boundary does not allow the action")
             }
             decisive += allows
         }
-        let identity = allowing(c.identityPolicies, "identityPolicies", r)
-        let resource = c.resourcePolicy.map { allowing([$0], "resourcePolicy", r, isResource: true) } ?? []
+        let identity = allowing(c.identityPolicies, .identity, r)
+        let resource = c.resourcePolicy.map { allowing([$0], .resource, r) } ?? []
         let sameAccount = r.resourceAccount == nil || r.principalAccount == nil || r.resourceAccount == r.principalAccount
         // Within an account either kind of policy may allow; across accounts both must (IAM User Guide,
         // "Cross-account policy evaluation logic").
@@ -93,27 +110,26 @@ public enum Evaluator {
         return Decision(response: .ImplicitlyDenied, statements: [], reason: reason)
     }
 
-    static func allowing(_ policies: [Policy], _ layer: String, _ r: Request, isResource: Bool = false) -> [Decision.StatementRef] {
+    static func allowing(_ policies: [Policy], _ layer: Decision.StatementRef.Layer, _ r: Request) -> [Decision.StatementRef] {
         var out: [Decision.StatementRef] = []
-        for (i, p) in policies.enumerated() {
-            let source = isResource ? layer : "\(layer)[\(i)]"
-            for s in p.statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(source, s)) }
+        let isResource = layer == .resource
+        for i in policies.indices {
+            for s in policies[i].statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(layer, i, s)) }
         }
         return out
     }
 
-    static func ref(_ source: String, _ s: Statement) -> Decision.StatementRef {
-        Decision.StatementRef(source: source, index: s.index, sid: s.sid, effect: s.effect.rawValue)
+    static func ref(_ layer: Decision.StatementRef.Layer, _ policyIndex: Int, _ s: Statement) -> Decision.StatementRef {
+        Decision.StatementRef(layer: layer, policyIndex: policyIndex, index: s.index, sid: s.sid, allow: s.effect == .Allow)
     }
 }
 
 extension Statement {
     /// Whether the statement matches the request: action, resource, principal (resource policies) and every condition.
     func applies(to r: Request, isResourcePolicy: Bool) -> Bool {
-        let action = r.action.lowercased()
         switch actions {
-        case .action(let ps): guard ps.contains(where: { Pattern.glob($0.tokens, action) }) else { return false }
-        case .notAction(let ps): guard !ps.contains(where: { Pattern.glob($0.tokens, action) }) else { return false }
+        case .action(let ps): guard ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
+        case .notAction(let ps): guard !ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
         }
         switch resources {
         case .resource(let ps)?: guard ps.contains(where: { Self.resourceMatch($0, r) }) else { return false }
@@ -131,8 +147,9 @@ extension Statement {
     }
 
     static func resourceMatch(_ p: Pattern, _ r: Request) -> Bool {
+        if !p.hasVariables { return p.isLiteral ? p.scalars == r.resourceScalars : Pattern.arnMatch(p.tokens, r.resourceScalars) }
         guard let tokens = p.resolve(r.context) else { return false }
-        return Pattern.arnMatch(tokens, r.resource)
+        return Pattern.arnMatch(tokens, r.resourceScalars)
     }
 }
 

@@ -14,6 +14,9 @@ public struct Pattern: Sendable, CustomStringConvertible {
     let tokens: [Token]
     public let description: String
     let hasVariables: Bool
+    /// True when the pattern is plain text (no wildcard, no variable): matching is then equality.
+    let isLiteral: Bool
+    let scalars: [Unicode.Scalar]
 
     public init(_ text: String, mode: Mode, path: String) throws(PolicyError) {
         description = text
@@ -55,6 +58,13 @@ public struct Pattern: Sendable, CustomStringConvertible {
         }
         tokens = out
         hasVariables = variables
+        isLiteral = out.allSatisfy { if case .char = $0 { true } else { false } }
+        scalars = out.compactMap { if case .char(let c) = $0 { c } else { nil } }
+    }
+
+    /// `glob` against a value already split into scalars, with the literal fast path.
+    func matches(_ value: [Unicode.Scalar]) -> Bool {
+        isLiteral ? scalars == value : Pattern.glob(tokens[...], value[...])
     }
 
     /// The pattern with variables replaced from `context`; nil when a variable has no value and no default
@@ -121,9 +131,10 @@ public struct Pattern: Sendable, CustomStringConvertible {
 
     /// ARN matching as IAM does it: the six colon-separated parts are matched one by one (wildcards do
     /// not cross the first five colons; the resource part takes the rest). A lone `*` matches anything.
-    static func arnMatch(_ tokens: [Token], _ value: String) -> Bool {
-        if tokens == [.star] { return true }
-        let v = Array(value.unicodeScalars)
+    static func arnMatch(_ tokens: [Token], _ value: String) -> Bool { arnMatch(tokens, Array(value.unicodeScalars)) }
+
+    static func arnMatch(_ tokens: [Token], _ v: [Unicode.Scalar]) -> Bool {
+        if tokens.count == 1, tokens[0] == .star { return true }
         let pParts = split(tokens[...], maxParts: 6) { $0 == .char(":") }
         let vParts = split(v[...], maxParts: 6) { $0 == ":" }
         guard vParts.count == 6, tokens.first == .char("a") else { return glob(tokens[...], v[...]) }

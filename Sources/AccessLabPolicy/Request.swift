@@ -6,10 +6,15 @@ public struct Request: Sendable {
     public var resourceAccount: String?
     public var principal: String?
     public var context: RequestContext
+    /// The action lowercased and the resource, as scalars, matched against every statement.
+    let actionScalars: [Unicode.Scalar]
+    let resourceScalars: [Unicode.Scalar]
 
     public init(action: String, resource: String, resourceAccount: String? = nil, principal: String? = nil, context: RequestContext = RequestContext()) {
         self.action = action; self.resource = resource; self.resourceAccount = resourceAccount
         self.principal = principal; self.context = context
+        actionScalars = Array(action.lowercased().unicodeScalars)
+        resourceScalars = Array(resource.unicodeScalars)
         // Keys the request itself implies, unless the caller set them.
         if let principal {
             self.context.setIfAbsent("aws:PrincipalArn", [principal])
@@ -37,6 +42,8 @@ public struct RequestContext: Sendable {
     /// The values of `key` (lowercased or not); empty when absent.
     public func values(_ key: String) -> [String] { entries[key.lowercased()] ?? [] }
     public func has(_ key: String) -> Bool { entries[key.lowercased()] != nil }
+    /// For keys already lowercased (condition keys are, when parsed).
+    func values(lowercased key: String) -> [String]? { entries[key] }
     public mutating func set(_ key: String, _ values: [String]) { entries[key.lowercased()] = values }
     mutating func setIfAbsent(_ key: String, _ values: [String]) { if !has(key) { set(key, values) } }
 }

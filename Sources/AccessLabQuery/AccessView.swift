@@ -56,13 +56,17 @@ public enum AccessView {
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
             var targets = Set(entitlements.map(\.target))
             targets.formUnion(credentials.map(\.target))
+            guard !targets.isEmpty else { continue }
             let signInRefusal = rules.signInRefusal(state, userId: userId)
             let ic = state.identityCenter.users[userId]
             let pending = pendingSync(state, userId)
+            // The session decision is the user's, not the target's: once per user.
+            var sessionRefusal: AccessRules.Refusal?
+            if case .failure(let r) = rules.mintSession(state, userId: userId, at: at) { sessionRefusal = r }
             for target in targets.sorted() {
                 let accountRecord = state.organization.accounts[target.accountId]
                 if let account, account != target.accountId, account != accountRecord?.name { continue }
-                let mintRefusal = rules.mintRefusal(state, userId: userId, target: target, at: at)
+                let mintRefusal = sessionRefusal ?? (state.isEntitled(userId, to: target) ? nil : .notEntitled)
                 let deny = state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
                     user: userId,
