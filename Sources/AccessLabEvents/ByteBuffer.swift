@@ -36,6 +36,7 @@ public struct ByteReaderError: Error, Equatable, Sendable, CustomStringConvertib
     public let offset: Int
     public let problem: String
     public var description: String { "\(problem) at byte \(offset)" }
+    public init(offset: Int, problem: String) { self.offset = offset; self.problem = problem }
 }
 
 /// Reads what `ByteWriter` wrote. Every read is bounds-checked: bad input throws, never traps.
@@ -100,7 +101,7 @@ public struct ByteReader {
 
 extension ByteReader {
     /// A presence byte: true when an optional value follows.
-    @inline(__always) mutating func present() throws(ByteReaderError) -> Bool {
+    @inline(__always) public mutating func present() throws(ByteReaderError) -> Bool {
         switch try byte() {
         case 0: return false
         case 1: return true
@@ -108,25 +109,25 @@ extension ByteReader {
         }
     }
 
-    @inline(__always) mutating func bool() throws(ByteReaderError) -> Bool {
+    @inline(__always) public mutating func bool() throws(ByteReaderError) -> Bool {
         let b = try byte()
         guard b <= 1 else { offset -= 1; throw fail("bad boolean \(b)") }
         return b == 1
     }
 
-    @inline(__always) mutating func int() throws(ByteReaderError) -> Int {
+    @inline(__always) public mutating func int() throws(ByteReaderError) -> Int {
         let v = try zigzag()
         guard let i = Int(exactly: v) else { throw fail("integer out of range") }
         return i
     }
 
-    @inline(__always) mutating func raw<E: RawRepresentable>(_: E.Type) throws(ByteReaderError) -> E where E.RawValue == String {
+    @inline(__always) public mutating func raw<E: RawRepresentable>(_: E.Type) throws(ByteReaderError) -> E where E.RawValue == String {
         let s = try string()
         guard let e = E(rawValue: s) else { throw fail("'\(s)' is not a \(E.self)") }
         return e
     }
 
-    @inline(__always) mutating func array<T>(_ element: (inout ByteReader) throws(ByteReaderError) -> T) throws(ByteReaderError) -> [T] {
+    @inline(__always) public mutating func array<T>(_ element: (inout ByteReader) throws(ByteReaderError) -> T) throws(ByteReaderError) -> [T] {
         let n = try length()
         var out: [T] = []
         out.reserveCapacity(n)

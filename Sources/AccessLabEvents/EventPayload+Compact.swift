@@ -3,13 +3,13 @@
 // Byte for byte what CompactEncoder writes for the same value (tests compare the two).
 
 extension CreateOrganizationalUnit {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(ouId)
         w.string(name)
         w.string(parentId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.ouId = try r.string()
         self.name = try r.string()
         self.parentId = try r.string()
@@ -17,7 +17,7 @@ extension CreateOrganizationalUnit {
 }
 
 extension CreateAccount {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(accountId)
         w.string(name)
         w.string(parentId)
@@ -25,7 +25,7 @@ extension CreateAccount {
         w.byte(isManagementAccount ? 1 : 0)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.accountId = try r.string()
         self.name = try r.string()
         self.parentId = try r.string()
@@ -35,13 +35,13 @@ extension CreateAccount {
 }
 
 extension MoveAccount {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(accountId)
         w.string(sourceParentId)
         w.string(destinationParentId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.accountId = try r.string()
         self.sourceParentId = try r.string()
         self.destinationParentId = try r.string()
@@ -49,13 +49,13 @@ extension MoveAccount {
 }
 
 extension CreateServiceControlPolicy {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(policyId)
         w.string(name)
         w.string(content)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.policyId = try r.string()
         self.name = try r.string()
         self.content = try r.string()
@@ -63,38 +63,38 @@ extension CreateServiceControlPolicy {
 }
 
 extension AttachServiceControlPolicy {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(policyId)
         w.string(targetId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.policyId = try r.string()
         self.targetId = try r.string()
     }
 }
 
 extension DetachServiceControlPolicy {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(policyId)
         w.string(targetId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.policyId = try r.string()
         self.targetId = try r.string()
     }
 }
 
 extension CreateCustomerManagedPolicy {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(accountId)
         w.string(name)
         w.string(path)
         w.string(document)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.accountId = try r.string()
         self.name = try r.string()
         self.path = try r.string()
@@ -103,13 +103,13 @@ extension CreateCustomerManagedPolicy {
 }
 
 extension TagResource {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(accountId)
         w.string(resourceArn)
         w.varint(UInt64(tags.count)); for v0 in tags { v0.compactEncode(into: &w) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.accountId = try r.string()
         self.resourceArn = try r.string()
         self.tags = try r.array { r throws(ByteReaderError) in try Tag(compact: &r) }
@@ -117,19 +117,19 @@ extension TagResource {
 }
 
 extension Tag {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(key)
         w.string(value)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.key = try r.string()
         self.value = try r.string()
     }
 }
 
 extension CreatePermissionSet {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
         w.string(name)
         w.string(description)
@@ -137,7 +137,7 @@ extension CreatePermissionSet {
         if let v0 = relayState { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
         self.name = try r.string()
         self.description = try r.string()
@@ -147,14 +147,14 @@ extension CreatePermissionSet {
 }
 
 extension UpdatePermissionSet {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
         if let v0 = description { w.byte(1); w.string(v0) } else { w.byte(0) }
         if let v0 = sessionDuration_s { w.byte(1); w.zigzag(Int64(v0)) } else { w.byte(0) }
         if let v0 = relayState { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
         self.description = (try r.present() ? try r.string() : nil)
         self.sessionDuration_s = (try r.present() ? try r.zigzag() : nil)
@@ -163,71 +163,71 @@ extension UpdatePermissionSet {
 }
 
 extension PermissionSetRef {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
     }
 }
 
 extension ManagedPolicyAttachment {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
         w.string(managedPolicyArn)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
         self.managedPolicyArn = try r.string()
     }
 }
 
 extension CustomerManagedPolicyReference {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(name)
         w.string(path)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.name = try r.string()
         self.path = try r.string()
     }
 }
 
 extension CustomerManagedPolicyAttachment {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
         reference.compactEncode(into: &w)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
         self.reference = try CustomerManagedPolicyReference(compact: &r)
     }
 }
 
 extension PutInlinePolicyToPermissionSet {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
         w.string(inlinePolicy)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
         self.inlinePolicy = try r.string()
     }
 }
 
 extension PutPermissionsBoundaryToPermissionSet {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(permissionSetId)
         if let v0 = managedPolicyArn { w.byte(1); w.string(v0) } else { w.byte(0) }
         if let v0 = customerManagedPolicyReference { w.byte(1); v0.compactEncode(into: &w) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.permissionSetId = try r.string()
         self.managedPolicyArn = (try r.present() ? try r.string() : nil)
         self.customerManagedPolicyReference = (try r.present() ? try CustomerManagedPolicyReference(compact: &r) : nil)
@@ -235,13 +235,13 @@ extension PutPermissionsBoundaryToPermissionSet {
 }
 
 extension ProvisionPermissionSet {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(requestId)
         w.string(permissionSetId)
         w.varint(UInt64(targetAccountIds.count)); for v0 in targetAccountIds { w.string(v0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.requestId = try r.string()
         self.permissionSetId = try r.string()
         self.targetAccountIds = try r.array { r throws(ByteReaderError) in try r.string() }
@@ -249,7 +249,7 @@ extension ProvisionPermissionSet {
 }
 
 extension PermissionSetProvisioningResult {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(requestId)
         w.string(permissionSetId)
         w.string(accountId)
@@ -257,7 +257,7 @@ extension PermissionSetProvisioningResult {
         if let v0 = failureReason { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.requestId = try r.string()
         self.permissionSetId = try r.string()
         self.accountId = try r.string()
@@ -267,7 +267,7 @@ extension PermissionSetProvisioningResult {
 }
 
 extension AccountAssignmentRequest {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(requestId)
         w.string(accountId)
         w.string(permissionSetId)
@@ -275,7 +275,7 @@ extension AccountAssignmentRequest {
         w.string(principalId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.requestId = try r.string()
         self.accountId = try r.string()
         self.permissionSetId = try r.string()
@@ -285,7 +285,7 @@ extension AccountAssignmentRequest {
 }
 
 extension AccountAssignmentResult {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(requestId)
         w.string(accountId)
         w.string(permissionSetId)
@@ -296,7 +296,7 @@ extension AccountAssignmentResult {
         if let v0 = failureReason { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.requestId = try r.string()
         self.accountId = try r.string()
         self.permissionSetId = try r.string()
@@ -309,39 +309,39 @@ extension AccountAssignmentResult {
 }
 
 extension AccessControlAttribute {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(key)
         w.varint(UInt64(source.count)); for v0 in source { w.string(v0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.key = try r.string()
         self.source = try r.array { r throws(ByteReaderError) in try r.string() }
     }
 }
 
 extension PutAccessControlAttributeConfiguration {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.varint(UInt64(attributes.count)); for v0 in attributes { v0.compactEncode(into: &w) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.attributes = try r.array { r throws(ByteReaderError) in try AccessControlAttribute(compact: &r) }
     }
 }
 
 extension DeleteUserPortalSessions {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
     }
 }
 
 extension UserAttributes {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userName)
         w.string(givenName)
         w.string(familyName)
@@ -354,7 +354,7 @@ extension UserAttributes {
         if let v0 = team { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userName = try r.string()
         self.givenName = try r.string()
         self.familyName = try r.string()
@@ -369,13 +369,13 @@ extension UserAttributes {
 }
 
 extension CreateUser {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
         attributes.compactEncode(into: &w)
         w.byte(active ? 1 : 0)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
         self.attributes = try UserAttributes(compact: &r)
         self.active = try r.bool()
@@ -383,13 +383,13 @@ extension CreateUser {
 }
 
 extension PatchOperation {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(op.rawValue)
         w.string(path)
         if let v0 = value { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.op = try r.raw(PatchOperation.Op.self)
         self.path = try r.string()
         self.value = (try r.present() ? try r.string() : nil)
@@ -397,35 +397,35 @@ extension PatchOperation {
 }
 
 extension PatchUser {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
         w.varint(UInt64(operations.count)); for v0 in operations { v0.compactEncode(into: &w) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
         self.operations = try r.array { r throws(ByteReaderError) in try PatchOperation(compact: &r) }
     }
 }
 
 extension DeleteUser {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
     }
 }
 
 extension CreateGroup {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(groupId)
         w.string(displayName)
         w.varint(UInt64(members.count)); for v0 in members { w.string(v0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.groupId = try r.string()
         self.displayName = try r.string()
         self.members = try r.array { r throws(ByteReaderError) in try r.string() }
@@ -433,13 +433,13 @@ extension CreateGroup {
 }
 
 extension PatchGroup {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(groupId)
         w.varint(UInt64(membersAdded.count)); for v0 in membersAdded { w.string(v0) }
         w.varint(UInt64(membersRemoved.count)); for v0 in membersRemoved { w.string(v0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.groupId = try r.string()
         self.membersAdded = try r.array { r throws(ByteReaderError) in try r.string() }
         self.membersRemoved = try r.array { r throws(ByteReaderError) in try r.string() }
@@ -447,29 +447,29 @@ extension PatchGroup {
 }
 
 extension DeleteGroup {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(groupId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.groupId = try r.string()
     }
 }
 
 extension HRHire {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(employeeId)
         attributes.compactEncode(into: &w)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.employeeId = try r.string()
         self.attributes = try UserAttributes(compact: &r)
     }
 }
 
 extension HRTransfer {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(employeeId)
         if let v0 = fromDepartment { w.byte(1); w.string(v0) } else { w.byte(0) }
         if let v0 = toDepartment { w.byte(1); w.string(v0) } else { w.byte(0) }
@@ -477,7 +477,7 @@ extension HRTransfer {
         if let v0 = toTeam { w.byte(1); w.string(v0) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.employeeId = try r.string()
         self.fromDepartment = (try r.present() ? try r.string() : nil)
         self.toDepartment = (try r.present() ? try r.string() : nil)
@@ -487,24 +487,24 @@ extension HRTransfer {
 }
 
 extension HRTermination {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(employeeId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.employeeId = try r.string()
     }
 }
 
 extension IdPDirectoryChange {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(change.rawValue)
         w.string(userId)
         if let v0 = groupId { w.byte(1); w.string(v0) } else { w.byte(0) }
         if let v0 = attributes { w.byte(1); v0.compactEncode(into: &w) } else { w.byte(0) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.change = try r.raw(IdPDirectoryChange.Change.self)
         self.userId = try r.string()
         self.groupId = (try r.present() ? try r.string() : nil)
@@ -513,13 +513,13 @@ extension IdPDirectoryChange {
 }
 
 extension IdPSync {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(phase.rawValue)
         w.zigzag(Int64(cycle))
         w.zigzag(Int64(changes))
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.phase = try r.raw(IdPSync.Phase.self)
         self.cycle = try r.zigzag()
         self.changes = try r.zigzag()
@@ -527,13 +527,13 @@ extension IdPSync {
 }
 
 extension PortalSignIn {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
         w.string(sessionId)
         w.zigzag(expiresAt.ms)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
         self.sessionId = try r.string()
         self.expiresAt = Instant(ms: try r.zigzag())
@@ -541,13 +541,13 @@ extension PortalSignIn {
 }
 
 extension PortalSessionEnded {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
         w.string(sessionId)
         w.string(reason.rawValue)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
         self.sessionId = try r.string()
         self.reason = try r.raw(PortalSessionEnded.Reason.self)
@@ -555,7 +555,7 @@ extension PortalSessionEnded {
 }
 
 extension AccessRefused {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
         w.string(stage.rawValue)
         if let v0 = accountId { w.byte(1); w.string(v0) } else { w.byte(0) }
@@ -563,7 +563,7 @@ extension AccessRefused {
         w.string(reason)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
         self.stage = try r.raw(AccessRefused.Stage.self)
         self.accountId = (try r.present() ? try r.string() : nil)
@@ -573,7 +573,7 @@ extension AccessRefused {
 }
 
 extension RoleCredentialsIssued {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(credentialId)
         w.string(userId)
         w.string(accountId)
@@ -585,7 +585,7 @@ extension RoleCredentialsIssued {
         w.varint(UInt64(sessionTags.count)); for v0 in sessionTags { v0.compactEncode(into: &w) }
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.credentialId = try r.string()
         self.userId = try r.string()
         self.accountId = try r.string()
@@ -599,13 +599,13 @@ extension RoleCredentialsIssued {
 }
 
 extension RoleCredentialsExpired {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(credentialId)
         w.string(userId)
         w.string(accountId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.credentialId = try r.string()
         self.userId = try r.string()
         self.accountId = try r.string()
@@ -613,13 +613,13 @@ extension RoleCredentialsExpired {
 }
 
 extension UserDenyPolicy {
-    @inline(__always) func compactEncode(into w: inout ByteWriter) {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
         w.string(scope.rawValue)
         w.string(targetId)
     }
 
-    init(compact r: inout ByteReader) throws(ByteReaderError) {
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.userId = try r.string()
         self.scope = try r.raw(DenyScope.self)
         self.targetId = try r.string()

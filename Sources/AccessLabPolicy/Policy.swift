@@ -6,20 +6,26 @@ public struct Policy: Sendable {
     public var statements: [Statement]
 }
 
-public struct Statement: Sendable {
+/// A statement; a class so that evaluating a policy walks references instead of copying statements.
+public final class Statement: Sendable {
     public enum Effect: String, Sendable { case Allow, Deny }
     public enum Actions: Sendable { case action([Pattern]), notAction([Pattern]) }
     public enum Resources: Sendable { case resource([Pattern]), notResource([Pattern]) }
     public enum Principals: Sendable { case principal(PrincipalSet), notPrincipal(PrincipalSet) }
 
-    public var sid: String?
-    public var effect: Effect
-    public var actions: Actions
-    public var resources: Resources?
-    public var principals: Principals?
-    public var conditions: [Condition]
+    public let sid: String?
+    public let effect: Effect
+    public let actions: Actions
+    public let resources: Resources?
+    public let principals: Principals?
+    public let conditions: [Condition]
     /// Position in its policy's statement list.
-    public var index: Int
+    public let index: Int
+
+    init(sid: String?, effect: Effect, actions: Actions, resources: Resources?, principals: Principals?, conditions: [Condition], index: Int) {
+        self.sid = sid; self.effect = effect; self.actions = actions; self.resources = resources
+        self.principals = principals; self.conditions = conditions; self.index = index
+    }
 }
 
 /// `"*"`, or principal identifiers by type (`AWS`, `Service`, `Federated`, `CanonicalUser`).

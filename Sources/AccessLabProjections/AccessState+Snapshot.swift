@@ -159,12 +159,24 @@ extension AccessState {
 }
 
 extension AccessState {
-    /// The compact binary form stored in the log's snapshot database.
-    public func encodedSnapshot() throws -> [UInt8] { try CompactCodec.encode(snapshot) }
+    /// The compact binary form stored in the log's snapshot database (generated code).
+    public func encodedSnapshot() throws -> [UInt8] {
+        var writer = ByteWriter(capacity: 1 << 16)
+        snapshot.compactEncode(into: &writer)
+        return writer.bytes
+    }
+
+    /// The same bytes through the Codable reference encoder (what the generated code is tested against).
+    public func encodedSnapshotWithCodable() throws -> [UInt8] { try CompactCodec.encode(snapshot) }
 
     /// Rebuilds a state from `encodedSnapshot()` bytes; malformed bytes throw.
     public init(encodedSnapshot bytes: [UInt8]) throws {
-        let s = try CompactCodec.decode(StateSnapshot.self, from: bytes)
+        let s = try bytes.withUnsafeBytes { raw throws -> StateSnapshot in
+            var reader = ByteReader(raw)
+            let s = try StateSnapshot(compact: &reader)
+            guard reader.isAtEnd else { throw ByteReaderError(offset: reader.offset, problem: "\(reader.remaining) trailing bytes") }
+            return s
+        }
         guard s.format == StateSnapshot.currentFormat else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "snapshot format \(s.format), this build reads \(StateSnapshot.currentFormat)"))
         }

@@ -4,7 +4,7 @@ import AccessLabEvents
 /// same state always gives the same bytes (binary in the log's snapshot store, JSON for fixtures).
 public struct StateSnapshot: Codable, Equatable, Sendable {
     public static let currentFormat = 1
-    public var format = StateSnapshot.currentFormat
+    public var format: Int = StateSnapshot.currentFormat
     public var seq: UInt64
     public var time: Instant?
     public var identityCenter: DirectorySnapshot
@@ -49,8 +49,13 @@ public struct OrganizationSnapshot: Codable, Equatable, Sendable {
         public var isManagementAccount: Bool
         public var createdAt: Instant
     }
-    public struct Unit: Codable, Equatable, Sendable { public var ouId, name, parentId: String }
-    public struct Policy: Codable, Equatable, Sendable { public var policyId, name, content: String; public var targets: [String] }
+    public struct Unit: Codable, Equatable, Sendable {
+        public var ouId, name, parentId: String
+    }
+    public struct Policy: Codable, Equatable, Sendable {
+        public var policyId, name, content: String
+        public var targets: [String]
+    }
     public var accounts: [Account]
     public var organizationalUnits: [Unit]
     public var serviceControlPolicies: [Policy]

@@ -164,3 +164,16 @@ import Testing
         }
     }
 }
+
+@Suite struct SnapshotCodecTests {
+    @Test func theGeneratedSnapshotCodecWritesWhatTheCodableReferenceWrites() throws {
+        let scenario = try loadScenario("abac-consolidation.yaml")
+        let (simulation, _, _) = try simulate(scenario, until: scenario.start + .days(2))
+        let state = simulation.state
+        #expect(try state.encodedSnapshot() == state.encodedSnapshotWithCodable())
+        #expect(try AccessState(encodedSnapshot: state.encodedSnapshot()) == state)
+        var truncated = try state.encodedSnapshot()
+        truncated.removeLast(5)
+        #expect(throws: (any Error).self) { try AccessState(encodedSnapshot: truncated) }
+    }
+}
