@@ -35,6 +35,9 @@ public struct Bench {
         public var asof_p50_ms: Double
         public var asof_p99_ms: Double
         public var asof_replay_from_zero_ms: Double
+        /// Of each as-of query: rebuilding the state (snapshot + replay) and building the access rows, p50.
+        public var asof_state_p50_ms: Double
+        public var asof_rows_p50_ms: Double
         public var policy_evals_per_s: Double
         public var peak_rss_mb: Double
         public var events_appended: Int
@@ -121,7 +124,7 @@ public struct Bench {
             scaleWall = o.now() - t
         }
         o.progress("as-of queries")
-        let (p50, p99, queries, fromZero, snapshots, asofEvents) = try asof(asofLog, queries: 100, fromZeroQueries: o.quick ? 3 : 3)
+        let (p50, p99, queries, fromZero, snapshots, asofEvents, stateP50, rowsP50) = try asof(asofLog, queries: 100, fromZeroQueries: 3)
 
         // 5. Policy evaluation with the reference permission sets' policies and ABAC conditions.
         let evals = o.quick ? 200_000 : 2_000_000
@@ -139,7 +142,7 @@ public struct Bench {
             raw_lmdb_puts_per_s: raw.rounded(), append_events_per_s: append.rounded(), append_vs_raw: (append / raw * 1000).rounded() / 1000,
             replay_events_per_s: (Double(summary.events) / replaySeconds).rounded(),
             simulate_events_per_s: (Double(summary.events) / simulateSeconds).rounded(),
-            asof_p50_ms: p50, asof_p99_ms: p99, asof_replay_from_zero_ms: fromZero,
+            asof_p50_ms: p50, asof_p99_ms: p99, asof_replay_from_zero_ms: fromZero, asof_state_p50_ms: stateP50, asof_rows_p50_ms: rowsP50,
             policy_evals_per_s: (Double(evals) / policySeconds).rounded(), peak_rss_mb: Self.peakRSSMegabytes(),
             events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
@@ -168,24 +171,30 @@ public struct Bench {
     }
 
     func asof(_ log: LMDBEventLog, queries: Int, fromZeroQueries: Int) throws
-        -> (p50: Double, p99: Double, count: Int, fromZero: Double, snapshots: Int, events: UInt64) {
+        -> (p50: Double, p99: Double, count: Int, fromZero: Double, snapshots: Int, events: UInt64, stateP50: Double, rowsP50: Double) {
         try log.read { reader in
             let history = History(reader: reader)
             guard let first = try reader.firstTime(), let last = reader.head.lastTime else { throw QueryError("empty log") }
             var rng = Xoshiro256StarStar(seed: 20_261_123)
             func randomTime() -> Instant { Instant(ms: first.ms + Int64(rng.next() % UInt64(max(last.ms - first.ms, 1)))) }
             let rules = AccessRules(parameters: reader.metadata.parameters)
-            var times: [Double] = []
+            var times: [Double] = [], stateTimes: [Double] = [], rowTimes: [Double] = []
             for _ in 0..<queries {
                 let at = randomTime()
                 let t = options.now()
                 let position = try history.position(of: .instant(at))
                 let state = try history.state(through: position.seq)
+                let t2 = options.now()
                 _ = AccessView.rows(state, rules: rules, at: at)
-                times.append((options.now() - t) * 1000)
+                let t3 = options.now()
+                times.append((t3 - t) * 1000)
+                stateTimes.append((t2 - t) * 1000)
+                rowTimes.append((t3 - t2) * 1000)
             }
-            times.sort()
-            func pct(_ p: Double) -> Double { (times[min(Int((p * Double(times.count)).rounded(.up)) - 1, times.count - 1)] * 10).rounded() / 10 }
+            func pct(_ values: [Double], _ p: Double) -> Double {
+                let v = values.sorted()
+                return (v[min(Int((p * Double(v.count)).rounded(.up)) - 1, v.count - 1)] * 10).rounded() / 10
+            }
             var zero: [Double] = []
             for _ in 0..<fromZeroQueries {
                 let at = randomTime()
@@ -195,7 +204,8 @@ public struct Bench {
                 zero.append((options.now() - t) * 1000)
             }
             let meanZero = zero.isEmpty ? 0 : (zero.reduce(0, +) / Double(zero.count)).rounded()
-            return (pct(0.5), pct(0.99), queries, meanZero, try reader.snapshotSeqs().count, reader.head.lastSeq)
+            return (pct(times, 0.5), pct(times, 0.99), queries, meanZero, try reader.snapshotSeqs().count, reader.head.lastSeq,
+                    pct(stateTimes, 0.5), pct(rowTimes, 0.5))
         }
     }
 

@@ -70,6 +70,7 @@ struct BenchCommand: ParsableCommand {
             let mark = met.map { $0 ? "  met" : "  NOT met" } ?? ""
             out.append(key.padding(toLength: 26, withPad: " ", startingAt: 0) + n(value).leftPad(14) + "   " + target + mark)
         }
+        out.append("as-of p50 split: state (snapshot + replay) \(n(r.asof_state_p50_ms)) ms, access rows for every user \(n(r.asof_rows_p50_ms)) ms")
         if let s = r.scale_run_wall_s { out.append("10M-event run: \(s) s wall") }
         return out.joined(separator: "\n")
     }

@@ -110,8 +110,17 @@ public final class LMDBEventLog: EventLog {
                 return head
             }
         }
+        appendedSinceRelease += batch.count
+        if appendedSinceRelease >= Self.releaseEvery {
+            appendedSinceRelease = 0
+            env.releaseMappedPages()
+        }
         return (head.lastSeq - UInt64(batch.count) + 1)...head.lastSeq
     }
+
+    /// Events appended between two releases of the mapped pages (see `Environment.releaseMappedPages`).
+    static let releaseEvery = 200_000
+    private var appendedSinceRelease = 0
 
     /// The current size of the memory map (grows as the log does).
     public var mapSize: Int { env.mapSize }

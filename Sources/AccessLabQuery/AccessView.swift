@@ -37,6 +37,13 @@ public struct AccessRow: Codable, Equatable, Sendable {
     public var credentials: [Credential]
 }
 
+extension EntitlementSource {
+    /// `direct` or `group:<id>`.
+    public var label: String {
+        switch self { case .direct: "direct"; case .group(let g): "group:\(g)" }
+    }
+}
+
 /// The effective-access view behind `accesslab access`.
 public enum AccessView {
     /// Rows for every user (or one) who is entitled or holds credentials at `at`, sorted by user,
@@ -51,40 +58,50 @@ public enum AccessView {
             users = all.sorted()
         }
         var out: [AccessRow] = []
+        out.reserveCapacity(users.count * 2)
         for userId in users {
             let entitlements = state.entitlements(ofUser: userId)
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
-            var targets = Set(entitlements.map(\.target))
-            targets.formUnion(credentials.map(\.target))
-            guard !targets.isEmpty else { continue }
+            guard !entitlements.isEmpty || !credentials.isEmpty else { continue }
+            // Entitlements come sorted by target, so `via` is a run of equal targets; credentials too.
+            var via: [AccountPermissionSet: [String]] = [:]
+            for e in entitlements {
+                via[e.target, default: []].append(e.source.label)
+            }
+            var held: [AccountPermissionSet: [RoleCredential]] = [:]
+            for c in credentials { held[c.target, default: []].append(c) }
+            var targets = Array(via.keys)
+            for t in held.keys where via[t] == nil { targets.append(t) }
+            targets.sort()
             let signInRefusal = rules.signInRefusal(state, userId: userId)
             let ic = state.identityCenter.users[userId]
+            let idpStatus = state.idp.users[userId]?.status.rawValue
             let pending = pendingSync(state, userId)
             // The session decision is the user's, not the target's: once per user.
             var sessionRefusal: AccessRules.Refusal?
             if case .failure(let r) = rules.mintSession(state, userId: userId, at: at) { sessionRefusal = r }
-            for target in targets.sorted() {
+            for target in targets {
                 let accountRecord = state.organization.accounts[target.accountId]
                 if let account, account != target.accountId, account != accountRecord?.name { continue }
-                let mintRefusal = sessionRefusal ?? (state.isEntitled(userId, to: target) ? nil : .notEntitled)
-                let deny = state.denyEffectiveAt(userId: userId, target: target)
+                let role = state.roles[target]
+                let entitled = role != nil && via[target] != nil
+                let mintRefusal = sessionRefusal ?? (entitled ? nil : .notEntitled)
+                let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
                     user: userId,
                     userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
-                    userStatusIdP: state.idp.users[userId]?.status.rawValue,
+                    userStatusIdP: idpStatus,
                     accountId: target.accountId, accountName: accountRecord?.name,
                     permissionSetId: target.permissionSetId, permissionSet: state.permissionSets[target.permissionSetId]?.name,
-                    roleName: state.roles[target]?.roleName,
+                    roleName: role?.roleName,
                     provisioningStatus: provisioningStatus(state, target),
                     pendingSync: pending,
-                    entitled: state.isEntitled(userId, to: target),
-                    via: entitlements.filter { $0.target == target }.map {
-                        switch $0.source { case .direct: "direct"; case .group(let g): "group:\(g)" }
-                    },
+                    entitled: entitled,
+                    via: via[target] ?? [],
                     canSignIn: signInRefusal == nil,
                     canGetCredentials: mintRefusal == nil,
                     signInRefusal: signInRefusal?.rawValue, credentialRefusal: mintRefusal?.rawValue,
-                    credentials: credentials.filter { $0.target == target }.map { c in
+                    credentials: (held[target] ?? []).map { c in
                         let denied = deny.map { max($0, c.issuedAt) }
                         return .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt, deniedFrom: denied,
                                      usable: denied.map { $0 > at } ?? true, sessionTags: c.sessionTags)
@@ -105,6 +122,7 @@ public enum AccessView {
     public static func pendingSync(_ state: AccessState, _ userId: String) -> [String] {
         guard let idp = state.idp.users[userId] else { return [] }
         let ic = state.identityCenter.users[userId]
+        if let ic, ic.status == idp.status, ic.groups == idp.groups { return [] }
         var out: [String] = []
         if idp.status != (ic?.status ?? .deleted) || ic == nil {
             out.append("status: IdP \(idp.status.rawValue), Identity Center \(ic?.status.rawValue ?? "absent")")

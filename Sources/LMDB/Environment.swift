@@ -1,4 +1,9 @@
 import CLMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
 ///
@@ -33,6 +38,19 @@ public final class Environment {
     }
 
     deinit { mdb_env_close(handle) }
+
+    /// Drops this process's mapping of the data file's pages (they stay in the kernel's page cache and
+    /// fault back in on the next access). LMDB reads through a shared read-only map, so every page a
+    /// B-tree insert has touched stays in the process's resident set; a long writer calls this now and
+    /// then so that its memory follows its working set, not the size of the file.
+    public func releaseMappedPages() {
+        var info = MDB_envinfo()
+        guard mdb_env_info(handle, &info) == 0, let base = info.me_mapaddr else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let used = min(Int(info.me_mapsize), (Int(info.me_last_pgno) + 1) * page)
+        guard used > 0 else { return }
+        _ = madvise(base, used, MADV_DONTNEED)
+    }
 
     /// Grows the memory map. Only valid while this process has no open transaction.
     public func setMapSize(_ bytes: Int) throws(LMDBError) {
