@@ -8,9 +8,12 @@ import AccessLabProjections
 public final class Simulation {
     public let scenario: Scenario
     public let rules: AccessRules
-    public private(set) var state = AccessState()
-    public private(set) var meter: RevocationMeter
-    public private(set) var checker = InvariantChecker()
+    /// State, meter and checker in one value, so that folding an event is one in-place access
+    /// (reading `state` while mutating `meter`, both properties of this class, would copy the state).
+    var fold: Fold
+    public var state: AccessState { _read { yield fold.state } }
+    public var meter: RevocationMeter { _read { yield fold.meter } }
+    public var checker: InvariantChecker { _read { yield fold.checker } }
     var scheduler: Scheduler<SimTask>
     let streams: RandomStreams
     var rngs: [String: Xoshiro256StarStar] = [:]
@@ -43,7 +46,7 @@ public final class Simulation {
     public init(scenario: Scenario, log: any EventLog, batchSize: Int = 10_000) throws {
         self.scenario = scenario
         self.rules = AccessRules(signinCache: scenario.identityCenter.signinCache, cliTokenLifetime: scenario.users.cliTokenLifetime)
-        self.meter = RevocationMeter(rules: rules)
+        self.fold = Fold(meter: RevocationMeter(rules: rules))
         self.scheduler = Scheduler(start: scenario.start)
         self.streams = RandomStreams(seed: scenario.seed)
         self.log = log
@@ -77,7 +80,7 @@ public final class Simulation {
         }
         scheduler.advance(to: end)
         try takeSnapshot()
-        checker.checkRoles(state)
+        fold.checkRoles()
         progress?(end, eventsWritten)
         return RunSummary(events: eventsWritten, start: scenario.start, end: end,
                           report: meter.report(state: state, end: end, scenario: scenario),
@@ -91,10 +94,7 @@ public final class Simulation {
     func emit(_ actor: Actor, _ body: EventBody, cause: UInt64? = nil) -> UInt64 {
         let event = Event(seq: nextSeq, time: scheduler.now, actor: actor, cause: cause, body: body)
         nextSeq += 1
-        checker.check(event, before: state, rules: rules, permissionSets: permissionSetById)
-        meter.willApply(event, state: state)
-        state.apply(event)
-        meter.didApply(event, state: state)
+        fold.apply(event, rules: rules, permissionSets: permissionSetById)
         pending.append(event.unlogged)
         return event.seq
     }
@@ -158,6 +158,22 @@ public final class Simulation {
         case .runbookStep(let userId, let index): try runbookStep(userId, index)
         }
     }
+}
+
+/// The projection the actors read, with the meter and the checker that watch it change.
+struct Fold {
+    var state = AccessState()
+    var meter: RevocationMeter
+    var checker = InvariantChecker()
+
+    mutating func apply(_ event: Event, rules: AccessRules, permissionSets: [String: PermissionSetSpec]) {
+        checker.check(event, before: state, rules: rules, permissionSets: permissionSets)
+        meter.willApply(event, state: state)
+        state.apply(event)
+        meter.didApply(event, state: state)
+    }
+
+    mutating func checkRoles() { checker.checkRoles(state) }
 }
 
 /// Everything the scheduler can run.
