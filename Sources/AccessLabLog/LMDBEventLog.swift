@@ -118,8 +118,9 @@ public final class LMDBEventLog: EventLog {
         return (head.lastSeq - UInt64(batch.count) + 1)...head.lastSeq
     }
 
-    /// Events appended between two releases of the mapped pages (see `Environment.releaseMappedPages`).
-    static let releaseEvery = 200_000
+    /// Events appended between two releases of the mapped pages (see `Environment.releaseMappedPages`):
+    /// about one batch, because random inserts into the entity index touch pages all over the file.
+    static let releaseEvery = 10_000
     private var appendedSinceRelease = 0
 
     /// The current size of the memory map (grows as the log does).
