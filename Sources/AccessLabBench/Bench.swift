@@ -19,8 +19,13 @@ public struct Bench {
         public var now: () -> Double
         /// Progress lines for a terminal.
         public var progress: (String) -> Void
-        public init(quick: Bool, scenario: Scenario, workDirectory: String, now: @escaping () -> Double, progress: @escaping (String) -> Void) {
+        /// Runs the reference scenario for this many days into a new database at the path, in a separate
+        /// process so that its peak memory is its own; returns that peak in MB. Nil: run in this process.
+        public var runLong: ((_ days: Int64, _ path: String) throws -> Double)?
+        public init(quick: Bool, scenario: Scenario, workDirectory: String, now: @escaping () -> Double, progress: @escaping (String) -> Void,
+                    runLong: ((Int64, String) throws -> Double)? = nil) {
             self.quick = quick; self.scenario = scenario; self.workDirectory = workDirectory; self.now = now; self.progress = progress
+            self.runLong = runLong
         }
     }
 
@@ -112,15 +117,22 @@ public struct Bench {
         // 4. "As of" on a long log: the quick run reuses the reference log; the full run makes one of 10 million events.
         var asofLog = simLog
         var scaleWall: Double?
+        var longPeak: Double?
         if !o.quick {
-            var long = o.scenario
             let perDay = max(Double(summary.events) / max(Double(scenario.duration.ms) / 86_400_000, 1), 1)
-            long.duration = .days(Int64((10_000_000 / perDay).rounded(.up)) + 1)
-            long.name += "-10M"
-            o.progress("simulating \(long.duration) for a 10,000,000-event log")
-            asofLog = try LMDBEventLog(path: o.workDirectory + "/asof", create: true)
+            let days = Int64((10_000_000 / perDay).rounded(.up)) + 1
+            o.progress("simulating \(days) days for a 10,000,000-event log")
+            let path = o.workDirectory + "/asof"
             let t = o.now()
-            _ = try Simulation(scenario: long, log: asofLog).run()
+            if let runLong = o.runLong {
+                longPeak = try runLong(days, path)
+                asofLog = try LMDBEventLog(path: path)
+            } else {
+                var long = o.scenario
+                long.duration = .days(days)
+                asofLog = try LMDBEventLog(path: path, create: true)
+                _ = try Simulation(scenario: long, log: asofLog).run()
+            }
             scaleWall = o.now() - t
         }
         o.progress("as-of queries")
@@ -143,7 +155,7 @@ public struct Bench {
             replay_events_per_s: (Double(summary.events) / replaySeconds).rounded(),
             simulate_events_per_s: (Double(summary.events) / simulateSeconds).rounded(),
             asof_p50_ms: p50, asof_p99_ms: p99, asof_replay_from_zero_ms: fromZero, asof_state_p50_ms: stateP50, asof_rows_p50_ms: rowsP50,
-            policy_evals_per_s: (Double(evals) / policySeconds).rounded(), peak_rss_mb: Self.peakRSSMegabytes(),
+            policy_evals_per_s: (Double(evals) / policySeconds).rounded(), peak_rss_mb: longPeak ?? Self.peakRSSMegabytes(),
             events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
     }

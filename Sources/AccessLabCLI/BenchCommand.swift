@@ -41,12 +41,33 @@ struct BenchCommand: ParsableCommand {
             results = try Bench(.init(quick: quick, scenario: loaded, workDirectory: work, now: {
                 let d = clock.now - origin
                 return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            }, progress: { if verbose { Console.err("  \($0)") } })).run()
+            }, progress: { if verbose { Console.err("  \($0)") } }, runLong: { days, path in
+                try Self.runChild(["run", scenarioPath, "--duration", "\(days)d", "--db", path, "--json"])
+            })).run()
         } catch {
             throw CLIError("bench failed: \(error)")
         }
         if json { Console.out(try JSONOutput.encode(results, pretty: false)); return }
         Console.out(Self.table(results))
+    }
+
+    /// Runs this executable with `arguments` and returns the child's peak resident memory in MB.
+    static func runChild(_ arguments: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIError("accesslab \(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
+        }
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
     }
 
     static func table(_ r: Bench.Results) -> String {
@@ -61,7 +82,7 @@ struct BenchCommand: ParsableCommand {
             ("asof_p99_ms", r.asof_p99_ms, "<= 50", r.asof_p99_ms <= 50),
             ("asof_replay_from_zero_ms", r.asof_replay_from_zero_ms, "baseline", nil),
             ("policy_evals_per_s", r.policy_evals_per_s, ">= 1000000", r.policy_evals_per_s >= 1_000_000),
-            ("peak_rss_mb", r.peak_rss_mb, "<= 1024", r.peak_rss_mb <= 1024),
+            ("peak_rss_mb", r.peak_rss_mb, "<= 1024 (\(r.mode == "full" ? "the 10M-event run, its own process" : "this process"))", r.peak_rss_mb <= 1024),
         ]
         var out = ["AccessLab bench (\(r.mode)): \(r.events_simulated) events simulated, \(r.events_appended) appended, "
                    + "as-of on \(r.asof_log_events) events with \(r.asof_snapshots) snapshots, \(r.policy_evals) policy evaluations"]

@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop this long after the start (e.g. 14d, 36h) instead of at the scenario's end.", valueName: "duration"))
     var until: String?
 
+    @Option(help: ArgumentHelp("Run this long instead of the scenario's duration (e.g. 365d).", valueName: "duration"))
+    var duration: String?
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -49,6 +52,10 @@ struct RunCommand: ParsableCommand {
             throw CLIError(error.description)
         }
         if let seed { scenario.seed = seed }
+        if let duration {
+            guard let d = Duration_ms(parsing: duration), d.ms >= 60_000 else { throw CLIError("--duration '\(duration)': expected a duration such as 365d or 36h") }
+            scenario.duration = d
+        }
         var limit: Instant?
         if let until {
             guard let d = Duration_ms(parsing: until), d.ms > 0 else { throw CLIError("--until '\(until)': expected a duration such as 14d or 36h") }
