@@ -43,7 +43,7 @@ public final class Simulation {
     /// Reports progress: virtual time reached and events written so far.
     public var progress: ((Instant, UInt64) -> Void)?
 
-    public init(scenario: Scenario, log: any EventLog, batchSize: Int = 10_000) throws {
+    public init(scenario: Scenario, log: any EventLog, batchSize: Int = 50_000) throws {
         self.scenario = scenario
         self.rules = AccessRules(signinCache: scenario.identityCenter.signinCache, cliTokenLifetime: scenario.users.cliTokenLifetime)
         self.fold = Fold(meter: RevocationMeter(rules: rules))
