@@ -14,6 +14,8 @@ public final class Environment {
     let handle: OpaquePointer
     /// The current size of the memory map in bytes.
     public private(set) var mapSize: Int
+    /// The absolute path of `data.mdb`, as /proc/self/maps names it.
+    let dataPath: String
 
     /// Opens (creating the files if needed) the environment in the directory `path`, which must exist.
     public init(path: String, mapSize: Int = 64 << 20, maxDatabases: UInt32 = 16, readOnly: Bool = false) throws(LMDBError) {
@@ -31,6 +33,9 @@ public final class Environment {
             throw error
         }
         self.handle = env
+        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let absolute = realpath(path, &resolved).map { String(cString: $0) } ?? path
+        self.dataPath = absolute + "/data.mdb"
         var info = MDB_envinfo()
         mdb_env_info(env, &info)
         // Another process may have grown the map; LMDB adopts the larger size on open.
@@ -44,14 +49,24 @@ public final class Environment {
     /// B-tree insert has touched stays in the process's resident set; a long writer calls this now and
     /// then so that its memory follows its working set, not the size of the file.
     public func releaseMappedPages() {
-        var info = MDB_envinfo()
-        guard mdb_env_info(handle, &info) == 0, let base = info.me_mapaddr else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let used = min(Int(info.me_mapsize), (Int(info.me_last_pgno) + 1) * page)
-        guard used > 0 else { return }
-        _ = madvise(base, used, MADV_DONTNEED)
+        #if os(Linux)
+        // LMDB does not expose its map address (`me_mapaddr` is set only for MDB_FIXEDMAP), so find
+        // the mapping of this environment's data file in /proc/self/maps.
+        guard let file = fopen("/proc/self/maps", "r") else { return }
+        defer { fclose(file) }
+        var buffer: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(buffer) }
+        while getline(&buffer, &capacity, file) > 0, let raw = buffer {
+            let line = String(cString: raw).trimmingTrailingNewline()
+            guard line.hasSuffix(dataPath) else { continue }
+            let range = line.prefix { $0 != " " }.split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
+                  let base = UnsafeMutableRawPointer(bitPattern: start) else { continue }
+            _ = madvise(base, Int(end - start), MADV_DONTNEED)
+        }
+        #endif
     }
-
     /// Grows the memory map. Only valid while this process has no open transaction.
     public func setMapSize(_ bytes: Int) throws(LMDBError) {
         try check(mdb_env_set_mapsize(handle, bytes), "mdb_env_set_mapsize(\(bytes))")
@@ -119,4 +134,8 @@ public final class Environment {
 public struct Database: Sendable {
     let dbi: MDB_dbi
     public let name: String
+}
+
+extension String {
+    func trimmingTrailingNewline() -> Substring { last == "\n" ? dropLast() : self[...] }
 }
