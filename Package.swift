@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "AccessLabSweep", dependencies: ["AccessLabEvents"]),
         .target(
             name: "AccessLabBench",
             dependencies: ["LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
@@ -58,7 +59,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabBench", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabBench", "AccessLabSweep", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
                 "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

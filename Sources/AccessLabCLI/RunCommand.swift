@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop this long after the start (e.g. 14d, 36h) instead of at the scenario's end.", valueName: "duration"))
     var until: String?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, repeatable: idp.cycle_interval=20m, permission_sets.Developer.session_duration=1h.", valueName: "key=value"))
+    var settings: [String] = []
+
     @Option(help: ArgumentHelp("Run this long instead of the scenario's duration (e.g. 365d).", valueName: "duration"))
     var duration: String?
 
@@ -46,8 +49,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var scenario: Scenario
+        let overrides = try Self.parseSettings(settings)
         do {
-            scenario = try ScenarioLoader(read: Self.readFile).load(path: self.scenario)
+            scenario = try ScenarioLoader(read: Self.readFile).load(path: self.scenario, settings: overrides)
         } catch {
             throw CLIError(error.description)
         }
@@ -89,6 +93,15 @@ struct RunCommand: ParsableCommand {
         Console.out(json ? jsonText : output.text)
         if !summary.invariantViolations.isEmpty {
             throw CLIError("\(summary.invariantViolations.count) invariant violation(s); the first: \(summary.invariantViolations[0])")
+        }
+    }
+
+    /// `key=value` pairs, in order.
+    static func parseSettings(_ raw: [String]) throws -> [(key: String, value: String)] {
+        try raw.map { text in
+            let kv = text.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2, !kv[0].isEmpty else { throw CLIError("--set '\(text)': expected key=value, e.g. idp.cycle_interval=20m") }
+            return (String(kv[0]), String(kv[1]))
         }
     }
 

@@ -13,8 +13,9 @@ public struct ScenarioLoader {
     public init(read: @escaping ReadFile) { self.read = read }
 
     /// Loads `path`, following `extends` (at most 8 levels) and reading policy files next to it.
-    public func load(path: String) throws(ScenarioError) -> Scenario {
-        let root = try tree(path: path, from: nil, depth: 0)
+    public func load(path: String, settings: [(key: String, value: String)] = []) throws(ScenarioError) -> Scenario {
+        var root = try tree(path: path, from: nil, depth: 0)
+        for (key, value) in settings { root = try root.setting(key, to: value) }
         return try ScenarioBuilder(root: root, file: path, loader: self).build()
     }
 

@@ -108,3 +108,56 @@ public struct ScenarioNode: Sendable {
         return ScenarioNode(value: .mapping(base), location: override.location)
     }
 }
+
+extension ScenarioNode {
+    static let settingLocation = SourceLocation(file: "--set", line: 1, column: 1)
+
+    /// The tree with the scalar at a dotted path (`idp.cycle_interval`, `permission_sets.Developer.session_duration`)
+    /// set to `value`. A path segment under a list picks the item whose `name` (or one of whose `names`) it is.
+    /// Missing mapping keys are created; the builder then reports any that are not scenario fields.
+    public func setting(_ path: String, to value: String) throws(ScenarioError) -> ScenarioNode {
+        let segments = path.split(separator: ".").map(String.init)
+        guard !segments.isEmpty else { throw ScenarioError(Self.settingLocation, field: path, "an empty setting path") }
+        return try set(segments[...], value, path)
+    }
+
+    private func set(_ segments: ArraySlice<String>, _ value: String, _ path: String) throws(ScenarioError) -> ScenarioNode {
+        guard let head = segments.first else { return ScenarioNode(value: .scalar(value), location: Self.settingLocation) }
+        let rest = segments.dropFirst()
+        switch self.value {
+        case .mapping(var pairs):
+            if let i = pairs.firstIndex(where: { $0.key == head }) {
+                pairs[i].value = try pairs[i].value.set(rest, value, path)
+            } else {
+                let empty = ScenarioNode(value: .mapping([]), location: Self.settingLocation)
+                pairs.append((head, Self.settingLocation, try empty.set(rest, value, path)))
+            }
+            return ScenarioNode(value: .mapping(pairs), location: location)
+        case .null:
+            return try ScenarioNode(value: .mapping([]), location: location).set(segments, value, path)
+        case .sequence(var items):
+            guard let i = items.firstIndex(where: { $0.names.contains(head) }) else {
+                throw ScenarioError(location, field: path, "no item named '\(head)' in this list")
+            }
+            items[i] = try items[i].set(rest, value, path)
+            return ScenarioNode(value: .sequence(items), location: location)
+        case .scalar:
+            throw ScenarioError(location, field: path, "'\(head)' is below a single value")
+        }
+    }
+
+    /// The `name`, or the `names`, of a list item.
+    var names: [String] {
+        guard case .mapping(let pairs) = value else { return [] }
+        var out: [String] = []
+        for pair in pairs where pair.key == "name" || pair.key == "names" {
+            switch pair.value.value {
+            case .scalar(let s): out.append(s)
+            case .sequence(let items):
+                for item in items { if case .scalar(let s) = item.value { out.append(s) } }
+            default: break
+            }
+        }
+        return out
+    }
+}

@@ -42,6 +42,8 @@ public struct WorstCase: Codable, Sendable, Equatable {
 
 public struct LeaverLatency: Codable, Sendable, Equatable {
     public var latency: LatencyStats
+    /// Every leaver's latency in seconds, sorted: what sweeps pool across seeds for exact percentiles.
+    public var samples_s: [Double]
     public var stages: StageStats
     public var exposure_credential_hours_total: Double
     public var exposure_credential_hours_mean: Double
@@ -142,6 +144,7 @@ extension RevocationMeter {
         let exposure_h = Double(m.reduce(0) { $0 + $1.exposure_ms }) / 3_600_000
         return LeaverLatency(
             latency: LatencyStats(m.map(\.latency_ms)),
+            samples_s: m.map { Double($0.latency_ms) / 1000 }.sorted(),
             stages: StageStats(hr_to_idp: LatencyStats(m.map { $0.stages_ms[0] }),
                                idp_to_identity_center: LatencyStats(m.map { $0.stages_ms[1] }),
                                signin_cache: LatencyStats(m.map { $0.stages_ms[2] }),

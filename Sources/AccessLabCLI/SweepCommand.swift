@@ -1,0 +1,163 @@
+import AccessLabSweep
+import ArgumentParser
+import Foundation
+
+/// `accesslab sweep`: a scenario over a product of settings and seeds, in parallel processes.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a scenario over every combination of settings and seeds; write results.csv and results.json.",
+        discussion: """
+        Each run is `accesslab run SCENARIO --seed S --set KEY=VALUE ...` in its own process, up to --jobs at \
+        once; a finished run is kept in OUT/runs/ and not redone when the sweep is restarted. --shard I/N runs \
+        only every N-th run starting at the I-th (for Slurm job arrays or Kubernetes indexed Jobs); \
+        `accesslab merge` combines shard directories into results identical to a single-machine sweep.
+
+        Examples:
+          accesslab sweep scenarios/org-120-jml.yaml --set idp.model=cycle,push,hours \\
+              --set permission_sets.ReadOnly.session_duration=1h,12h --seeds 1..5 --jobs 2 --out /tmp/sweep
+          accesslab sweep scenarios/tiny.yaml --set idp.cycle_interval=20m,40m --seeds 1..3 --shard 2/3 --out /tmp/s2
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The scenario YAML file.", valueName: "scenario")) var scenario: String
+    @Option(name: .customLong("set"), help: ArgumentHelp("A scenario path and its values, repeatable.", valueName: "key=v1,v2,..."))
+    var settings: [String] = []
+    @Option(help: ArgumentHelp("Seeds: 1..5, or a list 1,7,42.", valueName: "seeds")) var seeds: String = "1"
+    @Option(help: "Runs at once.") var jobs: Int = 1
+    @Option(help: ArgumentHelp("Run only the I-th of N slices of the runs.", valueName: "I/N")) var shard: String?
+    @Option(help: ArgumentHelp("Output directory.", valueName: "dir")) var out: String
+
+    func run() throws {
+        let plan = SweepPlan(settings: try Self.parseSettings(settings), seeds: try Self.parseSeeds(seeds))
+        var runs = plan.runs
+        if let shard {
+            let parts = shard.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { throw CLIError("--shard '\(shard)': expected I/N with 1 <= I <= N") }
+            runs = plan.shard(parts[0], of: parts[1])
+        }
+        guard jobs >= 1, jobs <= 64 else { throw CLIError("--jobs must be between 1 and 64") }
+        let runsDir = out + "/runs"
+        try FileManager.default.createDirectory(atPath: runsDir, withIntermediateDirectories: true)
+        let pending = runs.filter { !FileManager.default.fileExists(atPath: "\(runsDir)/\($0.id).json") }
+        let verbose = isatty(STDERR_FILENO) == 1
+        if verbose { Console.err("sweep: \(runs.count) runs, \(runs.count - pending.count) already done, \(pending.count) to run, \(jobs) at a time") }
+        var failures: [String] = []
+        var running: [(SweepPlan.Run, Process, String, Pipe)] = []
+        var next = 0, done = 0
+        while next < pending.count || !running.isEmpty {
+            while running.count < jobs, next < pending.count {
+                let run = pending[next]
+                next += 1
+                let report = "\(runsDir)/.\(run.id).report.json"
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+                process.arguments = ["run", scenario, "--seed", String(run.seed), "--report", report] + run.settings.flatMap { ["--set", "\($0.key)=\($0.value)"] }
+                process.standardOutput = FileHandle.nullDevice
+                let errors = Pipe()
+                process.standardError = errors
+                try process.run()
+                running.append((run, process, report, errors))
+            }
+            usleep(20_000)
+            for (i, entry) in running.enumerated().reversed() where !entry.1.isRunning {
+                running.remove(at: i)
+                let (run, process, report, errors) = entry
+                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                defer { try? FileManager.default.removeItem(atPath: report) }
+                guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: report) else {
+                    failures.append("\(run.id): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+                    continue
+                }
+                let result = try RunResult(run: run, report: data)
+                try Self.writeAtomically(try Self.encode(result), to: "\(runsDir)/\(run.id).json")
+                done += 1
+                if verbose { FileHandle.standardError.write(Data("\r  sweep: \(done)/\(pending.count) runs finished ".utf8)) }
+            }
+        }
+        if verbose && done > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        try MergeCommand.writeResults(from: [out], to: out)
+        if !failures.isEmpty { throw CLIError("\(failures.count) run(s) failed; the first: \(failures[0])") }
+        Console.out("\(runs.count) runs in \(out)/results.csv and results.json (\(pending.count - failures.count) run now)")
+    }
+
+    static func parseSettings(_ raw: [String]) throws -> [(key: String, values: [String])] {
+        try raw.map { text in
+            let kv = text.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2, !kv[0].isEmpty else { throw CLIError("--set '\(text)': expected key=v1,v2") }
+            let values = kv[1].split(separator: ",").map(String.init)
+            guard !values.isEmpty else { throw CLIError("--set '\(text)': no values") }
+            return (String(kv[0]), values)
+        }
+    }
+
+    static func parseSeeds(_ text: String) throws -> [UInt64] {
+        if let dots = text.range(of: "..") {
+            guard let lo = UInt64(text[..<dots.lowerBound]), let hi = UInt64(text[dots.upperBound...]), lo <= hi, hi - lo < 100_000 else {
+                throw CLIError("--seeds '\(text)': expected a range such as 1..10")
+            }
+            return Array(lo...hi)
+        }
+        let list = text.split(separator: ",").compactMap { UInt64($0) }
+        guard !list.isEmpty, list.count == text.split(separator: ",").count else { throw CLIError("--seeds '\(text)': expected 1..10 or 1,7,42") }
+        return list
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// Writes next to the target and renames, so that a result file is whole or absent.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let tmp = path + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: data) else { throw CLIError("cannot write \(tmp)") }
+        guard rename(tmp, path) == 0 else { throw CLIError("cannot rename \(tmp) to \(path)") }
+    }
+}
+
+/// `accesslab merge`: results from the runs of several sweep (or shard) directories.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine sweep shard directories into one results.csv and results.json.",
+        discussion: """
+        The results are computed from the run records alone, so merging the shards of a sweep gives \
+        byte-identical files to running it on one machine.
+
+        Example:
+          accesslab merge /tmp/s1 /tmp/s2 /tmp/s3 --out /tmp/sweep
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Sweep output directories.", valueName: "dir")) var directories: [String]
+    @Option(help: ArgumentHelp("Where to write the merged results (and run records).", valueName: "dir")) var out: String
+
+    func run() throws {
+        guard !directories.isEmpty else { throw CLIError("name at least one sweep directory") }
+        try Self.writeResults(from: directories, to: out)
+        Console.out("merged \(directories.count) director\(directories.count == 1 ? "y" : "ies") into \(out)/results.csv and results.json")
+    }
+
+    static func writeResults(from directories: [String], to out: String) throws {
+        var byId: [String: RunResult] = [:]
+        for dir in directories {
+            let runsDir = dir + "/runs"
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: runsDir) else { throw CLIError("\(dir) has no runs/ directory") }
+            for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+                guard let data = FileManager.default.contents(atPath: "\(runsDir)/\(name)") else { continue }
+                do { byId[String(name.dropLast(5))] = try JSONDecoder().decode(RunResult.self, from: data) } catch {
+                    throw CLIError("\(runsDir)/\(name): not a run record (\(error))")
+                }
+            }
+        }
+        let results = SweepResults(Array(byId.values))
+        try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
+        for (id, run) in byId where !FileManager.default.fileExists(atPath: "\(out)/runs/\(id).json") {
+            try SweepCommand.writeAtomically(try SweepCommand.encode(run), to: "\(out)/runs/\(id).json")
+        }
+        try SweepCommand.writeAtomically(Data(results.csv.utf8), to: out + "/results.csv")
+        try SweepCommand.writeAtomically(Data(try results.json().utf8), to: out + "/results.json")
+    }
+}
