@@ -10,10 +10,13 @@ public struct AccessLabCommand: ParsableCommand {
         written as ISO-8601 UTC (2026-03-02T09:00:00Z), an offset from the log's first event \
         (+90m, +36h, +3d) or a sequence number (@12345).
 
-        Example:
-          accesslab demo --db /tmp/demo
-          accesslab log --db /tmp/demo --user u-alice
-          accesslab verify --db /tmp/demo
+        Examples:
+          accesslab run scenarios/org-120-jml.yaml --db /tmp/org
+          accesslab access --db /tmp/org --at 2026-01-09T20:00:00Z --user u00755
+          accesslab explain --db /tmp/org --at 2026-01-09T20:00:00Z --user u00755 --account shared-services --action s3:GetObject
+          accesslab timeline --db /tmp/org --user u00755
+          accesslab log --db /tmp/org --user u00755 --type HRTermination
+          accesslab verify --db /tmp/org
         """,
         version: AccessLabVersion.current,
         subcommands: [RunCommand.self, AccessCommand.self, ExplainCommand.self, TimelineCommand.self, DiffCommand.self, SnapshotCommand.self, PolicyCommand.self, BenchCommand.self, SweepCommand.self, MergeCommand.self, DemoCommand.self, ImportCommand.self, LogCommand.self, VerifyCommand.self, DigestCommand.self,
@@ -24,5 +27,5 @@ public struct AccessLabCommand: ParsableCommand {
 
 /// The version printed by `--version` and written into reports.
 public enum AccessLabVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }
