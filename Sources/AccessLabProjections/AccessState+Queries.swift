@@ -63,13 +63,14 @@ extension AccessState {
 
     /// The user's credentials that have not expired, sorted by (account, permission set, issue time).
     public func credentials(ofUser userId: String) -> [RoleCredential] {
-        (credentialsByUser[userId] ?? []).compactMap { credentials[$0] }
-            .sorted { ($0.target, $0.issuedAt, $0.credentialId) < ($1.target, $1.issuedAt, $1.credentialId) }
+        let list = (credentialsByUser[userId] ?? []).compactMap { credentials[$0] }
+        return list.count < 2 ? list : list.sorted { ($0.target, $0.issuedAt, $0.credentialId) < ($1.target, $1.issuedAt, $1.credentialId) }
     }
 
     /// The user's portal sessions that have not ended, oldest first.
     public func portalSessions(ofUser userId: String) -> [PortalSession] {
-        (portalSessionsByUser[userId] ?? []).compactMap { portalSessions[$0] }.sorted { ($0.startedAt, $0.sessionId) < ($1.startedAt, $1.sessionId) }
+        let list = (portalSessionsByUser[userId] ?? []).compactMap { portalSessions[$0] }
+        return list.count < 2 ? list : list.sorted { ($0.startedAt, $0.sessionId) < ($1.startedAt, $1.sessionId) }
     }
 }
 

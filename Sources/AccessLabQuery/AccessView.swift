@@ -63,16 +63,17 @@ public enum AccessView {
             let entitlements = state.entitlements(ofUser: userId)
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
             guard !entitlements.isEmpty || !credentials.isEmpty else { continue }
-            // Entitlements come sorted by target, so `via` is a run of equal targets; credentials too.
-            var via: [AccountPermissionSet: [String]] = [:]
+            // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
+            var targets: [AccountPermissionSet] = []
+            var via: [[String]] = []
             for e in entitlements {
-                via[e.target, default: []].append(e.source.label)
+                if let i = targets.lastIndex(of: e.target) { via[i].append(e.source.label) } else { targets.append(e.target); via.append([e.source.label]) }
             }
-            var held: [AccountPermissionSet: [RoleCredential]] = [:]
-            for c in credentials { held[c.target, default: []].append(c) }
-            var targets = Array(via.keys)
-            for t in held.keys where via[t] == nil { targets.append(t) }
-            targets.sort()
+            var held: [[RoleCredential]] = Array(repeating: [], count: targets.count)
+            for c in credentials {
+                if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else { targets.append(c.target); via.append([]); held.append([c]) }
+            }
+            let order = targets.indices.sorted { targets[$0] < targets[$1] }
             let signInRefusal = rules.signInRefusal(state, userId: userId)
             let ic = state.identityCenter.users[userId]
             let idpStatus = state.idp.users[userId]?.status.rawValue
@@ -80,11 +81,13 @@ public enum AccessView {
             // The session decision is the user's, not the target's: once per user.
             var sessionRefusal: AccessRules.Refusal?
             if case .failure(let r) = rules.mintSession(state, userId: userId, at: at) { sessionRefusal = r }
-            for target in targets {
+            for i in order {
+                let target = targets[i]
                 let accountRecord = state.organization.accounts[target.accountId]
                 if let account, account != target.accountId, account != accountRecord?.name { continue }
                 let role = state.roles[target]
-                let entitled = role != nil && via[target] != nil
+                let permissionSet = state.permissionSets[target.permissionSetId]
+                let entitled = role != nil && !via[i].isEmpty
                 let mintRefusal = sessionRefusal ?? (entitled ? nil : .notEntitled)
                 let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
@@ -92,16 +95,17 @@ public enum AccessView {
                     userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
                     userStatusIdP: idpStatus,
                     accountId: target.accountId, accountName: accountRecord?.name,
-                    permissionSetId: target.permissionSetId, permissionSet: state.permissionSets[target.permissionSetId]?.name,
+                    permissionSetId: target.permissionSetId, permissionSet: permissionSet?.name,
                     roleName: role?.roleName,
-                    provisioningStatus: provisioningStatus(state, target),
+                    provisioningStatus: role == nil ? "NOT_PROVISIONED"
+                        : role?.provisionedVersion == permissionSet?.version ? "LATEST_PERMISSION_SET_PROVISIONED" : "LATEST_PERMISSION_SET_NOT_PROVISIONED",
                     pendingSync: pending,
                     entitled: entitled,
-                    via: via[target] ?? [],
+                    via: via[i],
                     canSignIn: signInRefusal == nil,
                     canGetCredentials: mintRefusal == nil,
                     signInRefusal: signInRefusal?.rawValue, credentialRefusal: mintRefusal?.rawValue,
-                    credentials: (held[target] ?? []).map { c in
+                    credentials: held[i].map { c in
                         let denied = deny.map { max($0, c.issuedAt) }
                         return .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt, deniedFrom: denied,
                                      usable: denied.map { $0 > at } ?? true, sessionTags: c.sessionTags)
