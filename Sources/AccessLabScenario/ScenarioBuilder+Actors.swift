@@ -110,8 +110,10 @@ extension ScenarioBuilder {
         return p
     }
 
-    func runbook(_ m: MappingReader) throws(ScenarioError) -> RunbookSpec {
+    /// `enabled: false` keeps a runbook section in a file (or lets a sweep switch it: `--set runbook.enabled=false,true`).
+    func runbook(_ m: MappingReader) throws(ScenarioError) -> (spec: RunbookSpec, enabled: Bool) {
         var p = RunbookSpec()
+        let enabled = try m.bool("enabled", true)
         p.delay = try m.distribution("delay", p.delay)
         p.stepInterval = try m.duration("step_interval", p.stepInterval)
         if let v = m.value("steps") {
@@ -128,6 +130,6 @@ extension ScenarioBuilder {
             p.steps = steps
         }
         try m.finish()
-        return p
+        return (p, enabled)
     }
 }

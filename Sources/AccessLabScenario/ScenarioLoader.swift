@@ -78,7 +78,10 @@ struct ScenarioBuilder {
         if let m = try top.mapping("identity_center") { s.identityCenter = try identityCenter(m) }
         if let m = try top.mapping("users") { s.users = try users(m) }
         if let m = try top.mapping("churn") { s.churn = try churn(m, scenario: s) }
-        if let m = try top.mapping("runbook") { s.runbook = try runbook(m) }
+        if let m = try top.mapping("runbook") {
+            let r = try runbook(m)
+            s.runbook = r.enabled ? r.spec : nil
+        }
         if let m = try top.mapping("abac_comparison") { s.abacComparison = try abacComparison(m, scenario: s) }
         if let m = try top.mapping("snapshots") {
             s.snapshots.daily = try m.bool("daily", true)

@@ -80,3 +80,18 @@ import Testing
         }
     }
 }
+
+@Suite struct ScenarioSettingTests {
+    @Test func settingsReachNestedFieldsListItemsAndTheRunbookSwitch() throws {
+        let read = { (path: String) throws -> String in try readFile(path) }
+        let loader = ScenarioLoader(read: read)
+        let s = try loader.load(path: scenarioPath("org-120-jml.yaml"), settings: [
+            ("idp.model", "push"), ("permission_sets.ReadOnly.session_duration", "1h"), ("runbook.enabled", "true")])
+        #expect(s.idp.model == .push)
+        #expect(s.permissionSets.first { $0.name == "ReadOnly" }?.sessionDuration == .hours(1))
+        #expect(s.runbook != nil)
+        let off = try loader.load(path: scenarioPath("revocation-runbook.yaml"), settings: [("runbook.enabled", "false")])
+        #expect(off.runbook == nil)
+        #expect(throws: ScenarioError.self) { try loader.load(path: scenarioPath("tiny.yaml"), settings: [("teams.nobody.size", "3")]) }
+    }
+}
