@@ -221,9 +221,10 @@ public struct Bench {
         }
     }
 
-    static func peakRSSMegabytes() -> Double {
+    /// Peak resident memory of this process, or of its waited-for children, in MB.
+    public static func peakRSSMegabytes(children: Bool = false) -> Double {
         var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
         return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
     }
 }

@@ -54,7 +54,7 @@ struct BenchCommand: ParsableCommand {
     /// Runs this executable with `arguments` and returns the child's peak resident memory in MB.
     static func runChild(_ arguments: [String]) throws -> Double {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = Console.ownExecutable
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
@@ -65,9 +65,7 @@ struct BenchCommand: ParsableCommand {
         guard process.terminationStatus == 0 else {
             throw CLIError("accesslab \(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
         }
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
+        return Bench.peakRSSMegabytes(children: true)
     }
 
     static func table(_ r: Bench.Results) -> String {

@@ -28,6 +28,8 @@ func parseTime(_ text: String?, option: String) throws -> TimeSpec? {
 /// Writes to standard output and standard error; the only place output leaves the process.
 enum Console {
     static func out(_ line: String) { print(line) }
+    /// This executable, for commands that run it again as a child process (bench, sweep).
+    static var ownExecutable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
     static func err(_ line: String) {
         var stderr = StandardError()
         print(line, to: &stderr)

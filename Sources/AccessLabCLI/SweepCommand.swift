@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
                 next += 1
                 let report = "\(runsDir)/.\(run.id).report.json"
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+                process.executableURL = Console.ownExecutable
                 process.arguments = ["run", scenario, "--seed", String(run.seed), "--report", report] + run.settings.flatMap { ["--set", "\($0.key)=\($0.value)"] }
                 process.standardOutput = FileHandle.nullDevice
                 let errors = Pipe()
@@ -103,11 +103,7 @@ struct SweepCommand: ParsableCommand {
         return list
     }
 
-    static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
-    }
+    static func encode<T: Encodable>(_ value: T) throws -> Data { Data(try JSONOutput.encode(value, pretty: false).utf8) }
 
     /// Writes next to the target and renames, so that a result file is whole or absent.
     static func writeAtomically(_ data: Data, to path: String) throws {

@@ -61,12 +61,6 @@ public struct AccessRules: Sendable, Equatable {
         return .failure(deletedRefusal ? .sessionDeleted : .noPortalSession)
     }
 
-    /// Whether `userId` could get credentials for `target` at `t`; nil means yes.
-    public func mintRefusal(_ state: AccessState, userId: String, target: AccountPermissionSet, at t: Instant) -> Refusal? {
-        if case .failure(let refusal) = mintSession(state, userId: userId, at: t) { return refusal }
-        return state.isEntitled(userId, to: target) ? nil : .notEntitled
-    }
-
     /// The last instant at which a credential request could still succeed if nothing else happened,
     /// given the user's status and portal sessions now. Nil when no request can succeed at or after `t`.
     public func lastMintInstant(_ state: AccessState, userId: String, from t: Instant) -> Instant? {

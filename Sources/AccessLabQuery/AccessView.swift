@@ -97,8 +97,7 @@ public enum AccessView {
                     accountId: target.accountId, accountName: accountRecord?.name,
                     permissionSetId: target.permissionSetId, permissionSet: permissionSet?.name,
                     roleName: role?.roleName,
-                    provisioningStatus: role == nil ? "NOT_PROVISIONED"
-                        : role?.provisionedVersion == permissionSet?.version ? "LATEST_PERMISSION_SET_PROVISIONED" : "LATEST_PERMISSION_SET_NOT_PROVISIONED",
+                    provisioningStatus: provisioningStatus(role, latestVersion: permissionSet?.version),
                     pendingSync: pending,
                     entitled: entitled,
                     via: via[i],
@@ -117,9 +116,13 @@ public enum AccessView {
 
     /// Whether the account has the permission set's latest version (drift when it does not).
     public static func provisioningStatus(_ state: AccessState, _ target: AccountPermissionSet) -> String {
-        guard let role = state.roles[target] else { return "NOT_PROVISIONED" }
-        return role.provisionedVersion == state.permissionSets[target.permissionSetId]?.version
-            ? "LATEST_PERMISSION_SET_PROVISIONED" : "LATEST_PERMISSION_SET_NOT_PROVISIONED"
+        provisioningStatus(state.roles[target], latestVersion: state.permissionSets[target.permissionSetId]?.version)
+    }
+
+    /// The same, from the role and the permission set's current version already at hand.
+    public static func provisioningStatus(_ role: ProvisionedRole?, latestVersion: Int64?) -> String {
+        guard let role else { return "NOT_PROVISIONED" }
+        return role.provisionedVersion == latestVersion ? "LATEST_PERMISSION_SET_PROVISIONED" : "LATEST_PERMISSION_SET_NOT_PROVISIONED"
     }
 
     /// Differences between the IdP's directory and Identity Center's for one user, sorted.

@@ -86,7 +86,7 @@ public struct Explanation: Codable, Sendable {
         var path = PermissionSetPath(
             permissionSetId: row.permissionSetId, permissionSet: ps?.name ?? row.permissionSetId, version: ps?.version ?? 0,
             provisionedVersion: role?.provisionedVersion,
-            provisioningStatus: role == nil ? "NOT_PROVISIONED" : (role?.provisionedVersion == ps?.version ? "LATEST_PERMISSION_SET_PROVISIONED" : "LATEST_PERMISSION_SET_NOT_PROVISIONED"),
+            provisioningStatus: AccessView.provisioningStatus(role, latestVersion: ps?.version),
             sessionDuration_s: (ps?.sessionDuration.ms ?? 0) / 1000, via: row.via, roleName: role?.roleName, credentials: row.credentials,
             credentialUsed: usable?.credentialId, canGetCredentials: row.canGetCredentials, credentialRefusal: row.credentialRefusal,
             decision: "ImplicitlyDenied", reason: nil, statements: [], policies: [], context: [:], notes: [])

@@ -67,19 +67,10 @@ import Testing
     }
 
     @Test func abacDecisionsFollowTheFrozenSessionTag() throws {
-        var s = closedFormScenario(model: .push)
-        s.accounts.append(AccountSpec(accountId: "222222222222", name: "shared", parentId: Scenario.rootId))
-        s.teams.append(TeamSpec(name: "b", department: "Eng", size: 1))
         var ps = PermissionSetSpec(permissionSetId: "ps-eng", name: "EngineerStandard", sessionDuration: .hours(8))
         ps.inlinePolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"OwnTeam","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}]}"#
-        s.permissionSets = [ps]
-        s.assignments = [AssignmentSpec(team: "a", permissionSetId: "ps-eng", accountIds: ["222222222222"]),
-                         AssignmentSpec(team: "b", permissionSetId: "ps-eng", accountIds: ["222222222222"])]
-        s.accessControlAttributes = [AccessControlAttribute(key: "team", source: ["${path:enterprise.division}"])]
-        s.resources = [ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::a-data", tags: [Tag(key: "team", value: "a")]),
-                       ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::b-data", tags: [Tag(key: "team", value: "b")])]
-        let moved = monday + .hours(10) + .minutes(5)
-        s.churn.scripted = [ScriptedHREvent(at: moved, kind: .transfer(userId: "u00001", toTeam: "b"))]
+        let s = abacMoverScenario(permissionSet: ps)
+        let moved = abacMoveTime
         let (_, _, log) = try simulate(s)
         let t = moved + .hours(1)
         let old = try explain(log, at: t, account: "222222222222", action: "s3:PutObject", resource: "arn:aws:s3:::a-data")

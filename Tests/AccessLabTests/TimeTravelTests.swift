@@ -83,16 +83,8 @@ import Testing
     }
 
     @Test func aMoversSessionTagKeepsTheOldValueUntilTheNextIssue() throws {
-        var s = closedFormScenario(model: .push)
-        s.accounts.append(AccountSpec(accountId: "222222222222", name: "shared", parentId: Scenario.rootId))
-        s.teams.append(TeamSpec(name: "b", department: "Eng", size: 1))
-        s.assignments = [AssignmentSpec(team: "a", permissionSetId: "ps-ro", accountIds: ["222222222222"]),
-                         AssignmentSpec(team: "b", permissionSetId: "ps-ro", accountIds: ["222222222222"])]
-        s.accessControlAttributes = [AccessControlAttribute(key: "team", source: ["${path:enterprise.division}"])]
-        s.resources = [ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::a-data", tags: [Tag(key: "team", value: "a")]),
-                       ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::b-data", tags: [Tag(key: "team", value: "b")])]
-        let moved = monday + .hours(10) + .minutes(5)
-        s.churn.scripted = [ScriptedHREvent(at: moved, kind: .transfer(userId: "u00001", toTeam: "b"))]
+        let s = abacMoverScenario()
+        let moved = abacMoveTime
         let (_, summary, log) = try simulate(s)
         let t = moved + .hours(1)
         try log.read { reader throws in

@@ -69,3 +69,23 @@ func closedFormScenario(model: IdPModel = .cycle, behaviour: LeaverBehaviour = .
     s.churn.scripted = [ScriptedHREvent(at: monday + .hours(10) + .minutes(5), kind: .terminate(userId: "u00001"))]
     return s
 }
+
+/// The closed-form organization plus a shared account whose resources carry a `team` tag (a, b), an
+/// ABAC attribute for the team, both teams assigned `permissionSet` there, and u00001 moved from a to b
+/// at 10:05 on the first day (push model).
+func abacMoverScenario(permissionSet: PermissionSetSpec? = nil) -> Scenario {
+    var s = closedFormScenario(model: .push)
+    s.accounts.append(AccountSpec(accountId: "222222222222", name: "shared", parentId: Scenario.rootId))
+    s.teams.append(TeamSpec(name: "b", department: "Eng", size: 1))
+    if let permissionSet { s.permissionSets = [permissionSet] }
+    let ps = s.permissionSets[0].permissionSetId
+    s.assignments = [AssignmentSpec(team: "a", permissionSetId: ps, accountIds: ["222222222222"]),
+                     AssignmentSpec(team: "b", permissionSetId: ps, accountIds: ["222222222222"])]
+    s.accessControlAttributes = [AccessControlAttribute(key: "team", source: ["${path:enterprise.division}"])]
+    s.resources = [ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::a-data", tags: [Tag(key: "team", value: "a")]),
+                   ResourceSpec(accountId: "222222222222", arn: "arn:aws:s3:::b-data", tags: [Tag(key: "team", value: "b")])]
+    s.churn.scripted = [ScriptedHREvent(at: abacMoveTime, kind: .transfer(userId: "u00001", toTeam: "b"))]
+    return s
+}
+
+let abacMoveTime = monday + .hours(10) + .minutes(5)
