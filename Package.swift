@@ -51,7 +51,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "AccessLabSweep", dependencies: ["AccessLabEvents"]),
+        .target(name: "AccessLabSweep", dependencies: ["AccessLabEvents", "AccessLabSimulation"]),
+        .target(name: "AccessLabReport", dependencies: ["AccessLabSimulation", "AccessLabSweep"]),
         .target(
             name: "AccessLabBench",
             dependencies: ["LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabBench", "AccessLabSweep", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabBench", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
                 "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

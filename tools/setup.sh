@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs what AccessLab needs on a fresh Debian machine and is missing: LMDB's headers and pkg-config.
+# Installs what AccessLab needs on a fresh Debian machine and is missing: LMDB's headers and pkg-config,
+# and with --browser Debian's chromium, which the tests use to render the HTML report.
 # Uses sudo when not root. Swift itself must already be on PATH (it is on the project's machines).
 set -euo pipefail
 
 need=()
 dpkg -s liblmdb-dev >/dev/null 2>&1 || need+=(liblmdb-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ "${1:-}" = "--browser" ]; then
+    command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}" >&2

@@ -16,10 +16,11 @@ public struct AccessLabCommand: ParsableCommand {
           accesslab explain --db /tmp/org --at 2026-01-09T20:00:00Z --user u00755 --account shared-services --action s3:GetObject
           accesslab timeline --db /tmp/org --user u00755
           accesslab log --db /tmp/org --user u00755 --type HRTermination
+          accesslab report --db /tmp/org --out /tmp/org.html
           accesslab verify --db /tmp/org
         """,
         version: AccessLabVersion.current,
-        subcommands: [RunCommand.self, AccessCommand.self, ExplainCommand.self, TimelineCommand.self, DiffCommand.self, SnapshotCommand.self, PolicyCommand.self, BenchCommand.self, SweepCommand.self, MergeCommand.self, DemoCommand.self, ImportCommand.self, LogCommand.self, VerifyCommand.self, DigestCommand.self,
+        subcommands: [RunCommand.self, AccessCommand.self, ExplainCommand.self, TimelineCommand.self, DiffCommand.self, SnapshotCommand.self, PolicyCommand.self, BenchCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, DemoCommand.self, ImportCommand.self, LogCommand.self, VerifyCommand.self, DigestCommand.self,
                       AppendStressCommand.self]
     )
     public init() {}
@@ -27,5 +28,5 @@ public struct AccessLabCommand: ParsableCommand {
 
 /// The version printed by `--version` and written into reports.
 public enum AccessLabVersion {
-    public static let current = "0.2.0"
+    public static let current = "0.3.0"
 }

@@ -8,8 +8,10 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The AccessLab database directory.", valueName: "dir"))
     var db: String
 
-    func openExisting() throws -> LMDBEventLog {
-        do { return try LMDBEventLog(path: db) } catch let error as EventLogError { throw CLIError(error.description) }
+    func openExisting() throws -> LMDBEventLog { try Self.openExisting(db) }
+
+    static func openExisting(_ path: String) throws -> LMDBEventLog {
+        do { return try LMDBEventLog(path: path) } catch let error as EventLogError { throw CLIError(error.description) }
     }
 }
 

@@ -137,6 +137,18 @@ struct MergeCommand: ParsableCommand {
     }
 
     static func writeResults(from directories: [String], to out: String) throws {
+        let byId = try readRuns(from: directories)
+        let results = SweepResults(Array(byId.values))
+        try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
+        for (id, run) in byId where !FileManager.default.fileExists(atPath: "\(out)/runs/\(id).json") {
+            try SweepCommand.writeAtomically(try SweepCommand.encode(run), to: "\(out)/runs/\(id).json")
+        }
+        try SweepCommand.writeAtomically(Data(results.csv.utf8), to: out + "/results.csv")
+        try SweepCommand.writeAtomically(Data(try results.json().utf8), to: out + "/results.json")
+    }
+
+    /// The run records of sweep directories by run id (a run found in several is the same run).
+    static func readRuns(from directories: [String]) throws -> [String: RunResult] {
         var byId: [String: RunResult] = [:]
         for dir in directories {
             let runsDir = dir + "/runs"
@@ -148,12 +160,6 @@ struct MergeCommand: ParsableCommand {
                 }
             }
         }
-        let results = SweepResults(Array(byId.values))
-        try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
-        for (id, run) in byId where !FileManager.default.fileExists(atPath: "\(out)/runs/\(id).json") {
-            try SweepCommand.writeAtomically(try SweepCommand.encode(run), to: "\(out)/runs/\(id).json")
-        }
-        try SweepCommand.writeAtomically(Data(results.csv.utf8), to: out + "/results.csv")
-        try SweepCommand.writeAtomically(Data(try results.json().utf8), to: out + "/results.json")
+        return byId
     }
 }

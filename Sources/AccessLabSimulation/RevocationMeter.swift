@@ -29,6 +29,9 @@ public struct RevocationMeter: Sendable {
         var identityCenterCutAt: Instant?
         var noEntitlementsAt: Instant?
         var spans: [Span]
+        /// What the leaver was entitled to at termination, and when each entitlement went away.
+        var entitledAtTermination: [AccountPermissionSet]
+        var entitlementEndedAt: [AccountPermissionSet: Instant] = [:]
     }
 
     struct MoverRecord: Sendable {
@@ -55,7 +58,8 @@ public struct RevocationMeter: Sendable {
         case .hrTermination(let p):
             openMovers[p.employeeId].map { closedMovers.append($0) }
             openMovers[p.employeeId] = nil
-            leavers[p.employeeId] = LeaverRecord(userId: p.employeeId, terminatedAt: t, spans: liveSpans(state, p.employeeId, at: t))
+            leavers[p.employeeId] = LeaverRecord(userId: p.employeeId, terminatedAt: t, spans: liveSpans(state, p.employeeId, at: t),
+                                                 entitledAtTermination: state.entitledTargets(ofUser: p.employeeId))
         case .hrTransfer(let p):
             openMovers[p.employeeId].map { closedMovers.append($0) }
             openMovers[p.employeeId] = MoverRecord(
@@ -108,6 +112,9 @@ public struct RevocationMeter: Sendable {
         if var leaver = leavers[userId] {
             if leaver.identityCenterCutAt == nil, let u = user, u.status != .active { leaver.identityCenterCutAt = t }
             if leaver.noEntitlementsAt == nil, state.entitledTargets(ofUser: userId).isEmpty { leaver.noEntitlementsAt = t }
+            for target in leaver.entitledAtTermination where leaver.entitlementEndedAt[target] == nil && !state.isEntitled(userId, to: target) {
+                leaver.entitlementEndedAt[target] = t
+            }
             leavers[userId] = leaver
         }
         if var mover = openMovers[userId] {

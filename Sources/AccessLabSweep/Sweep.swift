@@ -1,4 +1,5 @@
 import AccessLabEvents
+import AccessLabSimulation
 import Foundation
 
 /// The Cartesian product of settings over seeds, numbered in a fixed order so that shards, restarts
@@ -51,6 +52,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var metrics: [Metric]
     public var persistingSamples_s: [Double]
     public var benignSamples_s: [Double]
+    /// Everything `report` draws; nil in records written before AccessLab 0.3.
+    public var figures: RunFigures?
 
     public struct Metric: Codable, Sendable, Equatable {
         public var name: String
@@ -89,6 +92,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         ]
         persistingSamples_s = samples(persisting)
         benignSamples_s = samples("benign")
+        figures = try? JSONDecoder().decode(RunFigures.self, from: json)
     }
 
     public func value(_ name: String) -> Double { metrics.first { $0.name == name }?.value ?? 0 }

@@ -98,10 +98,10 @@ public struct SweepResults: Codable, Sendable, Equatable {
         v.contains(",") || v.contains("\"") ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
     }
 
-    /// Canonical JSON (sorted keys), without the per-leaver samples.
+    /// Canonical JSON (sorted keys), without the per-leaver samples and figures the run records keep.
     public func json() throws -> String {
         var copy = self
-        for i in copy.runs.indices { copy.runs[i].persistingSamples_s = []; copy.runs[i].benignSamples_s = [] }
+        for i in copy.runs.indices { copy.runs[i].persistingSamples_s = []; copy.runs[i].benignSamples_s = []; copy.runs[i].figures = nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(copy), as: UTF8.self) + "\n"

@@ -1,0 +1,192 @@
+import AccessLabSimulation
+
+/// The report as one self-contained HTML page (inline SVG and CSS; no scripts, fonts or images from
+/// anywhere) or as Markdown. The same input always gives the same bytes.
+public enum Report {
+    /// Ids of the charts, in page order: what the browser test looks for.
+    public static let chartIds = ["latency-cdf-benign", "latency-cdf-persisting", "latency-stages", "exposure-by-day", "joiner-time-to-access",
+                                  "worst-leaver-timeline"]
+
+    public static func html(_ input: ReportInput, generator: String) -> String {
+        let figures = input.figures
+        var page: [String] = []
+        page.append("""
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>AccessLab report: \(Markup.escape(input.title))</title>
+        <style>
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1a1a1a; margin: 0; background: #f6f6f4; }
+        main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 48px; }
+        h1 { font-size: 26px; margin: 8px 0 4px; } h2 { font-size: 19px; margin: 36px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+        p { line-height: 1.45; } .sub { color: #555; margin-top: 0; }
+        figure { margin: 12px 0; background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 8px; }
+        svg.chart { display: block; width: 100%; height: auto; }
+        figcaption { font-size: 13px; color: #555; padding: 4px 8px 2px; }
+        table { border-collapse: collapse; font-size: 13px; background: #fff; width: 100%; }
+        th, td { border: 1px solid #e2e2e2; padding: 4px 8px; text-align: right; vertical-align: top; }
+        th { background: #efefec; } td.l, th.l { text-align: left; } code { font-size: 11px; word-break: break-all; }
+        .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+        footer { margin-top: 40px; font-size: 12px; color: #666; }
+        </style>
+        </head>
+        <body>
+        <main>
+        <h1>AccessLab: revocation and access report</h1>
+        <p class="sub">\(Markup.escape(input.title)) &middot; from \(Markup.escape(input.source))</p>
+        """)
+        page.append("<h2>Headline figures</h2>")
+        page.append(headlineTable(figures))
+        page.append("""
+        <p>Leaver latency runs from the HR termination to the last moment any credential the person held (benign) or \
+        could still mint (persisting) worked in any account. Exposure is credential-hours after termination. \
+        Percentiles are nearest-rank over every leaver of every run of a variant; mover figures are means of the runs' medians.</p>
+        """)
+
+        page.append("<h2>Revocation latency</h2>")
+        let benign = figures.enumerated().map { Charts.Series(label: $0.element.label, color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: $0.element.benign) }
+        page.append(figure(Charts.cdf(id: chartIds[0], title: "Benign leavers: latency CDF", xTitle: "termination to last working credential", series: benign),
+                           caption: "Leavers who stop at termination keep only the credentials already live."))
+        let persisting = figures.enumerated().map { Charts.Series(label: $0.element.label, color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: $0.element.persisting ?? []) }
+        page.append(figure(Charts.cdf(id: chartIds[1], title: "Persisting leavers: latency CDF", xTitle: "termination to last working credential", series: persisting),
+                           caption: figures.contains { $0.persisting != nil } ? "Leavers who keep signing in and minting credentials until refused." :
+                               "These runs' leavers are benign (churn.leaver_behaviour); nothing persisting to draw."))
+
+        page.append("<h2>Where the latency goes</h2>")
+        page.append(figure(Charts.stages(id: chartIds[2], title: "Stages of a leaver's latency (mean)", rows: figures.map { ($0.label, $0.stageMeans_s) }),
+                           caption: "HR to IdP: until the IdP deactivates the user. Sync: until Identity Center disables the user or removes the last entitlement. Sign-in cache: until no new credential can be minted. Credential lifetime: until the last credential stops working. The four add up to each leaver's latency; bars show their means over the \(figures.first?.behaviour ?? "") leavers."))
+
+        page.append("<h2>Exposure over the simulated period</h2>")
+        let exposure = figures.enumerated().map { Charts.Series(label: $0.element.label, color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: $0.element.exposureByDay_h) }
+        page.append(figure(Charts.exposure(id: chartIds[3], title: "Credential-hours after termination, per simulated day", series: exposure),
+                           caption: "Each day's share of the time terminated people's credentials worked (mean over a variant's runs)."))
+
+        page.append("<h2>Joiners: time to access</h2>")
+        var joiners: [Charts.Series] = []
+        for (i, f) in figures.enumerated() {
+            joiners.append(.init(label: figures.count == 1 ? "all team accounts" : f.label, color: Palette.color(i), dash: Palette.dash(i), values: f.joinerFull))
+            if figures.count == 1 { joiners.append(.init(label: "first account", color: Palette.color(1), dash: "6 4", values: f.joinerFirst)) }
+        }
+        page.append(figure(Charts.cdf(id: chartIds[4], title: "Joiners: hire to access", xTitle: "HR hire to able to act", series: joiners),
+                           caption: "From the hire to Identity Center entitling the joiner in every account their team is assigned (or the first one)."))
+
+        page.append("<h2>The worst leaver</h2>")
+        if let worst = input.worstLeaver {
+            let t = worst.timeline
+            page.append(figure(Charts.timeline(id: chartIds[5], title: "\(t.user): \(t.behaviour) leaver, \(Markup.duration(t.latency_s)) to the last working credential", t),
+                               caption: "Terminated \(t.terminated_at) in \(worst.variant), seed \(worst.run.seed). Blue bands: entitlements; bars: credentials (blue held at termination, orange minted after). `accesslab timeline \(t.user) --db DIR` on that run's database gives the same story as text."))
+        } else {
+            page.append("<p>No leaver in these runs.</p>")
+        }
+
+        page.append("<h2>Provenance</h2>")
+        page.append(provenanceTable(input))
+        page.append("""
+        <footer>Made by AccessLab \(Markup.escape(generator)). The same database or sweep gives the same page byte for byte; \
+        every run's digest names its event log (<code>accesslab digest --db DIR</code>).</footer>
+        </main>
+        </body>
+        </html>
+        """)
+        return page.joined(separator: "\n") + "\n"
+    }
+
+    static func figure(_ chart: SVGChart, caption: String) -> String {
+        "<figure>\n\(chart.svg)\n<figcaption>\(Markup.escape(caption))</figcaption>\n</figure>"
+    }
+
+    struct Column: Sendable {
+        var title: String
+        var value: @Sendable (VariantFigures) -> String
+    }
+
+    static let columns: [Column] = [
+        Column(title: "runs") { String($0.runs) },
+        Column(title: "leavers") { String($0.leavers) },
+        Column(title: "latency p50") { Markup.duration(VariantFigures.rank($0.headline, 0.5)) },
+        Column(title: "p90") { Markup.duration(VariantFigures.rank($0.headline, 0.9)) },
+        Column(title: "p99") { Markup.duration(VariantFigures.rank($0.headline, 0.99)) },
+        Column(title: "max") { Markup.duration($0.headline.last ?? 0) },
+        Column(title: "benign p50") { Markup.duration(VariantFigures.rank($0.benign, 0.5)) },
+        Column(title: "exposure h/leaver") { Markup.number($0.exposurePerLeaver_h) },
+        Column(title: "mover p50") { $0.movers == 0 ? "-" : Markup.duration($0.moverP50_s) },
+        Column(title: "joiner p50 (all accounts)") { $0.joinerFull.isEmpty ? "-" : Markup.duration(VariantFigures.rank($0.joinerFull, 0.5)) },
+    ]
+
+    static func headlineTable(_ figures: [VariantFigures]) -> String {
+        var rows = ["<table>", "<tr><th class=\"l\">variant</th>" + columns.map { "<th>\(Markup.escape($0.title))</th>" }.joined() + "</tr>"]
+        for (i, f) in figures.enumerated() {
+            let swatch = "<span class=\"swatch\" style=\"background:\(Palette.color(i))\"></span>"
+            rows.append("<tr><td class=\"l\">\(swatch)\(Markup.escape(f.label))</td>" + columns.map { "<td>\(Markup.escape($0.value(f)))</td>" }.joined() + "</tr>")
+        }
+        rows.append("</table>")
+        let behaviour = figures.first?.behaviour ?? "benign"
+        return rows.joined(separator: "\n") + "\n<p class=\"sub\">Latency columns are for \(behaviour) leavers.</p>"
+    }
+
+    static func provenanceTable(_ input: ReportInput) -> String {
+        var rows = ["<table>", "<tr><th class=\"l\">variant</th><th class=\"l\">scenario</th><th>seed</th><th>events</th><th class=\"l\">simulated from</th><th class=\"l\">digest</th><th class=\"l\">AccessLab</th></tr>"]
+        for v in input.variants {
+            for r in v.runs {
+                rows.append("<tr><td class=\"l\">\(Markup.escape(v.label))</td><td class=\"l\">\(Markup.escape(r.scenario))</td><td>\(r.seed)</td><td>\(r.events)</td>"
+                    + "<td class=\"l\">\(Markup.escape(String(r.simulated_start.prefix(10)))) + \(Markup.n(r.simulated_days)) d</td><td class=\"l\"><code>\(Markup.escape(r.digest))</code></td>"
+                    + "<td class=\"l\">\(Markup.escape(r.accesslab_version))</td></tr>")
+            }
+        }
+        rows.append("</table>")
+        return rows.joined(separator: "\n")
+    }
+
+    /// The same figures as Markdown tables, for a pull request or a wiki.
+    public static func markdown(_ input: ReportInput, generator: String) -> String {
+        let figures = input.figures
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var out = ["# AccessLab: revocation and access report", "", "\(input.title), from `\(input.source)`", ""]
+        out.append("## Headline figures (\(figures.first?.behaviour ?? "benign") leavers)")
+        out.append("")
+        out.append("| variant | " + columns.map(\.title).joined(separator: " | ") + " |")
+        out.append("|:--|" + String(repeating: "--:|", count: columns.count))
+        for f in figures { out.append("| \(cell(f.label)) | " + columns.map { cell($0.value(f)) }.joined(separator: " | ") + " |") }
+        out.append("")
+        out.append("## Where the latency goes (mean per leaver)")
+        out.append("")
+        out.append("| variant | HR to IdP | sync to Identity Center | sign-in cache | credential lifetime | total |")
+        out.append("|:--|--:|--:|--:|--:|--:|")
+        for f in figures {
+            out.append("| \(cell(f.label)) | " + f.stageMeans_s.map(Markup.duration).joined(separator: " | ") + " | \(Markup.duration(f.stageMeans_s.reduce(0, +))) |")
+        }
+        out.append("")
+        out.append("## Joiners: hire to access")
+        out.append("")
+        out.append("| variant | joiners | first account p50 | all team accounts p50 | p90 | max |")
+        out.append("|:--|--:|--:|--:|--:|--:|")
+        for f in figures {
+            out.append("| \(cell(f.label)) | \(f.joiners) | \(Markup.duration(VariantFigures.rank(f.joinerFirst, 0.5))) | "
+                + "\(Markup.duration(VariantFigures.rank(f.joinerFull, 0.5))) | \(Markup.duration(VariantFigures.rank(f.joinerFull, 0.9))) | \(Markup.duration(f.joinerFull.last ?? 0)) |")
+        }
+        if let worst = input.worstLeaver {
+            let t = worst.timeline
+            out.append("")
+            out.append("## The worst leaver: \(t.user) (\(t.behaviour)), \(Markup.duration(t.latency_s))")
+            out.append("")
+            out.append("Terminated \(t.terminated_at) in \(cell(worst.variant)), seed \(worst.run.seed); \(t.lanes.count) account and permission-set lanes.")
+            out.append("")
+            out.append("| moment | after termination |")
+            out.append("|:--|--:|")
+            for m in t.marks { out.append("| \(m.name.replacingOccurrences(of: "_", with: " ")) | \(Markup.duration(m.offset_s)) |") }
+        }
+        out.append("")
+        out.append("## Provenance")
+        out.append("")
+        out.append("| variant | scenario | seed | events | digest | AccessLab |")
+        out.append("|:--|:--|--:|--:|:--|:--|")
+        for v in input.variants {
+            for r in v.runs { out.append("| \(cell(v.label)) | \(cell(r.scenario)) | \(r.seed) | \(r.events) | `\(r.digest)` | \(r.accesslab_version) |") }
+        }
+        out.append("")
+        out.append("Made by AccessLab \(generator).")
+        return out.joined(separator: "\n") + "\n"
+    }
+}

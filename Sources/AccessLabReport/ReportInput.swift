@@ -1,0 +1,140 @@
+import AccessLabSimulation
+import AccessLabSweep
+
+/// What a report shows: one or more variants of a scenario (one per combination of sweep settings,
+/// or the single run in a database), each with the runs (seeds) that measured it.
+public struct ReportInput: Sendable {
+    public struct Variant: Sendable {
+        public var label: String
+        public var settings: [Setting]
+        public var runs: [RunFigures]
+        public init(label: String, settings: [Setting], runs: [RunFigures]) {
+            self.label = label; self.settings = settings; self.runs = runs
+        }
+    }
+    public var title: String
+    /// Where the figures came from, as a person would name it: a database path or a sweep directory.
+    public var source: String
+    public var variants: [Variant]
+
+    public init(title: String, source: String, variants: [Variant]) {
+        self.title = title; self.source = source; self.variants = variants
+    }
+
+    /// One variant from one run.
+    public init(run: RunFigures, source: String) {
+        self.init(title: "\(run.scenario), seed \(run.seed)", source: source,
+                  variants: [Variant(label: run.scenario, settings: [], runs: [run])])
+    }
+
+    /// One variant per combination of settings, in the sweep's order; runs without figures are refused.
+    public init(sweep results: SweepResults, source: String) throws {
+        var variants: [Variant] = []
+        for summary in results.summaries {
+            let members = results.runs.filter { $0.settings == summary.settings }
+            var runs: [RunFigures] = []
+            for run in members {
+                guard let f = run.figures else {
+                    throw ReportError("run \(run.id) in \(source) has no figures (written by an AccessLab before 0.3); run the sweep again into a new directory")
+                }
+                runs.append(f)
+            }
+            let label = summary.settings.isEmpty ? (runs.first?.scenario ?? "runs") : Self.label(summary.settings, keys: results.keys)
+            variants.append(Variant(label: label, settings: summary.settings, runs: runs))
+        }
+        guard !variants.isEmpty else { throw ReportError("\(source) holds no finished runs") }
+        let scenarios = Set(variants.flatMap { $0.runs.map(\.scenario) }).sorted()
+        self.init(title: "\(scenarios.joined(separator: ", ")): \(results.runs.count) runs, \(variants.count) variant\(variants.count == 1 ? "" : "s")",
+                  source: source, variants: variants)
+    }
+}
+
+extension ReportInput {
+    /// `cycle_interval=20m session_duration=1h`: each key by its last path component, unless two keys
+    /// of the sweep share it.
+    static func label(_ settings: [Setting], keys: [String]) -> String {
+        func last(_ key: String) -> String { String(key.split(separator: ".").last ?? Substring(key)) }
+        let short = keys.map(last)
+        let unique = Set(short).count == short.count
+        return settings.map { "\(unique ? last($0.key) : $0.key)=\($0.value)" }.joined(separator: " ")
+    }
+}
+
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A variant's figures pooled over its runs: samples are pooled exactly, day series averaged over runs.
+struct VariantFigures {
+    var label: String
+    var runs: Int
+    var leavers: Int
+    var censored: Int
+    var behaviour: String
+    /// The headline leaver figure: persisting when the scenario measures it, else benign.
+    var headline: [Double]
+    var benign: [Double]
+    var persisting: [Double]?
+    /// Mean seconds per stage (HR to IdP, sync, sign-in cache, credential lifetime) of the headline leavers.
+    var stageMeans_s: [Double]
+    var exposurePerLeaver_h: Double
+    var exposureByDay_h: [Double]
+    var joinerFirst: [Double]
+    var joinerFull: [Double]
+    var joiners: Int
+    var movers: Int
+    var moverP50_s: Double
+    var abacOldTagP50_s: Double
+
+    init(_ v: ReportInput.Variant) {
+        label = v.label
+        runs = v.runs.count
+        leavers = v.runs.reduce(0) { $0 + $1.leavers.count }
+        censored = v.runs.reduce(0) { $0 + $1.leavers.censored }
+        behaviour = v.runs.first?.leavers.behaviour ?? "benign"
+        benign = v.runs.flatMap(\.leavers.benign.samples_s).sorted()
+        let measuredPersisting = v.runs.compactMap(\.leavers.persisting)
+        persisting = measuredPersisting.isEmpty ? nil : measuredPersisting.flatMap(\.samples_s).sorted()
+        headline = persisting ?? benign
+        let sections = v.runs.map { $0.leavers.persisting ?? $0.leavers.benign }
+        let count = Double(sections.reduce(0) { $0 + $1.latency.count })
+        func weightedMean(_ stat: (StageStats) -> LatencyStats) -> Double {
+            count == 0 ? 0 : sections.reduce(0) { $0 + stat($1.stages).mean_s * Double(stat($1.stages).count) } / count
+        }
+        stageMeans_s = [weightedMean(\.hr_to_idp), weightedMean(\.idp_to_identity_center), weightedMean(\.signin_cache), weightedMean(\.credential_lifetime)]
+        exposurePerLeaver_h = count == 0 ? 0 : sections.reduce(0) { $0 + $1.exposure_credential_hours_total } / count
+        let days = sections.map(\.exposure_by_day_h.count).max() ?? 0
+        exposureByDay_h = (0..<days).map { d in
+            sections.reduce(0) { $0 + (d < $1.exposure_by_day_h.count ? $1.exposure_by_day_h[d] : 0) } / Double(max(sections.count, 1))
+        }
+        joinerFirst = v.runs.flatMap(\.joiners.first_access_samples_s).sorted()
+        joinerFull = v.runs.flatMap(\.joiners.full_access_samples_s).sorted()
+        joiners = v.runs.reduce(0) { $0 + $1.joiners.count }
+        movers = v.runs.reduce(0) { $0 + $1.movers.count }
+        moverP50_s = v.runs.isEmpty ? 0 : v.runs.reduce(0) { $0 + $1.movers.latency.p50_s } / Double(v.runs.count)
+        abacOldTagP50_s = v.runs.isEmpty ? 0 : v.runs.reduce(0) { $0 + $1.movers.abac_old_tag.p50_s } / Double(v.runs.count)
+    }
+
+    /// Nearest-rank percentile of sorted values (the rule the run reports use).
+    static func rank(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(max(Int((p * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)]
+    }
+}
+
+extension ReportInput {
+    var figures: [VariantFigures] { variants.map(VariantFigures.init) }
+
+    /// The worst leaver over every run, with the variant and run that produced it.
+    var worstLeaver: (variant: String, run: RunFigures, timeline: LeaverTimeline)? {
+        var best: (String, RunFigures, LeaverTimeline)?
+        for v in variants {
+            for r in v.runs {
+                guard let t = r.leavers.worst_timeline else { continue }
+                if best == nil || t.latency_s > best!.2.latency_s { best = (v.label, r, t) }
+            }
+        }
+        return best
+    }
+}
