@@ -14,7 +14,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         --db measures the log again from its first event, as the run that wrote it did (the run records \
         what it needs in the database); --from-sweep draws every variant of a sweep directory, pooling each \
-        variant's seeds. The HTML page is one file: inline SVG charts and CSS, no scripts, nothing fetched. \
+        variant's seeds (--format json gives the pooled figures for scripts). The HTML page is one file: inline SVG charts and CSS, no scripts, nothing fetched. \
         Charts: leaver latency CDFs (benign and persisting, one curve per variant), where the latency goes \
         (HR to IdP, sync, sign-in cache, credential lifetime), exposure per simulated day, joiner time to \
         access, and the worst leaver's timeline; then the headline table and each run's seed and digest.
@@ -23,15 +23,16 @@ struct ReportCommand: ParsableCommand {
           accesslab run scenarios/org-120-jml.yaml --db /tmp/org && accesslab report --db /tmp/org --out org.html
           accesslab report --from-sweep /tmp/sweep --out sweep.html
           accesslab report --from-sweep /tmp/sweep --format md
+          accesslab report --from-sweep /tmp/sweep --format json | jq '.variants[] | [.label, .latency.p50_s]'
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case html, md }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, md, json }
 
     @Option(help: ArgumentHelp("A database written by `accesslab run`.", valueName: "dir")) var db: String?
     @Option(name: .customLong("from-sweep"), help: ArgumentHelp("A sweep (or merge) output directory.", valueName: "dir")) var sweep: String?
     @Option(help: ArgumentHelp("Write the report here (default: standard output).", valueName: "file")) var out: String?
-    @Option(help: ArgumentHelp("html or md (default: md when --out ends in .md, else html).", valueName: "format")) var format: Format?
+    @Option(help: ArgumentHelp("html, md or json (default: from --out's extension, else html).", valueName: "format")) var format: Format?
 
     func validate() throws {
         guard (db == nil) != (sweep == nil) else { throw ValidationError("give exactly one of --db DIR and --from-sweep DIR") }
@@ -39,8 +40,12 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let input = try db.map(Self.input(database:)) ?? Self.input(sweep: sweep ?? "")
-        let chosen = format ?? (out?.hasSuffix(".md") == true ? .md : .html)
-        let text = chosen == .html ? Report.html(input, generator: AccessLabVersion.current) : Report.markdown(input, generator: AccessLabVersion.current)
+        let chosen = format ?? (out?.hasSuffix(".md") == true ? .md : out?.hasSuffix(".json") == true ? .json : .html)
+        let text = switch chosen {
+        case .html: Report.html(input, generator: AccessLabVersion.current)
+        case .md: Report.markdown(input, generator: AccessLabVersion.current)
+        case .json: try JSONOutput.encode(ReportSummary(input, generator: AccessLabVersion.current), pretty: true) + "\n"
+        }
         guard let out else { FileHandle.standardOutput.write(Data(text.utf8)); return }
         try SweepCommand.writeAtomically(Data(text.utf8), to: out)
         Console.err("report: \(input.variants.count) variant\(input.variants.count == 1 ? "" : "s"), \(input.variants.reduce(0) { $0 + $1.runs.count }) run(s) -> \(out)")

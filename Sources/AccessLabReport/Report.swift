@@ -190,3 +190,57 @@ public enum Report {
         return out.joined(separator: "\n") + "\n"
     }
 }
+
+/// The report's figures for scripts (`report --format json`): per variant, the pooled percentiles,
+/// stage means, exposure and joiner figures the page draws, and the runs behind them.
+public struct ReportSummary: Encodable, Sendable {
+    public struct Percentiles: Encodable, Sendable {
+        var count: Int, p50_s: Double, p90_s: Double, p99_s: Double, max_s: Double
+        init(_ sorted: [Double]) {
+            count = sorted.count
+            p50_s = VariantFigures.rank(sorted, 0.5); p90_s = VariantFigures.rank(sorted, 0.9); p99_s = VariantFigures.rank(sorted, 0.99)
+            max_s = sorted.last ?? 0
+        }
+    }
+    public struct Run: Encodable, Sendable { var scenario: String, seed: UInt64, events: UInt64, digest: String }
+    public struct Variant: Encodable, Sendable {
+        var label: String
+        var settings: [String: String]
+        var leavers: Int
+        var censored: Int
+        var behaviour: String
+        var latency: Percentiles
+        var benign: Percentiles
+        var stage_means_s: [String: Double]
+        var exposure_credential_hours_per_leaver: Double
+        var joiner_first_access: Percentiles
+        var joiner_full_access: Percentiles
+        var movers: Int
+        var mover_p50_s_mean_of_runs: Double
+        var runs: [Run]
+    }
+    public struct Worst: Encodable, Sendable { var user: String, variant: String, seed: UInt64, latency_s: Double, terminated_at: String }
+    var title: String
+    var source: String
+    var generator: String
+    var variants: [Variant]
+    var worst_leaver: Worst?
+
+    public init(_ input: ReportInput, generator: String) {
+        title = input.title; source = input.source; self.generator = generator
+        variants = zip(input.variants, input.figures).map { v, f in
+            Variant(label: f.label, settings: Dictionary(v.settings.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                    leavers: f.leavers, censored: f.censored, behaviour: f.behaviour,
+                    latency: Percentiles(f.headline), benign: Percentiles(f.benign),
+                    stage_means_s: Dictionary(uniqueKeysWithValues: zip(["hr_to_idp", "idp_to_identity_center", "signin_cache", "credential_lifetime"],
+                                                                        f.stageMeans_s.map { ($0 * 1000).rounded() / 1000 })),
+                    exposure_credential_hours_per_leaver: (f.exposurePerLeaver_h * 1000).rounded() / 1000,
+                    joiner_first_access: Percentiles(f.joinerFirst), joiner_full_access: Percentiles(f.joinerFull),
+                    movers: f.movers, mover_p50_s_mean_of_runs: (f.moverP50_s * 1000).rounded() / 1000,
+                    runs: v.runs.map { Run(scenario: $0.scenario, seed: $0.seed, events: $0.events, digest: $0.digest) })
+        }
+        worst_leaver = input.worstLeaver.map {
+            Worst(user: $0.timeline.user, variant: $0.variant, seed: $0.run.seed, latency_s: $0.timeline.latency_s, terminated_at: $0.timeline.terminated_at)
+        }
+    }
+}

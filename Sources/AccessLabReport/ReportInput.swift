@@ -50,10 +50,13 @@ public struct ReportInput: Sendable {
 }
 
 extension ReportInput {
-    /// `cycle_interval=20m session_duration=1h`: each key by its last path component, unless two keys
-    /// of the sweep share it.
+    /// `idp.model=push ReadOnly.session_duration=1h`: keys of three or more path components lose the
+    /// first (the list's name), unless that makes two keys of the sweep the same.
     static func label(_ settings: [Setting], keys: [String]) -> String {
-        func last(_ key: String) -> String { String(key.split(separator: ".").last ?? Substring(key)) }
+        func last(_ key: String) -> String {
+            let parts = key.split(separator: ".")
+            return parts.count >= 3 ? parts.dropFirst().joined(separator: ".") : key
+        }
         let short = keys.map(last)
         let unique = Set(short).count == short.count
         return settings.map { "\(unique ? last($0.key) : $0.key)=\($0.value)" }.joined(separator: " ")

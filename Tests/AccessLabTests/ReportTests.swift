@@ -83,10 +83,24 @@ import Testing
         let r = try runAccesslab(["report", "--from-sweep", dir.sub("s"), "--out", dir.sub("s.md")])
         #expect(r.code == 0, "\(r.err)")
         let md = try readFile(dir.sub("s.md"))
-        #expect(md.contains("| session_duration=1h | 2 | 2 |") && md.contains("| session_duration=12h | 2 | 2 |"), "\(md)")
+        #expect(md.contains("| ReadOnly.session_duration=1h | 2 | 2 |") && md.contains("| ReadOnly.session_duration=12h | 2 | 2 |"), "\(md)")
         let html = try runAccesslab(["report", "--from-sweep", dir.sub("s")]).out
         #expect(Self.seriesPaths(html, chart: "latency-cdf-persisting").count == 2)
         #expect(Self.seriesPaths(html, chart: "latency-stages").count == 8)
+
+        // The report pools a variant's seeds as the sweep's summary rows do.
+        let json = try runAccesslab(["report", "--from-sweep", dir.sub("s"), "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        let variants = try #require(report["variants"] as? [[String: Any]])
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.sub("s") + "/results.json"))) as? [String: Any])
+        let summaries = try #require(results["summaries"] as? [[String: Any]])
+        #expect(variants.count == 2 && summaries.count == 2)
+        for (variant, summary) in zip(variants, summaries) {
+            let pooled = (summary["pooled"] as? [[String: Any]])?.first { $0["name"] as? String == "persisting_p50_s" }?["value"] as? Double
+            let latency = variant["latency"] as? [String: Any]
+            #expect(latency?["p50_s"] as? Double == pooled, "\(variant["label"] ?? "")")
+            #expect((variant["runs"] as? [Any])?.count == 2)
+        }
     }
 
     @Test func badReportArgumentsAreClearErrors() throws {
