@@ -10,7 +10,7 @@ enum Charts {
     }
 
     /// Empirical CDFs of durations in seconds: the share of people whose duration was at most x.
-    static func cdf(id: String, title: String, xTitle: String, series: [Series]) -> SVGChart {
+    static func cdf(id: String, title: String, xTitle: String, series: [Series], legendTitle: String? = nil) -> SVGChart {
         var chart = SVGChart(id: id, title: title, height: 360, plotHeight: 260)
         let top = series.flatMap(\.values).max() ?? 0
         guard series.contains(where: { !$0.values.isEmpty }) else {
@@ -28,7 +28,7 @@ enum Charts {
             chart.path(stepPath(s.values.sorted(), x: x, y: y), color: s.color, dash: s.dash,
                        label: "\(s.label): \(s.values.count) people, median \(Markup.duration(VariantFigures.rank(s.values.sorted(), 0.5)))")
         }
-        chart.legend(series.map { ($0.label + " (n=\($0.values.count))", $0.color, $0.dash) }, top: chart.plot.bottom + 56)
+        chart.legend(series.map { ($0.label + " (n=\($0.values.count))", $0.color, $0.dash) }, top: chart.plot.bottom + 56, title: legendTitle)
         return chart
     }
 
@@ -79,7 +79,7 @@ enum Charts {
     }
 
     /// Credential-hours after termination per simulated day, one line per variant.
-    static func exposure(id: String, title: String, series: [Series]) -> SVGChart {
+    static func exposure(id: String, title: String, series: [Series], legendTitle: String? = nil) -> SVGChart {
         var chart = SVGChart(id: id, title: title, height: 360, plotHeight: 260)
         let days = series.map(\.values.count).max() ?? 0
         let top = series.flatMap(\.values).max() ?? 0
@@ -97,7 +97,7 @@ enum Charts {
             chart.path(d, color: s.color, dash: s.dash, label: "\(s.label): \(Markup.number(s.values.reduce(0, +))) credential-hours in all")
         }
         if top == 0 { chart.message("no credential worked after a termination in these runs") }
-        chart.legend(series.map { ($0.label, $0.color, $0.dash) }, top: chart.plot.bottom + 56)
+        chart.legend(series.map { ($0.label, $0.color, $0.dash) }, top: chart.plot.bottom + 56, title: legendTitle)
         return chart
     }
 

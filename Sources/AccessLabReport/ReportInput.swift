@@ -129,6 +129,18 @@ struct VariantFigures {
 extension ReportInput {
     var figures: [VariantFigures] { variants.map(VariantFigures.init) }
 
+    /// Chart legends name a variant by its values alone (`push · true · 1h`) under a heading naming
+    /// the keys once, so that long setting paths do not crowd out what differs.
+    var legendTitle: String? {
+        guard let first = variants.first, !first.settings.isEmpty else { return nil }
+        return first.settings.map(\.key).joined(separator: " · ")
+    }
+
+    func legendLabel(_ i: Int) -> String {
+        let v = variants[i]
+        return v.settings.isEmpty ? v.label : v.settings.map(\.value).joined(separator: " · ")
+    }
+
     /// The worst leaver over every run, with the variant and run that produced it.
     var worstLeaver: (variant: String, run: RunFigures, timeline: LeaverTimeline)? {
         var best: (String, RunFigures, LeaverTimeline)?

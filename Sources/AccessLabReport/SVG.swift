@@ -26,8 +26,10 @@ enum Markup {
 
     /// Seconds as `13h40m`, `45m`, `12s`, `2d3h` (to the largest two units).
     static func duration(_ seconds: Double) -> String {
-        let s = Int((seconds).rounded())
+        var s = Int(seconds.rounded())
         if s < 60 { return "\(s)s" }
+        // Shown without seconds from 10 minutes on: round to the nearest minute rather than cut.
+        if s >= 600 { s = (s + 30) / 60 * 60 }
         let m = s / 60, h = m / 60, d = h / 24
         if d > 0 { return h % 24 == 0 ? "\(d)d" : "\(d)d\(h % 24)h" }
         if h > 0 { return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m" }
@@ -151,7 +153,12 @@ struct SVGChart {
     }
 
     /// Legend entries in two columns from `top`; grows the chart to fit.
-    mutating func legend(_ entries: [(label: String, color: String, dash: String?)], top: Double) {
+    mutating func legend(_ entries: [(label: String, color: String, dash: String?)], top: Double, title: String? = nil) {
+        var top = top
+        if let title {
+            text(title, x: plot.left, y: top, size: 12, weight: "600")
+            top += 20
+        }
         let columnWidth = (plot.right - plot.left) / 2
         for (i, e) in entries.enumerated() {
             let x = plot.left + Double(i % 2) * columnWidth, y = top + Double(i / 2) * 20
