@@ -77,7 +77,7 @@ public enum Report {
         if let worst = input.worstLeaver {
             let t = worst.timeline
             page.append(figure(Charts.timeline(id: chartIds[5], title: "\(t.user): \(t.behaviour) leaver, \(Markup.duration(t.latency_s)) to the last working credential", t),
-                               caption: "Terminated \(t.terminated_at) in \(worst.variant), seed \(worst.run.seed). Blue bands: entitlements; bars: credentials (blue held at termination, orange minted after). `accesslab timeline \(t.user) --db DIR` on that run's database gives the same story as text."))
+                               caption: "Terminated \(t.terminated_at) in \(worst.variant), seed \(worst.run.seed). Blue bands: entitlements; bars: credentials (blue held at termination, orange minted after). On that run's database, accesslab timeline --db DIR --user \(t.user) tells the same story as text."))
         } else {
             page.append("<p>No leaver in these runs.</p>")
         }
