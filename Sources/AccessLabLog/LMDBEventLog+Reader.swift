@@ -21,8 +21,8 @@ extension LMDBEventLog {
             var parameters: [String: String] = [:]
             if let text = try txn.get(meta, key: MetaKey.parameters).map({ String(decoding: $0, as: UTF8.self) }) {
                 for line in text.split(separator: "\n") {
-                    let kv = line.split(separator: "=", maxSplits: 1)
-                    if kv.count == 2 { parameters[String(kv[0])] = String(kv[1]) }
+                    let kv = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    if kv.count == 2 { parameters[ParameterText.unescape(kv[0])] = ParameterText.unescape(kv[1]) }
                 }
             }
             return LogMetadata(scenario: scenario, seed: seed ?? nil, parameters: parameters)

@@ -143,7 +143,9 @@ public final class LMDBEventLog: EventLog {
                 else { try txn.delete(meta, key: MetaKey.scenario) }
                 if let seed = metadata.seed { try txn.put(meta, key: MetaKey.seed, value: Self.bytes(seed.bigEndian)) }
                 else { try txn.delete(meta, key: MetaKey.seed) }
-                let lines = metadata.parameters.keys.sorted().map { "\($0)=\(metadata.parameters[$0] ?? "")\n" }.joined()
+                let lines = metadata.parameters.keys.sorted().map { key in
+                    "\(ParameterText.escape(key, also: "="))=\(ParameterText.escape(metadata.parameters[key] ?? "", also: nil))\n"
+                }.joined()
                 try txn.put(meta, key: MetaKey.parameters, value: Array(lines.utf8))
             }
         }
@@ -240,5 +242,27 @@ extension Array where Element: Equatable {
         var out: [Element] = []
         for e in self where out.last != e { out.append(e) }
         return out
+    }
+}
+
+/// Parameters are stored as `key=value` lines; `%`, line breaks and (in keys) `=` are percent-escaped
+/// so that any name a scenario uses reads back as written.
+enum ParameterText {
+    static func escape(_ s: String, also extra: Character?) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "%": out += "%25"
+            case "\n": out += "%0A"
+            case "=" where extra == "=": out += "%3D"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func unescape<S: StringProtocol>(_ s: S) -> String {
+        guard s.contains("%") else { return String(s) }
+        return s.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%3D", with: "=").replacingOccurrences(of: "%25", with: "%")
     }
 }

@@ -155,6 +155,10 @@ struct EventLogContractTests {
         let log = try kind.make(dir)
         try log.setMetadata(LogMetadata(scenario: "tiny", seed: 42))
         #expect(try log.read { $0.metadata } == LogMetadata(scenario: "tiny", seed: 42))
+        // Parameter names and values read back as written, whatever characters a scenario put in them.
+        let odd = LogMetadata(scenario: "tiny", seed: 1, parameters: ["team_accounts.a=b": "1,2", "x": "", "100%3D": "line\nbreak %25 =", "signin_cache_ms": "3600000"])
+        try log.setMetadata(odd)
+        #expect(try log.read { $0.metadata } == odd)
     }
 
     @Test("asking for an event past the end is an error, not a trap", arguments: LogKind.allCases)
