@@ -204,8 +204,7 @@ public struct Bench {
                 rowTimes.append((t3 - t2) * 1000)
             }
             func pct(_ values: [Double], _ p: Double) -> Double {
-                let v = values.sorted()
-                return (v[min(Int((p * Double(v.count)).rounded(.up)) - 1, v.count - 1)] * 10).rounded() / 10
+                ((nearestRank(values.sorted(), p) ?? 0) * 10).rounded() / 10
             }
             var zero: [Double] = []
             for _ in 0..<fromZeroQueries {

@@ -121,8 +121,7 @@ struct VariantFigures {
 
     /// Nearest-rank percentile of sorted values (the rule the run reports use).
     static func rank(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(max(Int((p * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)]
+        nearestRank(sorted, p) ?? 0
     }
 }
 
@@ -143,11 +142,11 @@ extension ReportInput {
 
     /// The worst leaver over every run, with the variant and run that produced it.
     var worstLeaver: (variant: String, run: RunFigures, timeline: LeaverTimeline)? {
-        var best: (String, RunFigures, LeaverTimeline)?
+        var best: (variant: String, run: RunFigures, timeline: LeaverTimeline)?
         for v in variants {
             for r in v.runs {
-                guard let t = r.leavers.worst_timeline else { continue }
-                if best == nil || t.latency_s > best!.2.latency_s { best = (v.label, r, t) }
+                guard let t = r.leavers.worst_timeline, t.latency_s > best?.timeline.latency_s ?? -1 else { continue }
+                best = (v.label, r, t)
             }
         }
         return best

@@ -1,6 +1,13 @@
 import AccessLabEvents
 import AccessLabProjections
 
+/// The nearest-rank percentile `p` (0...1) of sorted values: the smallest value with at least a share p
+/// of the values at or below it. Nil for no values. Every percentile AccessLab prints uses this rule.
+public func nearestRank<T>(_ sorted: [T], _ p: Double) -> T? {
+    guard !sorted.isEmpty else { return nil }
+    return sorted[min(max(Int((p * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)]
+}
+
 /// Summary statistics of a set of durations, in seconds (nearest-rank percentiles).
 public struct LatencyStats: Codable, Sendable, Equatable {
     public var count: Int
@@ -13,11 +20,7 @@ public struct LatencyStats: Codable, Sendable, Equatable {
     public init(_ values_ms: [Int64]) {
         let v = values_ms.sorted()
         count = v.count
-        func rank(_ p: Double) -> Double {
-            guard !v.isEmpty else { return 0 }
-            let i = min(max(Int((p * Double(v.count)).rounded(.up)) - 1, 0), v.count - 1)
-            return Double(v[i]) / 1000
-        }
+        func rank(_ p: Double) -> Double { Double(nearestRank(v, p) ?? 0) / 1000 }
         p50_s = rank(0.5); p90_s = rank(0.9); p99_s = rank(0.99)
         max_s = Double(v.last ?? 0) / 1000
         mean_s = v.isEmpty ? 0 : (Double(v.reduce(0, +)) / Double(v.count) / 1000 * 1000).rounded() / 1000

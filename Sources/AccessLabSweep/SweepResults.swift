@@ -1,3 +1,4 @@
+import AccessLabSimulation
 import Foundation
 
 /// `results.csv` and `results.json` from the finished runs alone: one row per run, then one summary
@@ -52,8 +53,7 @@ public struct SweepResults: Codable, Sendable, Equatable {
     static func round(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 
     static func rank(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(max(Int((p * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)]
+        nearestRank(sorted, p) ?? 0
     }
 
     /// Student's t 97.5% quantiles for 1...30 degrees of freedom, then the normal 1.96.
