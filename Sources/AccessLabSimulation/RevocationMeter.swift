@@ -99,6 +99,7 @@ public struct RevocationMeter: Sendable {
             } else {
                 let members = state.identityCenter.groups[p.principalId]?.members ?? []
                 for u in joiners.keys.sorted() where members.contains(u) { observe(u, state, t) }
+                for u in leavers.keys.sorted() where members.contains(u) && leavers[u]?.noEntitlementsAt == nil { observe(u, state, t) }
                 for u in openMovers.keys.sorted() { observe(u, state, t) }
             }
         default:
