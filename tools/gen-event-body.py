@@ -57,6 +57,9 @@ TYPES = [
     ("DenyUserEffective", 76, "UserDenyPolicy"),
 ]
 
+# Payloads boxed in EventBody: larger than RoleCredentialsIssued (the most frequent event) and rare.
+BOXED = {"IdPDirectoryChange", "CreateUser", "HRHire"}
+
 
 def case_name(name):
     for prefix, lower in (("HR", "hr"), ("IdP", "idP")):
@@ -85,9 +88,10 @@ def main():
             "    }\n",
             "    private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })",
             "}\n",
-            "/// The typed payload of an event: one case per event type.",
+            "/// The typed payload of an event: one case per event type. The few large, rare payloads are boxed",
+            "/// (`indirect`) so that an event is a third smaller wherever it is copied (batches, folds, scheduling).",
             "public enum EventBody: Hashable, Sendable {"]
-    out += [f"    case {case_name(n)}({p})" for n, t, p in TYPES]
+    out += [f"    {'indirect ' if p in BOXED else ''}case {case_name(n)}({p})" for n, t, p in TYPES]
     out += [""]
     out += switch("    public var type: EventType {", lambda n, t, p: f"        case .{case_name(n)}: .{n}")
     out += ["    /// The payload as its protocol, for encoding and entity lookup."]

@@ -116,7 +116,8 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
     private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 }
 
-/// The typed payload of an event: one case per event type.
+/// The typed payload of an event: one case per event type. The few large, rare payloads are boxed
+/// (`indirect`) so that an event is a third smaller wherever it is copied (batches, folds, scheduling).
 public enum EventBody: Hashable, Sendable {
     case createOrganizationalUnit(CreateOrganizationalUnit)
     case createAccount(CreateAccount)
@@ -147,16 +148,16 @@ public enum EventBody: Hashable, Sendable {
     case accountAssignmentDeleted(AccountAssignmentResult)
     case putAccessControlAttributeConfiguration(PutAccessControlAttributeConfiguration)
     case deleteUserPortalSessions(DeleteUserPortalSessions)
-    case createUser(CreateUser)
+    indirect case createUser(CreateUser)
     case patchUser(PatchUser)
     case deleteUser(DeleteUser)
     case createGroup(CreateGroup)
     case patchGroup(PatchGroup)
     case deleteGroup(DeleteGroup)
-    case hrHire(HRHire)
+    indirect case hrHire(HRHire)
     case hrTransfer(HRTransfer)
     case hrTermination(HRTermination)
-    case idPDirectoryChange(IdPDirectoryChange)
+    indirect case idPDirectoryChange(IdPDirectoryChange)
     case idPSync(IdPSync)
     case portalSignIn(PortalSignIn)
     case portalSessionEnded(PortalSessionEnded)

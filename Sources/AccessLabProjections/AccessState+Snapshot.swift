@@ -45,11 +45,11 @@ extension AccessState {
             roleGenerations: roleGenerations.keys.sorted().map {
                 RoleGenerationSnapshot(accountId: $0.accountId, permissionSetId: $0.permissionSetId, generation: roleGenerations[$0] ?? 0)
             },
-            portalSessions: portalSessions.values.sorted { $0.sessionId < $1.sessionId }.map {
+            portalSessions: portalSessions.keys.sorted().compactMap { portalSessions[$0] }.map {
                 PortalSessionSnapshot(sessionId: $0.sessionId, userId: $0.userId, startedAt: $0.startedAt, expiresAt: $0.expiresAt,
                                       deletedAt: $0.deletedAt)
             },
-            credentials: credentials.values.sorted { $0.credentialId < $1.credentialId }.map {
+            credentials: credentials.keys.sorted().compactMap { credentials[$0] }.map {
                 CredentialSnapshot(credentialId: $0.credentialId, userId: $0.userId, accountId: $0.target.accountId,
                                    permissionSetId: $0.target.permissionSetId, roleName: $0.roleName, sessionId: $0.sessionId,
                                    issuedAt: $0.issuedAt, expiresAt: $0.expiresAt, sessionTags: $0.sessionTags)
@@ -73,7 +73,7 @@ extension AccessState {
 
     private static func snapshot(_ d: Directory) -> DirectorySnapshot {
         DirectorySnapshot(
-            users: d.users.values.sorted { $0.userId < $1.userId }.map {
+            users: d.users.keys.sorted().compactMap { d.users[$0] }.map {
                 .init(userId: $0.userId, attributes: $0.attributes, status: $0.status, statusSince: $0.statusSince, groups: $0.groups.sorted())
             },
             groups: d.groups.values.sorted { $0.groupId < $1.groupId }.map {

@@ -179,18 +179,19 @@ struct Fold {
     mutating func checkRoles() { checker.checkRoles(state) }
 }
 
-/// Everything the scheduler can run.
+/// Everything the scheduler can run. Cases with large payloads are boxed (`indirect`): the heap moves
+/// its entries on every push and pop, and an inline IdP change would make every entry ~200 bytes.
 enum SimTask {
     case setup
     case planDay(Int64)
     case hr(HRAction)
     case idpReceive([IdPChange])
-    case idpSend(IdPChange)
+    indirect case idpSend(IdPChange)
     case idpCycle
     case scimPump
-    case adminApply(IdPChange)
+    indirect case adminApply(IdPChange)
     case controlPlaneDispatch
-    case assignmentDone(AssignmentJob)
+    indirect case assignmentDone(AssignmentJob)
     case denyEffective(String, DenyScope, String)
     case signIn(String)
     case mint(String, AccountPermissionSet)
