@@ -47,6 +47,30 @@ public struct AccessRules: Sendable, Equatable {
         }
     }
 
+    /// What GetRoleCredentials issues: the session it rides on, the role, its lifetime, and the session
+    /// tags frozen at issue.
+    public struct CredentialGrant: Sendable {
+        public var session: PortalSession
+        public var roleName: String
+        public var duration: Duration_ms
+        public var sessionTags: [Tag]
+    }
+
+    /// A GetRoleCredentials request at `t`, decided as the portal does: the session first, then the
+    /// entitlement. (One call on the state rather than several also spares the simulation a copy of
+    /// the state per call.)
+    public func getRoleCredentials(_ state: AccessState, userId: String, target: AccountPermissionSet, at t: Instant) -> Result<CredentialGrant, Refusal> {
+        let session: PortalSession
+        switch mintSession(state, userId: userId, at: t) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let s): session = s
+        }
+        guard state.isEntitled(userId, to: target), let role = state.roles[target] else { return .failure(.notEntitled) }
+        return .success(CredentialGrant(session: session, roleName: role.roleName,
+                                        duration: state.permissionSets[target.permissionSetId]?.sessionDuration ?? .hours(1),
+                                        sessionTags: state.principalTags(ofUser: userId)))
+    }
+
     /// The portal session a credential request at `t` would ride on, or why there is none.
     public func mintSession(_ state: AccessState, userId: String, at t: Instant) -> Result<PortalSession, Refusal> {
         guard let user = state.identityCenter.users[userId] else { return .failure(.userUnknown) }

@@ -12,10 +12,16 @@ extension AccessState {
         return out.sorted()
     }
 
-    /// The distinct (account, permission set) pairs the user is entitled to, sorted.
+    /// The distinct (account, permission set) pairs the user is entitled to, sorted. (The targets of
+    /// `entitlements(ofUser:)`, without building them: users sign in with this every working day.)
     public func entitledTargets(ofUser userId: String) -> [AccountPermissionSet] {
-        var seen = Set<AccountPermissionSet>()
-        return entitlements(ofUser: userId).compactMap { seen.insert($0.target).inserted ? $0.target : nil }
+        var all = Array(grants[Principal(.USER, userId)] ?? [])
+        for group in identityCenter.users[userId]?.groups ?? [] { all.append(contentsOf: grants[Principal(.GROUP, group)] ?? []) }
+        all.sort()
+        var distinct: [AccountPermissionSet] = []
+        distinct.reserveCapacity(all.count)
+        for target in all where distinct.last != target { distinct.append(target) }
+        return distinct
     }
 
     public func isEntitled(_ userId: String, to target: AccountPermissionSet) -> Bool {

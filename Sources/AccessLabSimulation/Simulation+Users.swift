@@ -59,26 +59,21 @@ extension Simulation {
     /// GetRoleCredentials: issued with the session tags as the attribute configuration maps the user now,
     /// or refused. Returns the expiry of what was issued.
     func mintCredentials(_ userId: String, _ target: AccountPermissionSet) throws -> Instant? {
-        let session: PortalSession
-        switch rules.mintSession(state, userId: userId, at: now) {
+        let grant: AccessRules.CredentialGrant
+        switch rules.getRoleCredentials(state, userId: userId, target: target, at: now) {
         case .failure(let refusal):
             refuse(userId, target, refusal)
             return nil
-        case .success(let s):
-            session = s
+        case .success(let g):
+            grant = g
         }
-        guard state.isEntitled(userId, to: target), let role = state.roles[target] else {
-            refuse(userId, target, .notEntitled)
-            return nil
-        }
-        let duration = state.permissionSets[target.permissionSetId]?.sessionDuration ?? .hours(1)
         counters.credential += 1
         let id = "c\(counters.credential)"
-        let expires = now + duration
+        let expires = now + grant.duration
         emit(.user, .roleCredentialsIssued(RoleCredentialsIssued(
             credentialId: id, userId: userId, accountId: target.accountId, permissionSetId: target.permissionSetId,
-            roleName: role.roleName, sessionId: session.sessionId, issuedAt: now, expiresAt: expires,
-            sessionTags: state.principalTags(ofUser: userId))))
+            roleName: grant.roleName, sessionId: grant.session.sessionId, issuedAt: now, expiresAt: expires,
+            sessionTags: grant.sessionTags)))
         try schedule(.credentialExpiry(id, userId, target.accountId), at: expires)
         return expires
     }
