@@ -35,15 +35,21 @@ enum Charts {
     static func percent(_ v: Double) -> String { "\(Int((v * 100).rounded()))%" }
 
     /// A step function through sorted values: flat until each value, then up by the share it adds.
+    /// Steps closer than half a pixel are drawn as one, so that a curve of a million leavers is no
+    /// larger than the chart is wide.
     static func stepPath(_ sorted: [Double], x: Scale, y: Scale) -> String {
         var d = "M\(Markup.n(x(0))) \(Markup.n(y(0)))"
         let n = Double(sorted.count)
         var i = 0
+        var pending: (x: Double, y: Double)?
         while i < sorted.count {
             let v = sorted[i]
             while i < sorted.count && sorted[i] == v { i += 1 }
-            d += "H\(Markup.n(x(v)))V\(Markup.n(y(Double(i) / n)))"
+            let px = x(v), py = y(Double(i) / n)
+            if let p = pending, px - p.x >= 0.5 { d += "H\(Markup.n(p.x))V\(Markup.n(p.y))"; pending = (px, py) }
+            else { pending = (pending?.x ?? px, py) }
         }
+        if let p = pending { d += "H\(Markup.n(p.x))V\(Markup.n(p.y))" }
         return d + "H\(Markup.n(x(x.domain.upperBound)))"
     }
 

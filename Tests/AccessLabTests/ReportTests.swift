@@ -1,7 +1,7 @@
 import AccessLabEvents
 import AccessLabLog
 import AccessLabProjections
-import AccessLabReport
+@testable import AccessLabReport
 import AccessLabSimulation
 import Foundation
 import Testing
@@ -124,5 +124,18 @@ import Testing
     static func seriesPaths(_ html: String, chart id: String) -> [String] {
         guard let start = html.range(of: "<svg class=\"chart\" id=\"\(id)\""), let end = html.range(of: "</svg>", range: start.upperBound..<html.endIndex) else { return [] }
         return html[start.lowerBound..<end.lowerBound].components(separatedBy: "<path class=\"series\" d=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+}
+
+
+@Suite struct ChartPathTests {
+    /// A curve is no larger than the chart is wide, however many people it has, and still ends at 100%.
+    @Test func aCDFOfManyPeopleIsDrawnAtPixelResolution() {
+        let x = Scale(domain: 0...100_000, pixels: (70, 936)), y = Scale(domain: 0...1, pixels: (300, 40))
+        let many = Charts.stepPath((0..<100_000).map(Double.init), x: x, y: y)
+        #expect(many.count < 20_000, "\(many.count) characters")
+        #expect(many.hasSuffix("V40H936"))
+        let few = Charts.stepPath([10_000, 50_000, 50_000, 90_000], x: x, y: y)
+        #expect(few == "M70 300H156.6V235H503V105H849.4V40H936")
     }
 }
