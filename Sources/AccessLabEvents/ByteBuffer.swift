@@ -83,7 +83,13 @@ public struct ByteReader {
     public mutating func string() throws(ByteReaderError) -> String {
         let n = try length()
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
-        guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8") }
+        // `String(validating:)` takes a generic path that was 40% of a replay; ids are ASCII, and
+        // anything else is decoded and then checked byte for byte (decoding repairs invalid UTF-8,
+        // which must be an error here, not a silent change).
+        var ascii = true
+        for b in slice where b >= 0x80 { ascii = false; break }
+        let s = String(decoding: slice, as: UTF8.self)
+        guard ascii || s.utf8.elementsEqual(slice) else { throw fail("invalid UTF-8") }
         offset += n
         return s
     }

@@ -88,3 +88,25 @@ struct EventCodecTests {
         #expect(EventType(name: "NoSuchOperation") == nil)
     }
 }
+
+@Suite struct ByteReaderStringTests {
+    func read(_ payload: [UInt8]) -> Result<String, ByteReaderError> {
+        let bytes = [UInt8(payload.count)] + payload
+        return bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            do throws(ByteReaderError) { return .success(try reader.string()) } catch { return .failure(error) }
+        }
+    }
+
+    @Test(arguments: ["u00042", "", "Zoë Ångström", "東京", "🙂 ok", String(repeating: "x", count: 100)])
+    func stringsReadBackAsWritten(_ s: String) throws {
+        #expect(try read(Array(s.utf8)).get() == s)
+    }
+
+    /// Invalid UTF-8 is an error naming the problem, never silently repaired.
+    @Test(arguments: [[0xC3], [0xE6, 0x9D], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x61, 0x80, 0x62]] as [[UInt8]])
+    func invalidUTF8IsAnError(_ bytes: [UInt8]) {
+        guard case .failure(let e) = read(bytes) else { Issue.record("accepted \(bytes)"); return }
+        #expect(e.problem == "invalid UTF-8")
+    }
+}
