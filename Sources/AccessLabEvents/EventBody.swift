@@ -272,6 +272,59 @@ public enum EventBody: Hashable, Sendable {
         }
     }
 
+    /// The entities the event touches, without boxing the payload (the log indexes every event by these).
+    public var entities: [EntityRef] {
+        switch self {
+        case .createOrganizationalUnit(let p): p.entities
+        case .createAccount(let p): p.entities
+        case .moveAccount(let p): p.entities
+        case .createServiceControlPolicy(let p): p.entities
+        case .attachServiceControlPolicy(let p): p.entities
+        case .detachServiceControlPolicy(let p): p.entities
+        case .createCustomerManagedPolicy(let p): p.entities
+        case .tagResource(let p): p.entities
+        case .createPermissionSet(let p): p.entities
+        case .updatePermissionSet(let p): p.entities
+        case .deletePermissionSet(let p): p.entities
+        case .attachManagedPolicyToPermissionSet(let p): p.entities
+        case .detachManagedPolicyFromPermissionSet(let p): p.entities
+        case .attachCustomerManagedPolicyReferenceToPermissionSet(let p): p.entities
+        case .detachCustomerManagedPolicyReferenceFromPermissionSet(let p): p.entities
+        case .putInlinePolicyToPermissionSet(let p): p.entities
+        case .deleteInlinePolicyFromPermissionSet(let p): p.entities
+        case .putPermissionsBoundaryToPermissionSet(let p): p.entities
+        case .deletePermissionsBoundaryFromPermissionSet(let p): p.entities
+        case .provisionPermissionSet(let p): p.entities
+        case .permissionSetProvisioned(let p): p.entities
+        case .permissionSetProvisioningFailed(let p): p.entities
+        case .createAccountAssignment(let p): p.entities
+        case .accountAssignmentCreated(let p): p.entities
+        case .accountAssignmentCreationFailed(let p): p.entities
+        case .deleteAccountAssignment(let p): p.entities
+        case .accountAssignmentDeleted(let p): p.entities
+        case .putAccessControlAttributeConfiguration(let p): p.entities
+        case .deleteUserPortalSessions(let p): p.entities
+        case .createUser(let p): p.entities
+        case .patchUser(let p): p.entities
+        case .deleteUser(let p): p.entities
+        case .createGroup(let p): p.entities
+        case .patchGroup(let p): p.entities
+        case .deleteGroup(let p): p.entities
+        case .hrHire(let p): p.entities
+        case .hrTransfer(let p): p.entities
+        case .hrTermination(let p): p.entities
+        case .idPDirectoryChange(let p): p.entities
+        case .idPSync(let p): p.entities
+        case .portalSignIn(let p): p.entities
+        case .portalSessionEnded(let p): p.entities
+        case .accessRefused(let p): p.entities
+        case .roleCredentialsIssued(let p): p.entities
+        case .roleCredentialsExpired(let p): p.entities
+        case .denyUser(let p): p.entities
+        case .denyUserEffective(let p): p.entities
+        }
+    }
+
     /// Decodes the payload of an event of `type` from `decoder`.
     public static func decode(_ type: EventType, from decoder: any Decoder) throws -> EventBody {
         switch type {

@@ -25,7 +25,7 @@ public final class InMemoryEventLog: EventLog {
             try encoder.append(event, index: index) { seq, record in
                 next.records.append(Array(record))
                 next.times.append(event.time)
-                for entity in Set(event.body.payload.entities) { next.entities[entity, default: []].append(seq) }
+                for entity in Set(event.body.entities) { next.entities[entity, default: []].append(seq) }
             }
         }
         let first = next.head.lastSeq + 1

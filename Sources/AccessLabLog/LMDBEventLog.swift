@@ -89,8 +89,9 @@ public final class LMDBEventLog: EventLog {
                             var timeKey = TimeKey(time: event.time, seq: seq)
                             try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
                         }
-                        for entity in event.body.payload.entities where postings[entity]?.last != seq {
-                            postings[entity, default: []].append(seq)
+                        for entity in event.body.entities {
+                            // One hash lookup per entity: check and append in the same access.
+                            postings[entity, default: []].appendUnlessLast(seq)
                         }
                     }
                 }
@@ -265,4 +266,9 @@ enum ParameterText {
         guard s.contains("%") else { return String(s) }
         return s.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%3D", with: "=").replacingOccurrences(of: "%25", with: "%")
     }
+}
+
+extension Array where Element == UInt64 {
+    /// An event naming an entity twice is posted once.
+    mutating func appendUnlessLast(_ seq: UInt64) { if last != seq { append(seq) } }
 }
