@@ -18,8 +18,11 @@ chart() {
     [ -s "$3" ] || { echo "no chart $2 in $1" >&2; exit 1; }
 }
 
-"$bin" run scenarios/org-120-jml.yaml --db "$tmp/org" >/dev/null
-"$bin" report --db "$tmp/org" --out docs/org-120-jml-report.html
+"$bin" run scenarios/org-120-jml.yaml --db "$tmp/org-120-jml" >/dev/null
+# From inside the temporary directory, so that the page names the database `org-120-jml` and the
+# committed file does not change from one refresh to the next.
+root="$PWD"
+(cd "$tmp" && "$root/$bin" report --db org-120-jml --out "$root/docs/org-120-jml-report.html")
 chart docs/org-120-jml-report.html latency-cdf-persisting docs/org-120-jml-latency-cdf.svg
 chart docs/org-120-jml-report.html latency-stages docs/org-120-jml-stages.svg
 chart docs/org-120-jml-report.html worst-leaver-timeline docs/org-120-jml-worst-leaver.svg
