@@ -3,52 +3,46 @@ import AccessLabQuery
 import AccessLabSimulation
 import Foundation
 
-/// The report `run` prints: what ran, its digest, and the measured latencies. Everything but
-/// `performance` is the same for the same scenario and seed.
+/// The report `run` prints: the run's figures (what ran, its digest, the measured latencies; the
+/// same for the same scenario and seed) and, beside them, where it ran and how fast.
 struct RunReport: Encodable {
     struct Performance: Encodable {
         var wall_s: Double
         var events_per_s: Double
     }
-    var accesslab_version = AccessLabVersion.current
-    var scenario: String
-    var seed: UInt64
-    var digest: String
-    var events: UInt64
-    var simulated_start: String
-    var simulated_end: String
-    var simulated_days: Double
+    var figures: RunFigures
     var database: String?
     var performance: Performance
-    var leavers: LeaverSection
-    var movers: MoverSection
-    var joiners: JoinerSection
     var invariant_violations: [String]
     var abac_comparison: ABACComparison?
 
     init(scenario: Scenario, summary: RunSummary, digest: String, wall_s: Double, database: String?) {
-        self.scenario = scenario.name
-        seed = scenario.seed
-        self.digest = digest
-        events = summary.events
-        simulated_start = summary.start.description
-        simulated_end = summary.end.description
-        simulated_days = Double((summary.end.ms - summary.start.ms) / 36_000) / 2400
+        figures = RunFigures(accesslab_version: AccessLabVersion.current, scenario: scenario.name, seed: scenario.seed, digest: digest,
+                             events: summary.events, start: summary.start, end: summary.end, report: summary.report)
         self.database = database
         performance = Performance(wall_s: (wall_s * 1000).rounded() / 1000,
                                   events_per_s: wall_s > 0 ? (Double(summary.events) / wall_s).rounded() : 0)
-        leavers = summary.report.leavers
-        movers = summary.report.movers
-        joiners = summary.report.joiners
         invariant_violations = summary.invariantViolations
+    }
+
+    private enum CodingKeys: String, CodingKey { case database, performance, invariant_violations, abac_comparison }
+
+    /// One flat object: the figures' keys beside the run's own, as sweeps and `report` read them back.
+    func encode(to encoder: any Encoder) throws {
+        try figures.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(database, forKey: .database)
+        try c.encode(performance, forKey: .performance)
+        try c.encode(invariant_violations, forKey: .invariant_violations)
+        try c.encodeIfPresent(abac_comparison, forKey: .abac_comparison)
     }
 
     var text: String {
         var out: [String] = []
-        out.append("Scenario \(scenario), seed \(seed)")
-        out.append("  simulated       \(simulated_start) .. \(simulated_end) (\(Self.number(simulated_days)) days)")
-        out.append("  events          \(events)  in \(Self.number(performance.wall_s)) s wall, \(Int(performance.events_per_s)) events/s")
-        out.append("  digest          \(digest)")
+        out.append("Scenario \(figures.scenario), seed \(figures.seed)")
+        out.append("  simulated       \(figures.simulated_start) .. \(figures.simulated_end) (\(Self.number(figures.simulated_days)) days)")
+        out.append("  events          \(figures.events)  in \(Self.number(performance.wall_s)) s wall, \(Int(performance.events_per_s)) events/s")
+        out.append("  digest          \(figures.digest)")
         if let database { out.append("  database        \(database)") }
         out.append("")
         out.append(contentsOf: leaverText)
@@ -66,15 +60,15 @@ struct RunReport: Encodable {
     }
 
     private var leaverText: [String] {
-        guard leavers.count > 0 else { return ["Leavers: none in this run.", ""] }
+        guard figures.leavers.count > 0 else { return ["Leavers: none in this run.", ""] }
         var out: [String] = []
-        out.append("Leaver revocation latency (termination -> last moment a credential works), \(leavers.count) leavers")
+        out.append("Leaver revocation latency (termination -> last moment a credential works), \(figures.leavers.count) leavers")
         out.append("                           count     p50       p90       p99       max    exposure (credential-hours)")
-        if let p = leavers.persisting { out.append(Self.leaverRow("persisting", p)) }
-        out.append(Self.leaverRow("benign", leavers.benign))
-        if leavers.censored > 0 { out.append("  (\(leavers.censored) persisting leavers still had access at the end; not counted)") }
-        if let p = leavers.persisting ?? Optional(leavers.benign) {
-            out.append("  stages (\(leavers.persisting == nil ? "benign" : "persisting")), p50 / max:")
+        if let p = figures.leavers.persisting { out.append(Self.leaverRow("persisting", p)) }
+        out.append(Self.leaverRow("benign", figures.leavers.benign))
+        if figures.leavers.censored > 0 { out.append("  (\(figures.leavers.censored) persisting leavers still had access at the end; not counted)") }
+        if let p = figures.leavers.persisting ?? Optional(figures.leavers.benign) {
+            out.append("  stages (\(figures.leavers.persisting == nil ? "benign" : "persisting")), p50 / max:")
             out.append("    HR -> IdP                 \(Self.pair(p.stages.hr_to_idp))")
             out.append("    IdP -> Identity Center    \(Self.pair(p.stages.idp_to_identity_center))")
             out.append("    sign-in cache             \(Self.pair(p.stages.signin_cache))")
@@ -86,23 +80,23 @@ struct RunReport: Encodable {
     }
 
     private var moverText: [String] {
-        guard movers.count > 0 else { return ["Movers: none in this run.", ""] }
+        guard figures.movers.count > 0 else { return ["Movers: none in this run.", ""] }
         var out: [String] = []
-        out.append("Mover latency (move -> last moment the old access works), \(movers.count) movers, \(movers.lost_access) lost access")
-        out.append(Self.row("old group access", movers.latency))
-        if movers.abac_old_tag.count > 0 { out.append(Self.row("old ABAC tag", movers.abac_old_tag)) }
-        if movers.censored > 0 { out.append("  (\(movers.censored) moves not yet synced at the end; not counted)") }
+        out.append("Mover latency (move -> last moment the old access works), \(figures.movers.count) movers, \(figures.movers.lost_access) lost access")
+        out.append(Self.row("old group access", figures.movers.latency))
+        if figures.movers.abac_old_tag.count > 0 { out.append(Self.row("old ABAC tag", figures.movers.abac_old_tag)) }
+        if figures.movers.censored > 0 { out.append("  (\(figures.movers.censored) moves not yet synced at the end; not counted)") }
         out.append("")
         return out
     }
 
     private var joinerText: [String] {
-        guard joiners.count > 0 else { return ["Joiners: none in this run.", ""] }
+        guard figures.joiners.count > 0 else { return ["Joiners: none in this run.", ""] }
         var out: [String] = []
-        out.append("Joiner time to access (hire -> able to act), \(joiners.count) joiners")
-        out.append(Self.row("first account", joiners.time_to_first_access))
-        out.append(Self.row("all team accounts", joiners.time_to_full_access))
-        if joiners.censored > 0 { out.append("  (\(joiners.censored) joiners without full access at the end; not counted)") }
+        out.append("Joiner time to access (hire -> able to act), \(figures.joiners.count) joiners")
+        out.append(Self.row("first account", figures.joiners.time_to_first_access))
+        out.append(Self.row("all team accounts", figures.joiners.time_to_full_access))
+        if figures.joiners.censored > 0 { out.append("  (\(figures.joiners.censored) joiners without full access at the end; not counted)") }
         out.append("")
         return out
     }
