@@ -46,10 +46,14 @@ public enum Report {
         """)
 
         page.append("<h2>Revocation latency</h2>")
-        let benign = figures.enumerated().map { Charts.Series(label: input.legendLabel($0.offset), color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: $0.element.benign) }
+        /// One curve per variant, in the variant's colour and dash.
+        func perVariant(_ values: (VariantFigures) -> [Double]) -> [Charts.Series] {
+            figures.enumerated().map { Charts.Series(label: input.legendLabel($0.offset), color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: values($0.element)) }
+        }
+        let benign = perVariant(\.benign)
         page.append(figure(Charts.cdf(id: chartIds[0], title: "Benign leavers: latency CDF", xTitle: "termination to last working credential", series: benign, legendTitle: input.legendTitle),
                            caption: "Leavers who stop at termination keep only the credentials already live."))
-        let persisting = figures.enumerated().map { Charts.Series(label: input.legendLabel($0.offset), color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: $0.element.persisting ?? []) }
+        let persisting = perVariant { $0.persisting ?? [] }
         page.append(figure(Charts.cdf(id: chartIds[1], title: "Persisting leavers: latency CDF", xTitle: "termination to last working credential", series: persisting, legendTitle: input.legendTitle),
                            caption: figures.contains { $0.persisting != nil } ? "Leavers who keep signing in and minting credentials until refused." :
                                "These runs' leavers are benign (churn.leaver_behaviour); nothing persisting to draw."))
@@ -59,16 +63,16 @@ public enum Report {
                            caption: "HR to IdP: until the IdP deactivates the user. Sync: until Identity Center disables the user or removes the last entitlement. Sign-in cache: until no new credential can be minted. Credential lifetime: until the last credential stops working. The four add up to each leaver's latency; bars show their means over the \(figures.first?.behaviour ?? "") leavers."))
 
         page.append("<h2>Exposure over the simulated period</h2>")
-        let exposure = figures.enumerated().map { Charts.Series(label: input.legendLabel($0.offset), color: Palette.color($0.offset), dash: Palette.dash($0.offset), values: $0.element.exposureByDay_h) }
+        let exposure = perVariant(\.exposureByDay_h)
         page.append(figure(Charts.exposure(id: chartIds[3], title: "Credential-hours after termination, per simulated day", series: exposure, legendTitle: input.legendTitle),
                            caption: "Each day's share of the time terminated people's credentials worked (mean over a variant's runs)."))
 
         page.append("<h2>Joiners: time to access</h2>")
-        var joiners: [Charts.Series] = []
-        for (i, f) in figures.enumerated() {
-            joiners.append(.init(label: figures.count == 1 ? "all team accounts" : input.legendLabel(i), color: Palette.color(i), dash: Palette.dash(i), values: f.joinerFull))
-            if figures.count == 1 { joiners.append(.init(label: "first account", color: Palette.color(1), dash: "6 4", values: f.joinerFirst)) }
-        }
+        // One variant: its time to all team accounts and to the first; several: all team accounts each.
+        let joiners = figures.count == 1
+            ? [Charts.Series(label: "all team accounts", color: Palette.color(0), dash: nil, values: figures[0].joinerFull),
+               Charts.Series(label: "first account", color: Palette.color(1), dash: "6 4", values: figures[0].joinerFirst)]
+            : perVariant(\.joinerFull)
         page.append(figure(Charts.cdf(id: chartIds[4], title: "Joiners: hire to access", xTitle: "HR hire to able to act", series: joiners,
                                       legendTitle: figures.count == 1 ? nil : input.legendTitle),
                            caption: "From the hire to Identity Center entitling the joiner in every account their team is assigned (or the first one)."))

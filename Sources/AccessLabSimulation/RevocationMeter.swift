@@ -32,6 +32,9 @@ public struct RevocationMeter: Sendable {
         /// What the leaver was entitled to at termination, and when each entitlement went away.
         var entitledAtTermination: [AccountPermissionSet]
         var entitlementEndedAt: [AccountPermissionSet: Instant] = [:]
+
+        /// The credentials a benign leaver kept, or with `includeAfter` everything a persisting one had.
+        func spans(includeAfter: Bool) -> [Span] { includeAfter ? spans : spans.filter { !$0.afterEvent } }
     }
 
     struct MoverRecord: Sendable {

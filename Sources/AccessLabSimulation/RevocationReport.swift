@@ -150,13 +150,15 @@ extension RevocationMeter {
                 }
             }
         }
+        let benignSummary = summarize(benign, context), persistingSummary = persisting ? summarize(worst, context) : nil
+        // The headline figure's worst leaver, drawn from the measurement already made.
         let headline = persisting ? worst : benign
-        let worstTimeline = Self.worst(headline.map { ($0.userId, $0.at, $0.latency_ms, $0.account) }, limit: 1).first.flatMap { w in
-            leavers[w.user].map { self.timeline($0, state, includeAfter: persisting) }
+        let worstTimeline = (persistingSummary ?? benignSummary).worst.first.flatMap { w -> LeaverTimeline? in
+            guard let r = leavers[w.user], let m = headline.first(where: { $0.userId == w.user }) else { return nil }
+            return timeline(r, m, state, includeAfter: persisting)
         }
         return LeaverSection(count: leavers.count, censored: censored, behaviour: context.leaverBehaviour.rawValue,
-                             benign: summarize(benign, context), persisting: persisting ? summarize(worst, context) : nil,
-                             worst_timeline: worstTimeline)
+                             benign: benignSummary, persisting: persistingSummary, worst_timeline: worstTimeline)
     }
 
     struct Measured {
@@ -179,7 +181,7 @@ extension RevocationMeter {
         let t = r.terminatedAt
         var last = t, account: String?, exposure: Int64 = 0
         var exposed: [(from: Instant, to: Instant)] = []
-        for span in r.spans where includeAfter || !span.afterEvent {
+        for span in r.spans(includeAfter: includeAfter) {
             guard let end = Self.end(of: span, userId: r.userId, state: state), end > t else { continue }
             exposure += end.ms - max(span.issuedAt, t).ms
             exposed.append((max(span.issuedAt, t), end))
@@ -199,19 +201,19 @@ extension RevocationMeter {
                         exposed: exposed)
     }
 
-    private func timeline(_ r: LeaverRecord, _ state: AccessState, includeAfter: Bool) -> LeaverTimeline {
+    private func timeline(_ r: LeaverRecord, _ measured: Measured, _ state: AccessState, includeAfter: Bool) -> LeaverTimeline {
         let t = r.terminatedAt
         func offset(_ i: Instant) -> Double { Double(i.ms - t.ms) / 1000 }
-        let measured = measure(r, state, includeAfter: includeAfter)
+        let spans = r.spans(includeAfter: includeAfter)
         var marks = [LeaverTimeline.Mark(name: "termination", offset_s: 0)]
         let named: [(String, Instant?)] = [("idp_deactivated", r.idpAt), ("identity_center_cut", r.identityCenterCutAt),
                                            ("no_entitlements", r.noEntitlementsAt), ("signin_refused", noNewCredentialsAt(r)),
                                            ("last_access", t + Duration_ms(measured.latency_ms))]
         for (name, at) in named { if let at { marks.append(.init(name: name, offset_s: offset(at))) } }
         var targets = Set(r.entitledAtTermination)
-        for span in r.spans where includeAfter || !span.afterEvent { targets.insert(span.target) }
+        for span in spans { targets.insert(span.target) }
         let lanes = targets.sorted().map { target in
-            let credentials = r.spans.filter { $0.target == target && (includeAfter || !$0.afterEvent) }.compactMap { span in
+            let credentials = spans.filter { $0.target == target }.compactMap { span in
                 Self.end(of: span, userId: r.userId, state: state).map {
                     LeaverTimeline.Credential(issued_s: offset(span.issuedAt), ends_s: offset($0), after_termination: span.afterEvent)
                 }
