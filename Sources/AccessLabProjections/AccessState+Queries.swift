@@ -4,12 +4,6 @@ extension AccessState {
     /// What the user is entitled to through provisioned assignments, direct or through Identity Center
     /// group memberships, in a stable order. Says nothing about whether the user may sign in.
     public func entitlements(ofUser userId: String) -> [Entitlement] {
-        let direct = grants[Principal(.USER, userId)]
-        let groups = identityCenter.users[userId]?.groups ?? []
-        // Most users hold everything through one group: sorting targets alone gives the same order.
-        if direct?.isEmpty ?? true, groups.count == 1, let group = groups.first {
-            return (grants[Principal(.GROUP, group)] ?? []).sorted().map { Entitlement(target: $0, source: .group(group)) }
-        }
         var out: [Entitlement] = []
         for target in grants[Principal(.USER, userId)] ?? [] { out.append(Entitlement(target: target, source: .direct)) }
         for group in identityCenter.users[userId]?.groups ?? [] {
