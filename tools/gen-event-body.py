@@ -43,6 +43,7 @@ TYPES = [
     ("CreateGroup", 53, "CreateGroup"),
     ("PatchGroup", 54, "PatchGroup"),
     ("DeleteGroup", 55, "DeleteGroup"),
+    ("IdentityStoreRequestFailed", 56, "IdentityStoreRequestFailed"),
     ("HRHire", 60, "HRHire"),
     ("HRTransfer", 61, "HRTransfer"),
     ("HRTermination", 62, "HRTermination"),

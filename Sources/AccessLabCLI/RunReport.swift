@@ -48,6 +48,11 @@ struct RunReport: Encodable {
         out.append(contentsOf: leaverText)
         out.append(contentsOf: moverText)
         out.append(contentsOf: joinerText)
+        if let p = figures.provisioning, p.failed_requests > 0 {
+            let parts = p.failed_by_operation.keys.sorted().map { "\($0) \(p.failed_by_operation[$0] ?? 0)" }
+            out.append("Identity Center refused \(p.failed_requests) identity-store requests (\(parts.joined(separator: ", "))); each is an event, retried by its sender.")
+            out.append("")
+        }
         if let c = abac_comparison {
             out.append("ABAC consolidation: \(c.permissionSet) against per-team policies, \(c.probes) (team, resource, action) probes")
             out.append("  same decision \(c.same), removed by the boundary \(c.removedByBoundary), only per-team \(c.onlyPerTeam), only ABAC \(c.onlyABAC)")
@@ -66,7 +71,10 @@ struct RunReport: Encodable {
         out.append("                           count     p50       p90       p99       max    exposure (credential-hours)")
         if let p = figures.leavers.persisting { out.append(Self.leaverRow("persisting", p)) }
         out.append(Self.leaverRow("benign", figures.leavers.benign))
-        if figures.leavers.censored > 0 { out.append("  (\(figures.leavers.censored) persisting leavers still had access at the end; not counted)") }
+        for (name, l) in [("persisting", figures.leavers.persisting), ("benign", Optional(figures.leavers.benign))] where (l?.censored ?? 0) > 0 {
+            out.append("  censored: \(l?.censored ?? 0) \(name) leavers still had access when the run ended; not in the figures")
+        }
+        if let note = Self.smallSampleNote(figures.leavers.persisting?.latency ?? figures.leavers.benign.latency) { out.append(note) }
         if let p = figures.leavers.persisting ?? Optional(figures.leavers.benign) {
             out.append("  stages (\(figures.leavers.persisting == nil ? "benign" : "persisting")), p50 / max:")
             out.append("    HR -> IdP                 \(Self.pair(p.stages.hr_to_idp))")
@@ -82,10 +90,13 @@ struct RunReport: Encodable {
     private var moverText: [String] {
         guard figures.movers.count > 0 else { return ["Movers: none in this run.", ""] }
         var out: [String] = []
-        out.append("Mover latency (move -> last moment the old access works), \(figures.movers.count) movers, \(figures.movers.lost_access) lost access")
-        out.append(Self.row("old group access", figures.movers.latency))
-        if figures.movers.abac_old_tag.count > 0 { out.append(Self.row("old ABAC tag", figures.movers.abac_old_tag)) }
-        if figures.movers.censored > 0 { out.append("  (\(figures.movers.censored) moves not yet synced at the end; not counted)") }
+        let m = figures.movers
+        out.append("Mover latency (move -> last moment the old access works), \(m.count) moves, \(m.lost_access) lost access")
+        out.append(Self.row("old group access", m.latency))
+        if m.abac_old_tag.count > 0 { out.append(Self.row("old ABAC tag", m.abac_old_tag)) }
+        if m.censored > 0 { out.append("  censored: \(m.censored) moves whose old group was still in Identity Center when the run ended; not in the figures") }
+        if m.left > 0 { out.append("  left: \(m.left) movers terminated before their old group went; the leaver figures cover them") }
+        if let note = Self.smallSampleNote(m.latency) { out.append(note) }
         out.append("")
         return out
     }
@@ -96,13 +107,24 @@ struct RunReport: Encodable {
         out.append("Joiner time to access (hire -> able to act), \(figures.joiners.count) joiners")
         out.append(Self.row("first account", figures.joiners.time_to_first_access))
         out.append(Self.row("all team accounts", figures.joiners.time_to_full_access))
-        if figures.joiners.censored > 0 { out.append("  (\(figures.joiners.censored) joiners without full access at the end; not counted)") }
+        let j = figures.joiners
+        if j.no_access > 0 { out.append("  never got access: \(j.no_access) joiners had no access to any account when the run ended") }
+        if j.censored > 0 { out.append("  censored: \(j.censored) joiners without all their team's accounts when the run ended; not in 'all team accounts'") }
+        if let note = Self.smallSampleNote(j.time_to_first_access) { out.append(note) }
         out.append("")
         return out
     }
 
+    /// Says when a percentile is only the maximum (nearest rank over fewer than 10 or 100 values).
+    static func smallSampleNote(_ s: LatencyStats) -> String? {
+        if s.p90_is_max { return "  note: \(s.count) values: p90 and p99 are the maximum" }
+        if s.p99_is_max { return "  note: \(s.count) values: p99 is the maximum" }
+        return nil
+    }
+
     static func row(_ name: String, _ s: LatencyStats) -> String {
         let label = "  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
+        guard s.count > 0 else { return label + "0".leftPad(6) + "  (no values)" }
         return label + String(s.count).leftPad(6) + [s.p50_s, s.p90_s, s.p99_s, s.max_s].map { duration($0).leftPad(10) }.joined()
     }
 

@@ -37,6 +37,7 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
     case CreateGroup = 53
     case PatchGroup = 54
     case DeleteGroup = 55
+    case IdentityStoreRequestFailed = 56
     case HRHire = 60
     case HRTransfer = 61
     case HRTermination = 62
@@ -90,6 +91,7 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
         case .CreateGroup: "CreateGroup"
         case .PatchGroup: "PatchGroup"
         case .DeleteGroup: "DeleteGroup"
+        case .IdentityStoreRequestFailed: "IdentityStoreRequestFailed"
         case .HRHire: "HRHire"
         case .HRTransfer: "HRTransfer"
         case .HRTermination: "HRTermination"
@@ -154,6 +156,7 @@ public enum EventBody: Hashable, Sendable {
     case createGroup(CreateGroup)
     case patchGroup(PatchGroup)
     case deleteGroup(DeleteGroup)
+    case identityStoreRequestFailed(IdentityStoreRequestFailed)
     indirect case hrHire(HRHire)
     case hrTransfer(HRTransfer)
     case hrTermination(HRTermination)
@@ -204,6 +207,7 @@ public enum EventBody: Hashable, Sendable {
         case .createGroup: .CreateGroup
         case .patchGroup: .PatchGroup
         case .deleteGroup: .DeleteGroup
+        case .identityStoreRequestFailed: .IdentityStoreRequestFailed
         case .hrHire: .HRHire
         case .hrTransfer: .HRTransfer
         case .hrTermination: .HRTermination
@@ -257,6 +261,7 @@ public enum EventBody: Hashable, Sendable {
         case .createGroup(let p): p
         case .patchGroup(let p): p
         case .deleteGroup(let p): p
+        case .identityStoreRequestFailed(let p): p
         case .hrHire(let p): p
         case .hrTransfer(let p): p
         case .hrTermination(let p): p
@@ -310,6 +315,7 @@ public enum EventBody: Hashable, Sendable {
         case .createGroup(let p): p.entities
         case .patchGroup(let p): p.entities
         case .deleteGroup(let p): p.entities
+        case .identityStoreRequestFailed(let p): p.entities
         case .hrHire(let p): p.entities
         case .hrTransfer(let p): p.entities
         case .hrTermination(let p): p.entities
@@ -363,6 +369,7 @@ public enum EventBody: Hashable, Sendable {
         case .CreateGroup: .createGroup(try CreateGroup(from: decoder))
         case .PatchGroup: .patchGroup(try PatchGroup(from: decoder))
         case .DeleteGroup: .deleteGroup(try DeleteGroup(from: decoder))
+        case .IdentityStoreRequestFailed: .identityStoreRequestFailed(try IdentityStoreRequestFailed(from: decoder))
         case .HRHire: .hrHire(try HRHire(from: decoder))
         case .HRTransfer: .hrTransfer(try HRTransfer(from: decoder))
         case .HRTermination: .hrTermination(try HRTermination(from: decoder))

@@ -486,6 +486,24 @@ extension HRTransfer {
     }
 }
 
+extension IdentityStoreRequestFailed {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
+        w.string(operation)
+        w.string(userId)
+        if let v0 = groupId { w.byte(1); w.string(v0) } else { w.byte(0) }
+        w.string(error)
+        w.string(message)
+    }
+
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
+        self.operation = try r.string()
+        self.userId = try r.string()
+        self.groupId = (try r.present() ? try r.string() : nil)
+        self.error = try r.string()
+        self.message = try r.string()
+    }
+}
+
 extension HRTermination {
     @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(employeeId)
@@ -664,6 +682,7 @@ extension EventBody {
         case .createGroup(let p): p.compactEncode(into: &w)
         case .patchGroup(let p): p.compactEncode(into: &w)
         case .deleteGroup(let p): p.compactEncode(into: &w)
+        case .identityStoreRequestFailed(let p): p.compactEncode(into: &w)
         case .hrHire(let p): p.compactEncode(into: &w)
         case .hrTransfer(let p): p.compactEncode(into: &w)
         case .hrTermination(let p): p.compactEncode(into: &w)
@@ -716,6 +735,7 @@ extension EventBody {
         case .CreateGroup: .createGroup(try CreateGroup(compact: &r))
         case .PatchGroup: .patchGroup(try PatchGroup(compact: &r))
         case .DeleteGroup: .deleteGroup(try DeleteGroup(compact: &r))
+        case .IdentityStoreRequestFailed: .identityStoreRequestFailed(try IdentityStoreRequestFailed(compact: &r))
         case .HRHire: .hrHire(try HRHire(compact: &r))
         case .HRTransfer: .hrTransfer(try HRTransfer(compact: &r))
         case .HRTermination: .hrTermination(try HRTermination(compact: &r))

@@ -40,6 +40,7 @@ extension PatchGroup {
     public var entities: [EntityRef] { [.group(groupId)] + (membersAdded + membersRemoved).map(EntityRef.user) }
 }
 extension DeleteGroup { public var entities: [EntityRef] { [.group(groupId)] } }
+extension IdentityStoreRequestFailed { public var entities: [EntityRef] { [.user(userId)] + (groupId.map { [.group($0)] } ?? []) } }
 
 extension HRHire { public var entities: [EntityRef] { [.user(employeeId)] } }
 extension HRTransfer { public var entities: [EntityRef] { [.user(employeeId)] } }

@@ -102,6 +102,22 @@ public struct HRTransfer: EventPayload {
     }
 }
 
+/// Identity Center refused an identity-store change (a SCIM request or an identitystore call), for
+/// example a group membership for a user it does not hold. Nothing changes in Identity Center; the
+/// sender sees the error and must send again.
+public struct IdentityStoreRequestFailed: EventPayload {
+    /// The request refused: `PatchGroup` (SCIM) or `CreateGroupMembership` (identitystore).
+    public var operation: String
+    public var userId: String
+    public var groupId: String?
+    /// The error Identity Center answers with, e.g. `ResourceNotFoundException`.
+    public var error: String
+    public var message: String
+    public init(operation: String, userId: String, groupId: String? = nil, error: String, message: String) {
+        self.operation = operation; self.userId = userId; self.groupId = groupId; self.error = error; self.message = message
+    }
+}
+
 /// HR records a termination: the moment revocation latency is measured from.
 public struct HRTermination: EventPayload {
     public var employeeId: String

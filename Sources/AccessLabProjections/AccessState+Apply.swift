@@ -102,6 +102,8 @@ extension AccessState {
         case .patchGroup(let p):
             for m in p.membersAdded { identityCenter.addMember(m, to: p.groupId) }
             for m in p.membersRemoved { identityCenter.removeMember(m, from: p.groupId) }
+        case .identityStoreRequestFailed:
+            break
         case .deleteGroup(let p):
             for m in identityCenter.groups[p.groupId]?.members ?? [] { identityCenter.users[m]?.groups.remove(p.groupId) }
             identityCenter.groups[p.groupId] = nil

@@ -67,7 +67,10 @@ public struct Directory: Sendable, Equatable {
     public var groups: [String: DirectoryGroup] = [:]
     public init() {}
 
+    /// Adds a member the directory holds; a user it does not hold is not added (Identity Center refuses
+    /// such a request), so a group never lists a member that does not list the group.
     mutating func addMember(_ userId: String, to groupId: String) {
+        guard users[userId] != nil else { return }
         groups[groupId, default: DirectoryGroup(groupId: groupId, displayName: groupId, members: [])].members.insert(userId)
         users[userId]?.groups.insert(groupId)
     }

@@ -144,8 +144,8 @@ enum Charts {
             }
             y += height
         }
-        let names = ["termination": "terminated", "idp_deactivated": "IdP deactivated", "identity_center_cut": "Identity Center disabled",
-                     "no_entitlements": "no entitlements", "signin_refused": "sign-in refused", "last_access": "last credential expires"]
+        let names = ["termination": "terminated", "idp_deactivated": "IdP deactivated", "sign_in_lost": "sign-in lost (Identity Center disabled)",
+                     "no_entitlements": "no entitlements", "last_mint": "last credential minted", "last_access": "last credential expires"]
         for (i, m) in marks.enumerated() {
             let mx = x(m.offset_s)
             let color = m.name == "termination" ? "#111111" : m.name == "last_access" ? "#D55E00" : "#555555"
@@ -156,7 +156,7 @@ enum Charts {
                        size: 11, color: color)
         }
         if t.lanes.count > lanes.count { chart.text("(\(t.lanes.count - lanes.count) more lanes not drawn)", x: chart.plot.left, y: chart.plot.bottom + 50, size: 11) }
-        chart.legend([("entitled (assignment in force, user active)", "#9ec5e0", nil), ("credential held at termination", "#0072B2", nil),
+        chart.legend([("entitled (a provisioned assignment reaches the user)", "#9ec5e0", nil), ("credential held at termination", "#0072B2", nil),
                       ("credential minted after termination", "#D55E00", nil)], top: chart.plot.bottom + 56)
         return chart
     }

@@ -7,6 +7,7 @@ extension ScenarioBuilder {
         p.model = try m.oneOf("model", p.model)
         p.hrLag = try m.distribution("hr_lag", p.hrLag)
         p.pushLatency = try m.distribution("push_latency", p.pushLatency)
+        if m.has("group_push_latency") { p.groupPushLatency = try m.distribution("group_push_latency", p.pushLatency) } else { _ = m.value("group_push_latency") }
         p.cycleInterval = try m.duration("cycle_interval", p.cycleInterval, in: .minutes(1)...Duration_ms.days(7))
         p.cycleJitter = try m.duration("cycle_jitter", p.cycleJitter)
         p.firstCycle = try m.duration("first_cycle", p.firstCycle)
@@ -20,6 +21,7 @@ extension ScenarioBuilder {
         p.scheduledInterval = try m.duration("scheduled_interval", p.scheduledInterval, in: .minutes(1)...Duration_ms.days(7))
         p.hoursInterval = try m.duration("hours_interval", p.hoursInterval, in: .minutes(1)...Duration_ms.days(7))
         p.manualDelay = try m.distribution("manual_delay", p.manualDelay)
+        p.groupPushRetry = try m.distribution("group_push_retry", p.groupPushRetry)
         p.onDemandGroups = try m.bool("on_demand_groups", p.onDemandGroups)
         p.onDemandDelay = try m.distribution("on_demand_delay", p.onDemandDelay)
         p.onDemandPer10s = try m.int("on_demand_per_10s", p.onDemandPer10s, in: 1...1000)
@@ -64,6 +66,7 @@ extension ScenarioBuilder {
                 throw ScenarioError(v.location, field: f, "expected a count or [min, max]")
             }
         }
+        p.firstUse = try m.distribution("first_use", p.firstUse)
         p.refreshBefore = try m.duration("refresh_before", p.refreshBefore)
         p.cliTokenLifetime = try m.duration("cli_token_lifetime", p.cliTokenLifetime, in: .minutes(1)...Duration_ms.hours(24))
         try m.finish()

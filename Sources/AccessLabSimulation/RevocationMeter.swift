@@ -6,9 +6,13 @@ import AccessLabProjections
 public struct RevocationMeter: Sendable {
     let rules: AccessRules
     var leavers: [String: LeaverRecord] = [:]
-    var openMovers: [String: MoverRecord] = [:]
-    var closedMovers: [MoverRecord] = []
+    /// Every move in log order: a person who moves twice has two records, each measured.
+    var movers: [MoverRecord] = []
+    /// Indices into `movers` of the records still watched, by user (until the user's termination).
+    var watchedMoves: [String: [Int]] = [:]
     var joiners: [String: JoinerRecord] = [:]
+    /// Identity-store requests Identity Center refused, by operation.
+    var failedRequests: [String: Int] = [:]
 
     public init(rules: AccessRules) { self.rules = rules }
 
@@ -27,6 +31,8 @@ public struct RevocationMeter: Sendable {
         var terminatedAt: Instant
         var idpAt: Instant?
         var identityCenterCutAt: Instant?
+        /// From when the user had no entitlement left (reset if one comes back: a mover's old group goes
+        /// a moment before the new one arrives).
         var noEntitlementsAt: Instant?
         var spans: [Span]
         /// What the leaver was entitled to at termination, and when each entitlement went away.
@@ -35,16 +41,24 @@ public struct RevocationMeter: Sendable {
 
         /// The credentials a benign leaver kept, or with `includeAfter` everything a persisting one had.
         func spans(includeAfter: Bool) -> [Span] { includeAfter ? spans : spans.filter { !$0.afterEvent } }
+
+        /// When Identity Center stopped the leaver: disabled or deleted them, or the last entitlement went.
+        var cutAt: Instant? { [identityCenterCutAt, noEntitlementsAt].compactMap { $0 }.min() }
     }
 
     struct MoverRecord: Sendable {
         var userId: String
         var movedAt: Instant
+        var fromTeam: String
+        var toTeam: String
         var oldGroup: String
         var before: [AccountPermissionSet]
         var removedAt: [AccountPermissionSet: Instant] = [:]
+        /// When Identity Center no longer had the user in the old group.
+        var oldGroupLeftAt: Instant?
+        /// Set when the person was terminated before the old group went: the leaver figures cover them.
+        var terminatedAt: Instant?
         var oldTags: [Tag]
-        var tagsChangedAt: Instant?
         var spans: [Span]
     }
 
@@ -59,15 +73,17 @@ public struct RevocationMeter: Sendable {
         let t = event.time
         switch event.body {
         case .hrTermination(let p):
-            openMovers[p.employeeId].map { closedMovers.append($0) }
-            openMovers[p.employeeId] = nil
+            for i in watchedMoves.removeValue(forKey: p.employeeId) ?? [] where movers[i].oldGroupLeftAt == nil {
+                movers[i].terminatedAt = t
+            }
             leavers[p.employeeId] = LeaverRecord(userId: p.employeeId, terminatedAt: t, spans: liveSpans(state, p.employeeId, at: t),
                                                  entitledAtTermination: state.entitledTargets(ofUser: p.employeeId))
         case .hrTransfer(let p):
-            openMovers[p.employeeId].map { closedMovers.append($0) }
-            openMovers[p.employeeId] = MoverRecord(
-                userId: p.employeeId, movedAt: t, oldGroup: "g-\(p.fromTeam ?? "")", before: state.entitledTargets(ofUser: p.employeeId),
-                oldTags: state.principalTags(ofUser: p.employeeId), spans: liveSpans(state, p.employeeId, at: t))
+            watchedMoves[p.employeeId, default: []].append(movers.count)
+            movers.append(MoverRecord(
+                userId: p.employeeId, movedAt: t, fromTeam: p.fromTeam ?? "", toTeam: p.toTeam ?? "", oldGroup: "g-\(p.fromTeam ?? "")",
+                before: state.entitledTargets(ofUser: p.employeeId), oldTags: state.principalTags(ofUser: p.employeeId),
+                spans: liveSpans(state, p.employeeId, at: t)))
         case .hrHire(let p):
             joiners[p.employeeId] = JoinerRecord(userId: p.employeeId, team: p.attributes.team, hiredAt: t)
         default:
@@ -88,9 +104,11 @@ public struct RevocationMeter: Sendable {
             let span = Span(target: AccountPermissionSet(p.accountId, p.permissionSetId), issuedAt: p.issuedAt, expiresAt: p.expiresAt,
                             sessionTags: p.sessionTags, afterEvent: true)
             leavers[p.userId]?.spans.append(span)
-            openMovers[p.userId]?.spans.append(span)
+            for i in watchedMoves[p.userId] ?? [] { movers[i].spans.append(span) }
         case .idPDirectoryChange(let p) where p.change == .userDeactivated:
             if leavers[p.userId]?.idpAt == nil { leavers[p.userId]?.idpAt = t }
+        case .identityStoreRequestFailed(let p):
+            failedRequests[p.operation, default: 0] += 1
         case .createUser(let p): observe(p.userId, state, t)
         case .patchUser(let p): observe(p.userId, state, t)
         case .deleteUser(let p): observe(p.userId, state, t)
@@ -101,9 +119,7 @@ public struct RevocationMeter: Sendable {
                 observe(p.principalId, state, t)
             } else {
                 let members = state.identityCenter.groups[p.principalId]?.members ?? []
-                for u in joiners.keys.sorted() where members.contains(u) { observe(u, state, t) }
-                for u in leavers.keys.sorted() where members.contains(u) && leavers[u]?.noEntitlementsAt == nil { observe(u, state, t) }
-                for u in openMovers.keys.sorted() { observe(u, state, t) }
+                for u in members.sorted() where joiners[u] != nil || leavers[u] != nil || watchedMoves[u] != nil { observe(u, state, t) }
             }
         default:
             break
@@ -115,18 +131,24 @@ public struct RevocationMeter: Sendable {
         let user = state.identityCenter.users[userId]
         if var leaver = leavers[userId] {
             if leaver.identityCenterCutAt == nil, let u = user, u.status != .active { leaver.identityCenterCutAt = t }
-            if leaver.noEntitlementsAt == nil, state.entitledTargets(ofUser: userId).isEmpty { leaver.noEntitlementsAt = t }
+            if state.entitledTargets(ofUser: userId).isEmpty {
+                if leaver.noEntitlementsAt == nil { leaver.noEntitlementsAt = t }
+            } else {
+                leaver.noEntitlementsAt = nil
+            }
             for target in leaver.entitledAtTermination where leaver.entitlementEndedAt[target] == nil && !state.isEntitled(userId, to: target) {
                 leaver.entitlementEndedAt[target] = t
             }
             leavers[userId] = leaver
         }
-        if var mover = openMovers[userId] {
-            for target in mover.before where mover.removedAt[target] == nil && !state.isEntitled(userId, to: target) {
-                mover.removedAt[target] = t
+        for i in watchedMoves[userId] ?? [] {
+            for target in movers[i].before {
+                let entitled = state.isEntitled(userId, to: target)
+                if !entitled, movers[i].removedAt[target] == nil { movers[i].removedAt[target] = t }
+                // Undone within the same instant (the old group goes a moment before the new one arrives): no removal.
+                if entitled, movers[i].removedAt[target] == t { movers[i].removedAt[target] = nil }
             }
-            if mover.tagsChangedAt == nil, state.principalTags(ofUser: userId) != mover.oldTags { mover.tagsChangedAt = t }
-            openMovers[userId] = mover
+            if movers[i].oldGroupLeftAt == nil, user?.groups.contains(movers[i].oldGroup) != true { movers[i].oldGroupLeftAt = t }
         }
         if var joiner = joiners[userId], user?.status == .active {
             for target in state.entitledTargets(ofUser: userId) where joiner.firstAccess[target.accountId] == nil {

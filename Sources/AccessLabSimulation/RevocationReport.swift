@@ -16,6 +16,9 @@ public struct LatencyStats: Codable, Sendable, Equatable {
     public var p99_s: Double
     public var max_s: Double
     public var mean_s: Double
+    /// With fewer than 10 (100) values the nearest-rank p90 (p99) is the maximum: said, not hidden.
+    public var p90_is_max: Bool
+    public var p99_is_max: Bool
 
     public init(_ values_ms: [Int64]) {
         let v = values_ms.sorted()
@@ -24,10 +27,24 @@ public struct LatencyStats: Codable, Sendable, Equatable {
         p50_s = rank(0.5); p90_s = rank(0.9); p99_s = rank(0.99)
         max_s = Double(v.last ?? 0) / 1000
         mean_s = v.isEmpty ? 0 : (Double(v.reduce(0, +)) / Double(v.count) / 1000 * 1000).rounded() / 1000
+        p90_is_max = count > 0 && count < 10
+        p99_is_max = count > 0 && count < 100
     }
 }
 
-/// Where a leaver's latency went, stage by stage; the four add up to the latency.
+/// One leaver's latency split at the moments access could have ended: the IdP recording the
+/// deactivation, Identity Center cutting the user (disable, delete, or the last entitlement gone), the
+/// last credential minted after that cut, and the last credential's end. Each stage counts only time
+/// during which access still lived, so the four add up to the latency; the last is never longer than
+/// the longest permission-set session.
+public struct LeaverStages: Codable, Sendable, Equatable {
+    public var hr_to_idp_s: Double
+    public var idp_to_identity_center_s: Double
+    public var signin_cache_s: Double
+    public var credential_lifetime_s: Double
+}
+
+/// Where leavers' latency went, stage by stage (see `LeaverStages`).
 public struct StageStats: Codable, Sendable, Equatable {
     public var hr_to_idp: LatencyStats
     public var idp_to_identity_center: LatencyStats
@@ -44,6 +61,8 @@ public struct WorstCase: Codable, Sendable, Equatable {
 }
 
 public struct LeaverLatency: Codable, Sendable, Equatable {
+    /// Leavers whose access still lived when the run ended: counted here, left out of every figure.
+    public var censored: Int
     public var latency: LatencyStats
     /// Every leaver's latency in seconds, sorted: what sweeps pool across seeds for exact percentiles.
     public var samples_s: [Double]
@@ -59,7 +78,8 @@ public struct LeaverLatency: Codable, Sendable, Equatable {
 /// Offsets are seconds from the termination; negative before it.
 public struct LeaverTimeline: Codable, Sendable, Equatable {
     public struct Mark: Codable, Sendable, Equatable {
-        /// termination, idp_deactivated, identity_center_cut, no_entitlements, signin_refused, last_access
+        /// termination, idp_deactivated, sign_in_lost (Identity Center disabled or deleted the user), no_entitlements,
+        /// last_mint (the last credential issued after the cut), last_access
         public var name: String
         public var offset_s: Double
     }
@@ -73,7 +93,8 @@ public struct LeaverTimeline: Codable, Sendable, Equatable {
         public var account: String
         public var permission_set: String
         public var permission_set_name: String
-        /// Entitled at termination; until when (nil: still entitled when the run ended).
+        /// Entitled at termination (a provisioned assignment reaches the user, whatever the user's status);
+        /// until when (nil: still entitled when the run ended).
         public var entitled: Bool
         public var entitled_until_s: Double?
         public var credentials: [Credential]
@@ -87,9 +108,25 @@ public struct LeaverTimeline: Codable, Sendable, Equatable {
     public var lanes: [Lane]
 }
 
+/// One leaver's figures, as `run --json` lists them for scripts and the independent checker.
+public struct LeaverFigure: Codable, Sendable, Equatable {
+    public var user: String
+    public var terminated_at: String
+    /// Nil when the scenario's leavers are benign.
+    public var persisting_s: Double?
+    public var benign_s: Double
+    /// Access still lived when the run ended, so the figure is a lower bound (left out of the statistics).
+    public var persisting_censored: Bool?
+    public var benign_censored: Bool
+    /// The headline variant's stages (persisting when measured).
+    public var stages: LeaverStages
+    /// The account of the credential that lasted longest (headline variant).
+    public var account: String?
+}
+
 public struct LeaverSection: Codable, Sendable, Equatable {
     public var count: Int
-    /// Persisting leavers whose access had not ended when the run stopped; not in the figures.
+    /// Leavers of the headline variant (persisting when measured) whose access still lived at the end.
     public var censored: Int
     public var behaviour: String
     /// From the credentials live at termination: what a leaver who stops at once keeps.
@@ -98,28 +135,69 @@ public struct LeaverSection: Codable, Sendable, Equatable {
     public var persisting: LeaverLatency?
     /// The leaver with the longest latency (persisting when measured, else benign).
     public var worst_timeline: LeaverTimeline?
+    /// Every leaver, by termination time then user.
+    public var people: [LeaverFigure]
+}
+
+/// One move's figures. `outcome`: `measured` (the old group went in Identity Center), `censored` (it had
+/// not when the run ended), `left` (the person was terminated first; the leaver figures cover them).
+public struct MoverFigure: Codable, Sendable, Equatable {
+    public var user: String
+    public var moved_at: String
+    public var from_team: String
+    public var to_team: String
+    public var outcome: String
+    /// Until the last moment the old access worked; nil unless measured and something was lost.
+    public var latency_s: Double?
+    public var abac_old_tag_s: Double?
+}
+
+/// One joiner's figures; nil where the run ended first.
+public struct JoinerFigure: Codable, Sendable, Equatable {
+    public var user: String
+    public var hired_at: String
+    public var team: String
+    public var first_access_s: Double?
+    public var full_access_s: Double?
 }
 
 public struct MoverSection: Codable, Sendable, Equatable {
+    /// Moves (a person who moves twice counts twice).
     public var count: Int
+    /// The old group was still there when the run ended.
     public var censored: Int
+    /// Terminated before the old group went.
+    public var left: Int
+    /// Measured and lost some access (the rest kept everything through the new team).
     public var lost_access: Int
     /// From the move to the last moment the old group's access worked (removal or credential expiry).
     public var latency: LatencyStats
     /// From the move to the last moment a credential with the old ABAC tag reached a resource tagged with it.
     public var abac_old_tag: LatencyStats
     public var worst: [WorstCase]
+    public var people: [MoverFigure]
 }
 
 public struct JoinerSection: Codable, Sendable, Equatable {
     public var count: Int
+    /// Joiners without access to all their team's accounts when the run ended.
     public var censored: Int
+    /// Joiners who never got access to any account.
+    public var no_access: Int
     public var time_to_first_access: LatencyStats
     public var time_to_full_access: LatencyStats
     /// Every joiner's time to a first account and to all team accounts, in seconds, sorted.
     public var first_access_samples_s: [Double]
     public var full_access_samples_s: [Double]
     public var worst: [WorstCase]
+    public var people: [JoinerFigure]
+}
+
+/// Requests Identity Center refused (each is an event in the log; none is dropped silently).
+public struct ProvisioningSection: Codable, Sendable, Equatable {
+    public var failed_requests: Int
+    /// By operation, sorted by name.
+    public var failed_by_operation: [String: Int]
 }
 
 /// The measured outcome of a run.
@@ -127,207 +205,7 @@ public struct RevocationReport: Codable, Sendable, Equatable {
     public var leavers: LeaverSection
     public var movers: MoverSection
     public var joiners: JoinerSection
-}
-
-extension RevocationMeter {
-    public func report(state: AccessState, context: MeasurementContext) -> RevocationReport {
-        RevocationReport(leavers: leaverSection(state, context), movers: moverSection(state, context.end),
-                         joiners: joinerSection(context))
-    }
-
-    private func leaverSection(_ state: AccessState, _ context: MeasurementContext) -> LeaverSection {
-        let persisting = context.leaverBehaviour == .persisting
-        var benign: [Measured] = [], worst: [Measured] = []
-        var censored = 0
-        for id in leavers.keys.sorted() {
-            guard let r = leavers[id] else { continue }
-            benign.append(measure(r, state, includeAfter: false))
-            if persisting {
-                if r.identityCenterCutAt == nil && r.noEntitlementsAt == nil && state.identityCenter.users[id] != nil {
-                    censored += 1
-                } else {
-                    worst.append(measure(r, state, includeAfter: true))
-                }
-            }
-        }
-        let benignSummary = summarize(benign, context), persistingSummary = persisting ? summarize(worst, context) : nil
-        // The headline figure's worst leaver, drawn from the measurement already made.
-        let headline = persisting ? worst : benign
-        let worstTimeline = (persistingSummary ?? benignSummary).worst.first.flatMap { w -> LeaverTimeline? in
-            guard let r = leavers[w.user], let m = headline.first(where: { $0.userId == w.user }) else { return nil }
-            return timeline(r, m, state, includeAfter: persisting)
-        }
-        return LeaverSection(count: leavers.count, censored: censored, behaviour: context.leaverBehaviour.rawValue,
-                             benign: benignSummary, persisting: persistingSummary, worst_timeline: worstTimeline)
-    }
-
-    struct Measured {
-        var userId: String, at: Instant, latency_ms: Int64, account: String?
-        var stages_ms: [Int64]
-        var exposure_ms: Int64
-        /// The stretches after termination during which a credential worked.
-        var exposed: [(from: Instant, to: Instant)]
-    }
-
-    /// When the leaver could no longer get new credentials: the sign-in cache after Identity Center's cut,
-    /// or the loss of the last entitlement, whichever came first.
-    private func noNewCredentialsAt(_ r: LeaverRecord) -> Instant? {
-        var noNew = r.identityCenterCutAt.map { $0 + rules.signinCache }
-        if let n = r.noEntitlementsAt { noNew = min(noNew ?? n, n) }
-        return noNew
-    }
-
-    private func measure(_ r: LeaverRecord, _ state: AccessState, includeAfter: Bool) -> Measured {
-        let t = r.terminatedAt
-        var last = t, account: String?, exposure: Int64 = 0
-        var exposed: [(from: Instant, to: Instant)] = []
-        for span in r.spans(includeAfter: includeAfter) {
-            guard let end = Self.end(of: span, userId: r.userId, state: state), end > t else { continue }
-            exposure += end.ms - max(span.issuedAt, t).ms
-            exposed.append((max(span.issuedAt, t), end))
-            if end > last || (end == last && account.map { span.target.accountId < $0 } == true) { last = end; account = span.target.accountId }
-        }
-        let cutAt = [r.identityCenterCutAt, r.noEntitlementsAt].compactMap { $0 }.min()
-        let noNew = noNewCredentialsAt(r)
-        // Each stage is the time spent in it while access still lived, so the four add up to the latency.
-        var stages: [Int64] = []
-        var previous = t
-        for boundary in [r.idpAt ?? last, cutAt ?? last, noNew ?? last, last] {
-            let clamped = max(min(boundary, last), previous)
-            stages.append(clamped.ms - previous.ms)
-            previous = clamped
-        }
-        return Measured(userId: r.userId, at: t, latency_ms: last.ms - t.ms, account: account, stages_ms: stages, exposure_ms: exposure,
-                        exposed: exposed)
-    }
-
-    private func timeline(_ r: LeaverRecord, _ measured: Measured, _ state: AccessState, includeAfter: Bool) -> LeaverTimeline {
-        let t = r.terminatedAt
-        func offset(_ i: Instant) -> Double { Double(i.ms - t.ms) / 1000 }
-        let spans = r.spans(includeAfter: includeAfter)
-        var marks = [LeaverTimeline.Mark(name: "termination", offset_s: 0)]
-        let named: [(String, Instant?)] = [("idp_deactivated", r.idpAt), ("identity_center_cut", r.identityCenterCutAt),
-                                           ("no_entitlements", r.noEntitlementsAt), ("signin_refused", noNewCredentialsAt(r)),
-                                           ("last_access", t + Duration_ms(measured.latency_ms))]
-        for (name, at) in named { if let at { marks.append(.init(name: name, offset_s: offset(at))) } }
-        var targets = Set(r.entitledAtTermination)
-        for span in spans { targets.insert(span.target) }
-        let lanes = targets.sorted().map { target in
-            let credentials = spans.filter { $0.target == target }.compactMap { span in
-                Self.end(of: span, userId: r.userId, state: state).map {
-                    LeaverTimeline.Credential(issued_s: offset(span.issuedAt), ends_s: offset($0), after_termination: span.afterEvent)
-                }
-            }
-            let ended = [r.entitlementEndedAt[target], r.identityCenterCutAt].compactMap { $0 }.min()
-            return LeaverTimeline.Lane(account: target.accountId, permission_set: target.permissionSetId,
-                                       permission_set_name: state.permissionSets[target.permissionSetId]?.name ?? target.permissionSetId,
-                                       entitled: r.entitledAtTermination.contains(target), entitled_until_s: ended.map(offset),
-                                       credentials: credentials)
-        }
-        return LeaverTimeline(user: r.userId, behaviour: includeAfter ? "persisting" : "benign", terminated_at: t.description,
-                              latency_s: Double(measured.latency_ms) / 1000, marks: marks, lanes: lanes)
-    }
-
-    private func summarize(_ m: [Measured], _ context: MeasurementContext) -> LeaverLatency {
-        let exposure_h = Double(m.reduce(0) { $0 + $1.exposure_ms }) / 3_600_000
-        return LeaverLatency(
-            latency: LatencyStats(m.map(\.latency_ms)),
-            samples_s: m.map { Double($0.latency_ms) / 1000 }.sorted(),
-            stages: StageStats(hr_to_idp: LatencyStats(m.map { $0.stages_ms[0] }),
-                               idp_to_identity_center: LatencyStats(m.map { $0.stages_ms[1] }),
-                               signin_cache: LatencyStats(m.map { $0.stages_ms[2] }),
-                               credential_lifetime: LatencyStats(m.map { $0.stages_ms[3] })),
-            exposure_credential_hours_total: (exposure_h * 1000).rounded() / 1000,
-            exposure_credential_hours_mean: m.isEmpty ? 0 : (exposure_h / Double(m.count) * 1000).rounded() / 1000,
-            exposure_by_day_h: Self.byDay(m.flatMap(\.exposed), context),
-            worst: Self.worst(m.map { ($0.userId, $0.at, $0.latency_ms, $0.account) }))
-    }
-
-    /// Hours of the intervals falling in each day from the context's start to its end.
-    static func byDay(_ intervals: [(from: Instant, to: Instant)], _ context: MeasurementContext) -> [Double] {
-        let day: Int64 = 86_400_000
-        let days = max(Int((context.end.ms - context.start.ms + day - 1) / day), 1)
-        var ms = [Int64](repeating: 0, count: days)
-        for (from, to) in intervals {
-            var a = max(from.ms, context.start.ms)
-            let b = min(to.ms, context.end.ms)
-            while a < b {
-                let i = Int((a - context.start.ms) / day)
-                let dayEnd = context.start.ms + Int64(i + 1) * day
-                ms[i] += min(b, dayEnd) - a
-                a = min(b, dayEnd)
-            }
-        }
-        return ms.map { (Double($0) / 3_600) .rounded() / 1000 }
-    }
-
-    static func worst(_ items: [(String, Instant, Int64, String?)], limit: Int = 5) -> [WorstCase] {
-        items.sorted { ($1.2, $0.0) < ($0.2, $1.0) }.prefix(limit).map {
-            WorstCase(user: $0.0, at: $0.1.description, latency_s: Double($0.2) / 1000, account: $0.3)
-        }
-    }
-
-    private func moverSection(_ state: AccessState, _ end: Instant) -> MoverSection {
-        var all = closedMovers
-        for id in openMovers.keys.sorted() { if let m = openMovers[id] { all.append(m) } }
-        all.sort { ($0.movedAt, $0.userId) < ($1.movedAt, $1.userId) }
-        var latencies: [(String, Instant, Int64, String?)] = [], abac: [Int64] = []
-        var censored = 0
-        for m in all {
-            if state.identityCenter.users[m.userId]?.groups.contains(m.oldGroup) == true,
-               state.identityCenter.users[m.userId]?.status == .active {
-                censored += 1
-                continue
-            }
-            var last: Instant?, account: String?
-            for (target, removedAt) in m.removedAt.sorted(by: { $0.key < $1.key }) {
-                var until = removedAt
-                for span in m.spans where span.target == target && span.issuedAt <= removedAt {
-                    until = max(until, Self.end(of: span, userId: m.userId, state: state) ?? until)
-                }
-                if last == nil || until > last! { last = until; account = target.accountId }
-            }
-            if let last { latencies.append((m.userId, m.movedAt, last.ms - m.movedAt.ms, account)) }
-            if let v = abacLatency(m, state) { abac.append(v) }
-        }
-        return MoverSection(count: all.count, censored: censored, lost_access: latencies.count,
-                            latency: LatencyStats(latencies.map(\.2)), abac_old_tag: LatencyStats(abac),
-                            worst: Self.worst(latencies))
-    }
-
-    /// The old tag value lives on in credentials issued before Identity Center had the new attribute.
-    private func abacLatency(_ m: MoverRecord, _ state: AccessState) -> Int64? {
-        let newTags = Set(state.principalTags(ofUser: m.userId))
-        let changed = m.oldTags.filter { !newTags.contains($0) }
-        guard !changed.isEmpty else { return nil }
-        var last: Instant?
-        for span in m.spans where span.sessionTags.contains(where: changed.contains) {
-            let reachable = state.resourceTags[span.target.accountId]?.values.contains { tags in tags.contains(where: changed.contains) } ?? false
-            guard reachable else { continue }
-            if let end = Self.end(of: span, userId: m.userId, state: state), end > m.movedAt { last = max(last ?? end, end) }
-        }
-        return last.map { $0.ms - m.movedAt.ms }
-    }
-
-    private func joinerSection(_ context: MeasurementContext) -> JoinerSection {
-        let expected = context.teamAccounts
-        var first: [Int64] = [], full: [(String, Instant, Int64, String?)] = []
-        var censored = 0
-        for id in joiners.keys.sorted() {
-            guard let j = joiners[id] else { continue }
-            let want = expected[j.team ?? ""] ?? []
-            if let f = j.firstAccess.values.min() { first.append(f.ms - j.hiredAt.ms) }
-            guard !want.isEmpty else { continue }
-            let reached = want.compactMap { j.firstAccess[$0] }
-            guard reached.count == want.count, let last = reached.max() else { censored += 1; continue }
-            let account = want.sorted().first { j.firstAccess[$0] == last }
-            full.append((id, j.hiredAt, last.ms - j.hiredAt.ms, account))
-        }
-        return JoinerSection(count: joiners.count, censored: censored, time_to_first_access: LatencyStats(first),
-                             time_to_full_access: LatencyStats(full.map(\.2)),
-                             first_access_samples_s: first.sorted().map { Double($0) / 1000 },
-                             full_access_samples_s: full.map(\.2).sorted().map { Double($0) / 1000 }, worst: Self.worst(full))
-    }
+    public var provisioning: ProvisioningSection
 }
 
 /// The deterministic part of a `run --json` report, as sweeps keep it and `report` draws it: the same
@@ -344,6 +222,7 @@ public struct RunFigures: Codable, Sendable, Equatable {
     public var leavers: LeaverSection
     public var movers: MoverSection
     public var joiners: JoinerSection
+    public var provisioning: ProvisioningSection?
 
     public init(accesslab_version: String, scenario: String, seed: UInt64, digest: String, events: UInt64, start: Instant, end: Instant,
                 report: RevocationReport) {
@@ -352,5 +231,6 @@ public struct RunFigures: Codable, Sendable, Equatable {
         simulated_end = end.description
         simulated_days = Double((end.ms - start.ms) / 36_000) / 2400
         leavers = report.leavers; movers = report.movers; joiners = report.joiners
+        provisioning = report.provisioning
     }
 }

@@ -112,6 +112,8 @@ public struct IdPSpec: Sendable {
     /// From the HR system's change to the IdP's directory.
     public var hrLag: Distribution = .uniform(.minutes(5), .hours(2))
     public var pushLatency: Distribution = .uniform(.seconds(5), .minutes(2))
+    /// Okta pushes group memberships by its own Group Push job; nil: the same latency as users.
+    public var groupPushLatency: Distribution?
     public var cycleInterval: Duration_ms = .minutes(40)
     public var cycleJitter: Duration_ms = .minutes(2)
     /// The first cycle is longer than the incremental ones (Entra); its length is not documented.
@@ -122,6 +124,9 @@ public struct IdPSpec: Sendable {
     public var hoursInterval: Duration_ms = .hours(4)
     /// How long an admin takes to act (the `manual` model, and group changes under `hours`).
     public var manualDelay: Distribution = .uniform(.minutes(30), .hours(8))
+    /// Okta: a failed group push leaves the group's push mapping in an error state until an admin pushes
+    /// it again (Okta help, "Troubleshooting Group Push"); how long that takes is not documented (assumption).
+    public var groupPushRetry: Distribution = .uniform(.minutes(30), .hours(8))
     /// Entra PIM: group memberships activated on demand reach Identity Center in 2-10 minutes,
     /// at most 5 per 10 s; the excess waits for the next cycle.
     public var onDemandGroups = false
@@ -159,6 +164,8 @@ public struct UserBehaviourSpec: Sendable {
     /// Probability that a user works on a given working day.
     public var attendance = 0.9
     public var accountsPerDay: ClosedRange<Int> = 1...3
+    /// From the sign-in to the first use of each account picked that day (an assumption: within the hour).
+    public var firstUse: Distribution = .uniform(.zero, .hours(1))
     /// The CLI's refreshable flow: role credentials are reused until this long before they expire.
     public var refreshBefore: Duration_ms = .minutes(15)
     public var cliTokenLifetime: Duration_ms = .hours(1)

@@ -8,6 +8,20 @@ struct IdPChange {
     var groupId: String? = nil
     var attributes: UserAttributes? = nil
     var cause: UInt64? = nil
+    /// How many times Identity Center refused this change (bounded by `Simulation.maxRequestAttempts`).
+    var attempts = 0
+
+    var isGroupChange: Bool { change == .groupMemberAdded || change == .groupMemberRemoved }
+}
+
+/// What an Okta-like push IdP keeps between pushes: group memberships wait for their user's creation to
+/// be pushed (Okta: members must be provisioned to the app before their group is pushed), and a group
+/// whose push failed holds its changes until an admin pushes it again (the push mapping's error state).
+struct GroupPush {
+    var awaitingCreation = Set<String>()
+    var heldUntilCreated: [String: [IdPChange]] = [:]
+    var failedGroups = Set<String>()
+    var heldForGroup: [String: [IdPChange]] = [:]
 }
 
 /// Identity Center's SCIM endpoint as a client sees it: requests leave in order; over the rate the
@@ -63,7 +77,7 @@ extension Simulation {
             change.cause = emit(.idp, .idPDirectoryChange(IdPDirectoryChange(change: change.change, userId: change.userId,
                                                                              groupId: change.groupId, attributes: change.attributes)),
                                 cause: change.cause)
-            let isGroup = change.change == .groupMemberAdded || change.change == .groupMemberRemoved
+            let isGroup = change.isGroupChange
             if change.change == .userDeactivated, let after = idp.deleteAfter {
                 try schedule(.idpReceive([IdPChange(change: .userDeleted, userId: change.userId)]), after: after)
             }
@@ -73,7 +87,13 @@ extension Simulation {
             }
             switch idp.model {
             case .push:
-                try schedule(.idpSend(change), after: sample(idp.pushLatency, actor: Self.idpActor))
+                if change.change == .userCreated { groupPush.awaitingCreation.insert(change.userId) }
+                if isGroup, groupPush.awaitingCreation.contains(change.userId) {
+                    groupPush.heldUntilCreated[change.userId, default: []].append(change)
+                } else {
+                    let latency = isGroup ? idp.groupPushLatency ?? idp.pushLatency : idp.pushLatency
+                    try schedule(.idpSend(change), after: sample(latency, actor: Self.idpActor))
+                }
             case .manual:
                 try schedule(.adminApply(change), after: sample(idp.manualDelay, actor: Self.adminActor))
             case .cycle where idp.onDemandGroups && change.change == .groupMemberAdded:
@@ -93,6 +113,16 @@ extension Simulation {
 
     func idpSend(_ change: IdPChange) throws {
         scim.queue.append(change)
+        if change.change == .userCreated, groupPush.awaitingCreation.remove(change.userId) != nil {
+            scim.queue.append(contentsOf: groupPush.heldUntilCreated.removeValue(forKey: change.userId) ?? [])
+        }
+        try pumpScim()
+    }
+
+    /// An admin pushes a failed group again: its held changes go out in order.
+    func groupRePush(_ groupId: String) throws {
+        groupPush.failedGroups.remove(groupId)
+        scim.queue.append(contentsOf: groupPush.heldForGroup.removeValue(forKey: groupId) ?? [])
         try pumpScim()
     }
 
@@ -166,9 +196,15 @@ extension Simulation {
             body = .deleteUser(DeleteUser(userId: userId))
         case .groupMemberAdded:
             guard let g = change.groupId else { return }
+            if holdForFailedGroup(change, g, actor: actor) { return }
+            guard let user = state.identityCenter.users[userId], user.status != .deleted else {
+                try membershipRefused(change, groupId: g, actor: actor)
+                return
+            }
             body = .patchGroup(PatchGroup(groupId: g, membersAdded: [userId]))
         case .groupMemberRemoved:
             guard let g = change.groupId else { return }
+            if holdForFailedGroup(change, g, actor: actor) { return }
             try leaverBeforeCut(userId)
             body = .patchGroup(PatchGroup(groupId: g, membersRemoved: [userId]))
         }
@@ -178,5 +214,44 @@ extension Simulation {
             try dispatchControlPlane()
         }
         try leaverAfterChange(userId)
+    }
+}
+
+extension Simulation {
+    static let maxRequestAttempts = 10
+
+    /// While a pushed group is in error, its later changes wait for the admin's push (in order).
+    private func holdForFailedGroup(_ change: IdPChange, _ groupId: String, actor: Actor) -> Bool {
+        guard actor == .scim, scenario.idp.model == .push, groupPush.failedGroups.contains(groupId) else { return false }
+        groupPush.heldForGroup[groupId, default: []].append(change)
+        return true
+    }
+
+    /// Identity Center refuses a membership for a user it does not hold. The refusal is an event; the
+    /// sender tries again as its IdP does: an admin after a while, an Okta group after an admin's push,
+    /// an Entra-like job at its next cycle. Bounded: after `maxRequestAttempts` the change stays refused.
+    private func membershipRefused(_ change: IdPChange, groupId: String, actor: Actor) throws {
+        let failure = emit(actor, .identityStoreRequestFailed(IdentityStoreRequestFailed(
+            operation: actor == .admin ? "CreateGroupMembership" : "PatchGroup", userId: change.userId, groupId: groupId,
+            error: "ResourceNotFoundException", message: "no user \(change.userId) in the identity store")), cause: change.cause)
+        var retry = change
+        retry.cause = failure
+        retry.attempts += 1
+        guard retry.attempts < Self.maxRequestAttempts else { return }
+        let idp = scenario.idp
+        if actor == .admin {
+            try schedule(.adminApply(retry), after: sample(idp.manualDelay, actor: Self.adminActor))
+            return
+        }
+        switch idp.model {
+        case .push:
+            groupPush.failedGroups.insert(groupId)
+            groupPush.heldForGroup[groupId, default: []].insert(retry, at: 0)
+            try schedule(.groupRePush(groupId), after: sample(idp.groupPushRetry, actor: Self.adminActor))
+        case .cycle, .scheduled, .hours:
+            idpPending.append(retry)
+        case .manual:
+            try schedule(.adminApply(retry), after: sample(idp.manualDelay, actor: Self.adminActor))
+        }
     }
 }

@@ -8,8 +8,6 @@ struct Person {
     var team: String
     var attributes: UserAttributes
     var leftAt: Instant?
-    /// Set when a persisting leaver has been refused everything and gives up.
-    var gaveUp = false
     var sessionCount = 0
     var workEndsAt: Instant?
     /// The one pending "last chance" of a persisting leaver.

@@ -11,18 +11,18 @@ extension Simulation {
         people[userId]?.workEndsAt = now + scenario.users.workday
         let entitled = state.entitledTargets(ofUser: userId)
         guard !entitled.isEmpty else { return }
-        let picks = withRNG(userId) { rng -> [(AccountPermissionSet, Int64)] in
+        let picks = withRNG(userId) { rng -> [(AccountPermissionSet, Duration_ms)] in
             var pool = entitled
             let k = min(rng.int(in: scenario.users.accountsPerDay), pool.count)
-            var out: [(AccountPermissionSet, Int64)] = []
+            var out: [(AccountPermissionSet, Duration_ms)] = []
             for i in 0..<k {
                 let j = rng.int(in: i...pool.count - 1)
                 pool.swapAt(i, j)
-                out.append((pool[i], Int64(rng.int(in: 0...3_599)) * 1000))
+                out.append((pool[i], scenario.users.firstUse.sample(&rng)))
             }
             return out
         }
-        for (target, offset_ms) in picks { try schedule(.mint(userId, target), after: Duration_ms(offset_ms)) }
+        for (target, firstUse) in picks { try schedule(.mint(userId, target), after: firstUse) }
     }
 
     /// Reuses nothing: each call is a GetRoleCredentials. Workers refresh until the end of their day;
@@ -30,7 +30,7 @@ extension Simulation {
     func userMint(_ userId: String, _ target: AccountPermissionSet) throws {
         guard let person = people[userId] else { return }
         let persisting = person.leftAt != nil
-        if persisting && (scenario.churn.leaverBehaviour == .benign || person.gaveUp) { return }
+        if persisting && !isActivePersistingLeaver(userId) { return }
         if !persisting, let end = person.workEndsAt, now > end { return }
         guard let expiry = try mintCredentials(userId, target) else {
             if persisting { try leaverAct(userId) }
@@ -85,16 +85,22 @@ extension Simulation {
 
     func sessionExpired(_ sessionId: String, _ userId: String) throws {
         if state.portalSessions[sessionId] != nil {
+            // The session's last instant may be a persisting leaver's last chance (it ends inside the sign-in cache).
+            if isActivePersistingLeaver(userId), rules.signInRefusal(state, userId: userId) != nil,
+               rules.lastMintInstant(state, userId: userId, from: now) == now {
+                try leaverMint(userId)
+            }
             emit(.system, .portalSessionEnded(PortalSessionEnded(userId: userId, sessionId: sessionId, reason: .expired)))
         }
-        if isActivePersistingLeaver(userId) { try leaverAct(userId) }
+        try leaverAfterChange(userId)
     }
 
     // MARK: - Persisting leavers
 
+    /// A persisting leaver tries every chance until the run ends: a refusal now (a user Identity Center does
+    /// not hold yet, say) is no reason to stop trying when the next change arrives.
     func isActivePersistingLeaver(_ userId: String) -> Bool {
-        guard scenario.churn.leaverBehaviour == .persisting, let p = people[userId] else { return false }
-        return p.leftAt != nil && !p.gaveUp
+        scenario.churn.leaverBehaviour == .persisting && people[userId]?.leftAt != nil
     }
 
     /// The scheduled "last chance": acts only if it is still the latest moment a request can succeed.
@@ -109,24 +115,37 @@ extension Simulation {
     func leaverAct(_ userId: String) throws {
         guard isActivePersistingLeaver(userId) else { return }
         if case .failure = rules.mintSession(state, userId: userId, at: now) {
-            guard try signIn(userId) else { people[userId]?.gaveUp = true; return }
+            guard try signIn(userId) else { return }
         }
-        var issued = 0
-        for target in state.entitledTargets(ofUser: userId) where try mintCredentials(userId, target) != nil { issued += 1 }
-        if issued == 0, rules.mintSession(state, userId: userId, at: now).isFailure { people[userId]?.gaveUp = true; return }
-        try leaverAfterChange(userId)
+        try leaverMint(userId)
+        try scheduleLastChance(userId)
+    }
+
+    /// Mints for every target the leaver is still entitled to (a refusal is logged, not fatal).
+    private func leaverMint(_ userId: String) throws {
+        for target in state.entitledTargets(ofUser: userId) { _ = try mintCredentials(userId, target) }
     }
 
     /// Before a change that cuts entitlements, a persisting leaver mints once more for what it still has.
     func leaverBeforeCut(_ userId: String) throws {
         guard isActivePersistingLeaver(userId) else { return }
-        for target in state.entitledTargets(ofUser: userId) { _ = try mintCredentials(userId, target) }
+        try leaverMint(userId)
     }
 
-    /// After a change to the leaver's status or sessions, the next chance moves to the new last instant.
+    /// After a change to the leaver's status, sessions or entitlements: a leaver without a usable session
+    /// who may sign in does so at once (a new session is a new chance); otherwise the next chance moves
+    /// to the new last instant a request can succeed.
     func leaverAfterChange(_ userId: String) throws {
-        guard isActivePersistingLeaver(userId), let last = rules.lastMintInstant(state, userId: userId, from: now), last > now,
-              people[userId]?.nextChance != last else { return }
+        guard isActivePersistingLeaver(userId) else { return }
+        if rules.mintSession(state, userId: userId, at: now).isFailure, rules.signInRefusal(state, userId: userId) == nil {
+            try leaverAct(userId)
+        } else {
+            try scheduleLastChance(userId)
+        }
+    }
+
+    private func scheduleLastChance(_ userId: String) throws {
+        guard let last = rules.lastMintInstant(state, userId: userId, from: now), last > now, people[userId]?.nextChance != last else { return }
         people[userId]?.nextChance = last
         try schedule(.lastChance(userId), at: last)
     }

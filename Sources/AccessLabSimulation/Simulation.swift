@@ -35,6 +35,7 @@ public final class Simulation {
     var idpCycleOpen: Int64?
     var idpCycleNumber: Int64 = 0
     var onDemandSends: [Instant] = []
+    var groupPush = GroupPush()
     var scim: ScimClient
     var controlPlane: ControlPlane
     var permissionSetById: [String: PermissionSetSpec] = [:]
@@ -142,6 +143,7 @@ public final class Simulation {
         case .hr(let action): try performHR(action)
         case .idpReceive(let changes): try idpReceive(changes)
         case .idpSend(let change): try idpSend(change)
+        case .groupRePush(let groupId): try groupRePush(groupId)
         case .idpCycle: try idpCycle()
         case .scimPump: try pumpScim()
         case .adminApply(let change): try adminApply(change)
@@ -187,6 +189,7 @@ enum SimTask {
     case hr(HRAction)
     case idpReceive([IdPChange])
     indirect case idpSend(IdPChange)
+    case groupRePush(String)
     case idpCycle
     case scimPump
     indirect case adminApply(IdPChange)

@@ -30,16 +30,17 @@ import Testing
         #expect(t.user == "u00001" && t.behaviour == "persisting")
         let marks = Dictionary(uniqueKeysWithValues: t.marks.map { ($0.name, $0.offset_s) })
         // Closed form (see RevocationLatencyTests): HR lag 10 m, sync at the 40 m cycle boundary (35 m after
-        // the 10:05 termination), sign-in refused 1 h later, last credential 12 h after that.
+        // the 10:05 termination), the last credential minted at the end of the 1 h sign-in cache, lasting 12 h.
         #expect(marks["termination"] == 0)
         #expect(marks["idp_deactivated"] == 600)
-        #expect(marks["identity_center_cut"] == 2100.0)
-        #expect(marks["signin_refused"] == 5700.0)
+        #expect(marks["sign_in_lost"] == 2100.0)
+        #expect(marks["last_mint"] == 5700.0)
         #expect(marks["last_access"] == t.latency_s)
         #expect(t.latency_s == summary.report.leavers.persisting?.latency.max_s)
         let lane = try #require(t.lanes.first)
         #expect(lane.account == "111111111111" && lane.permission_set_name == "ReadOnly" && lane.entitled)
-        #expect(lane.entitled_until_s == 2100.0)
+        // A disabled user's assignment stays in Identity Center: the lane is entitled to the end of the run.
+        #expect(lane.entitled_until_s == nil)
         #expect(lane.credentials.contains { $0.after_termination && $0.ends_s == t.latency_s })
     }
 
