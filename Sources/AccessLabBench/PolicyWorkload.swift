@@ -1,3 +1,4 @@
+import AccessLabEvents
 import AccessLabPolicy
 
 /// Evaluation cases shaped like the reference scenario's: its managed permission sets, the ABAC
@@ -23,6 +24,7 @@ enum PolicyWorkload {
         let actions = ["s3:GetObject", "s3:PutObject", "ec2:TerminateInstances", "iam:CreateUser", "dynamodb:PutItem",
                        "organizations:LeaveOrganization", "sqs:SendMessage", "rds:DescribeDBInstances"]
         let teams = ["payments", "search", "checkout", "data"]
+        let account = "111122223333", role = "AWSReservedSSO_Engineer_0123456789abcdef"
         var out: [EvaluationCase] = []
         for (identity, boundaries) in sets {
             for action in actions {
@@ -33,8 +35,10 @@ enum PolicyWorkload {
                     context.set("aws:ResourceTag/team", [resourceTeam])
                     context.set("identitystore:UserId", [out.count % 50 == 0 ? "u00042" : "u0\(1000 + i)"])
                     context.set("aws:TokenIssueTime", ["2026-01-05T09:00:00Z"])
-                    let request = Request(action: action, resource: "arn:aws:s3:::\(resourceTeam)-data/object", resourceAccount: "111122223333",
-                                          principal: "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Engineer_0123456789abcdef/\(team)-dev",
+                    context.set("aws:PrincipalArn", [ReservedRoleIdentifiers.roleArn(accountId: account, roleName: role,
+                                                                                      identityCenterRegion: ReservedRoleIdentifiers.defaultRegion)])
+                    let request = Request(action: action, resource: "arn:aws:s3:::\(resourceTeam)-data/object", resourceAccount: account,
+                                          principal: ReservedRoleIdentifiers.sessionArn(accountId: account, roleName: role, sessionName: "\(team)-dev"),
                                           context: context)
                     out.append(EvaluationCase(request: request, identityPolicies: identity, serviceControlPolicies: scps,
                                               permissionBoundaries: boundaries, managementAccountId: "999999999999"))

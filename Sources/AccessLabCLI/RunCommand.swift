@@ -86,7 +86,8 @@ struct RunCommand: ParsableCommand {
                                database: temporary ? nil : path)
         if let c = scenario.abacComparison {
             output.abac_comparison = ABACComparison.run(simulation.state, permissionSetId: c.permissionSetId, perTeamPolicy: c.perTeamPolicy,
-                                                        accountIds: c.accountIds, actions: c.actions, tagKey: c.tagKey)
+                                                        accountIds: c.accountIds, actions: c.actions, tagKey: c.tagKey,
+                                                        identityCenterRegion: scenario.identityCenter.region)
         }
         let jsonText = try JSONOutput.encode(output)
         if let report { try Self.write(jsonText + "\n", to: report) }

@@ -9,16 +9,28 @@ public struct AccessRules: Sendable, Equatable {
     /// Lifetime of the CLI's OIDC access token; after an admin deletes a portal session, the CLI keeps
     /// working until the token it holds expires ("within up to an hour").
     public var cliTokenLifetime: Duration_ms
+    /// Where the Identity Center instance lives: it is part of the path of every role it provisions,
+    /// and so of the `aws:PrincipalArn` its sessions carry.
+    public var identityCenterRegion: String
 
-    public init(signinCache: Duration_ms = .hours(1), cliTokenLifetime: Duration_ms = .hours(1)) {
+    public init(signinCache: Duration_ms = .hours(1), cliTokenLifetime: Duration_ms = .hours(1),
+                identityCenterRegion: String = ReservedRoleIdentifiers.defaultRegion) {
         self.signinCache = signinCache
         self.cliTokenLifetime = cliTokenLifetime
+        self.identityCenterRegion = identityCenterRegion
     }
 
     /// Names under which a log's metadata records these parameters.
     public enum ParameterName {
         public static let signinCache = "signin_cache_ms"
         public static let cliTokenLifetime = "cli_token_lifetime_ms"
+        public static let identityCenterRegion = "identity_center_region"
+    }
+
+    /// The metadata parameters that record these rules.
+    public var parameters: [String: String] {
+        [ParameterName.signinCache: String(signinCache.ms), ParameterName.cliTokenLifetime: String(cliTokenLifetime.ms),
+         ParameterName.identityCenterRegion: identityCenterRegion]
     }
 
     /// The rules a log was produced with (defaults for parameters it does not record).
@@ -26,6 +38,7 @@ public struct AccessRules: Sendable, Equatable {
         self.init()
         if let v = parameters[ParameterName.signinCache].flatMap(Int64.init) { signinCache = Duration_ms(v) }
         if let v = parameters[ParameterName.cliTokenLifetime].flatMap(Int64.init) { cliTokenLifetime = Duration_ms(v) }
+        if let v = parameters[ParameterName.identityCenterRegion] { identityCenterRegion = v }
     }
 
     /// Why Identity Center said no.

@@ -21,7 +21,9 @@ public struct ABACComparison: Codable, Sendable, Equatable {
 
     /// `perTeamPolicy` is a policy with `{team}` standing for the team; `tagKey` the ABAC tag.
     public static func run(_ state: AccessState, permissionSetId: String, perTeamPolicy: String, accountIds: [String],
-                           actions: [String], tagKey: String = "team") -> ABACComparison {
+                           actions: [String], tagKey: String = "team",
+                           identityCenterRegion: String = ReservedRoleIdentifiers.defaultRegion) -> ABACComparison {
+        let probeRole = "AWSReservedSSO_probe"
         var out = ABACComparison(permissionSet: state.permissionSets[permissionSetId]?.name ?? permissionSetId, probes: 0, same: 0,
                                  removedByBoundary: 0, onlyPerTeam: 0, onlyABAC: 0, examples: [], equivalentApartFromBoundary: false, notes: [])
         guard let ps = state.permissionSets[permissionSetId] else { out.notes.append("no permission set \(permissionSetId)"); return out }
@@ -58,7 +60,9 @@ public struct ABACComparison: Codable, Sendable, Equatable {
                     var context = RequestContext()
                     context.set("aws:PrincipalTag/\(tagKey)", [team])
                     for t in r.tags { context.set("aws:ResourceTag/\(t.key)", [t.value]) }
-                    let principal = "arn:aws:sts::\(r.account):assumed-role/AWSReservedSSO_probe/\(team)-engineer"
+                    context.set("aws:PrincipalArn", [ReservedRoleIdentifiers.roleArn(accountId: r.account, roleName: probeRole,
+                                                                                      identityCenterRegion: identityCenterRegion)])
+                    let principal = ReservedRoleIdentifiers.sessionArn(accountId: r.account, roleName: probeRole, sessionName: "\(team)-engineer")
                     let request = Request(action: action, resource: r.arn, resourceAccount: r.account, principal: principal, context: context)
                     let a = Evaluator.evaluate(EvaluationCase(request: request, identityPolicies: perTeam[team].map { [$0] } ?? []))
                     let b = Evaluator.evaluate(EvaluationCase(request: request, identityPolicies: identity, permissionBoundaries: boundary))

@@ -101,13 +101,16 @@ public struct Explanation: Codable, Sendable {
         let tags = usable?.sessionTags ?? state.principalTags(ofUser: row.user)
         if usable == nil { path.notes.append("no credentials held: evaluated as if fresh ones were issued now (session tags as the attributes map them now)") }
 
-        // The request as AWS would see it from these role credentials.
-        let userName = state.identityCenter.users[row.user]?.attributes.userName ?? row.user
+        // The request as AWS would see it from these role credentials: a role session, so the role's ARN
+        // as aws:PrincipalArn, the session's ARN as the principal, and no aws:username.
+        let sessionName = state.identityCenter.users[row.user]?.attributes.userName ?? row.user
         let roleName = role?.roleName ?? "AWSReservedSSO_\(ps?.name ?? "")"
+        let sessionArn = ReservedRoleIdentifiers.sessionArn(accountId: row.accountId, roleName: roleName, sessionName: sessionName)
         var context: [String: [String]] = [
-            "aws:PrincipalArn": ["arn:aws:sts::\(row.accountId):assumed-role/\(roleName)/\(userName)"],
+            "aws:PrincipalArn": [ReservedRoleIdentifiers.roleArn(accountId: row.accountId, roleName: roleName,
+                                                                 identityCenterRegion: rules.identityCenterRegion)],
             "aws:PrincipalAccount": [row.accountId],
-            "aws:userid": ["AROA\(String(FNV1a.hash64(roleName), radix: 16).uppercased()):\(userName)"],
+            "aws:userid": [ReservedRoleIdentifiers.sessionUserId(roleName: roleName, sessionName: sessionName)],
             "aws:TokenIssueTime": [issuedAt.description],
             "aws:CurrentTime": [at.description],
             "aws:EpochTime": [String(at.ms / 1000)],
@@ -170,7 +173,7 @@ public struct Explanation: Codable, Sendable {
         }
         let management = state.organization.accounts.values.first { $0.isManagementAccount }?.accountId
         let request = Request(action: action, resource: resource, resourceAccount: row.accountId,
-                              principal: context["aws:PrincipalArn"]?.first, context: RequestContext(context))
+                              principal: sessionArn, context: RequestContext(context))
         let decision = Evaluator.evaluate(EvaluationCase(request: request, identityPolicies: identity, serviceControlPolicies: levels,
                                                          permissionBoundaries: boundaries, managementAccountId: management))
         if management == row.accountId { path.notes.append("the management account: SCPs do not apply") }

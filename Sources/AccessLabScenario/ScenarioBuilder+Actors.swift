@@ -35,6 +35,13 @@ extension ScenarioBuilder {
 
     func identityCenter(_ m: MappingReader) throws(ScenarioError) -> IdentityCenterSpec {
         var p = IdentityCenterSpec()
+        if let v = m.value("region") {
+            let region = try MappingReader.scalar(v, m.field("region"))
+            guard Self.isRegionName(region) else {
+                throw ScenarioError(v.location, field: m.field("region"), "expected an AWS Region such as us-east-1 or eu-west-2, got '\(region)'")
+            }
+            p.region = region
+        }
         p.signinCache = try m.duration("signin_cache", p.signinCache)
         p.portalSession = try m.duration("portal_session", p.portalSession, in: .minutes(15)...Duration_ms.days(90))
         p.policyPropagation = try m.duration("policy_propagation", p.policyPropagation)
@@ -44,6 +51,15 @@ extension ScenarioBuilder {
         p.inlineDenyProvisioning = try m.distribution("inline_deny_provisioning", p.inlineDenyProvisioning)
         try m.finish()
         return p
+    }
+
+    /// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`: a two-letter area, words, a number, joined by hyphens.
+    static func isRegionName(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        func all(_ part: Substring, in range: ClosedRange<Character>) -> Bool { !part.isEmpty && part.allSatisfy(range.contains) }
+        guard parts.count >= 3, let area = parts.first, let number = parts.last else { return false }
+        return area.count == 2 && all(area, in: "a"..."z") && parts.dropFirst().dropLast().allSatisfy { all($0, in: "a"..."z") }
+            && all(number, in: "0"..."9")
     }
 
     func users(_ m: MappingReader) throws(ScenarioError) -> UserBehaviourSpec {

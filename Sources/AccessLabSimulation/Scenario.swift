@@ -145,6 +145,8 @@ public struct IdPSpec: Sendable {
 }
 
 public struct IdentityCenterSpec: Sendable {
+    /// The instance's region: it appears in the path of the roles it provisions.
+    public var region = ReservedRoleIdentifiers.defaultRegion
     public var signinCache: Duration_ms = .hours(1)
     public var portalSession: Duration_ms = .hours(8)
     public var policyPropagation: Duration_ms = .seconds(4)

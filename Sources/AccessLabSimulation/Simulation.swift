@@ -46,7 +46,8 @@ public final class Simulation {
 
     public init(scenario: Scenario, log: any EventLog, batchSize: Int = 50_000) throws {
         self.scenario = scenario
-        self.rules = AccessRules(signinCache: scenario.identityCenter.signinCache, cliTokenLifetime: scenario.users.cliTokenLifetime)
+        self.rules = AccessRules(signinCache: scenario.identityCenter.signinCache, cliTokenLifetime: scenario.users.cliTokenLifetime,
+                                 identityCenterRegion: scenario.identityCenter.region)
         self.fold = Fold(meter: RevocationMeter(rules: rules))
         self.scheduler = Scheduler(start: scenario.start)
         self.streams = RandomStreams(seed: scenario.seed)
@@ -65,10 +66,7 @@ public final class Simulation {
     public func run(until: Instant? = nil) throws -> RunSummary {
         let end = min(until ?? scenario.end, scenario.end)
         let context = MeasurementContext(scenario: scenario, end: end)
-        try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed, parameters: context.parameters.merging([
-            AccessRules.ParameterName.signinCache: String(rules.signinCache.ms),
-            AccessRules.ParameterName.cliTokenLifetime: String(rules.cliTokenLifetime.ms),
-        ]) { a, _ in a }))
+        try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed, parameters: context.parameters.merging(rules.parameters) { a, _ in a }))
         try scheduler.schedule(.setup, at: scenario.start)
         var lastProgressDay: Int64 = -1
         while let (_, task) = scheduler.popNext(until: end) {

@@ -1,6 +1,7 @@
 import AccessLabEvents
 import Foundation
 import AccessLabLog
+import AccessLabPolicy
 import AccessLabProjections
 import AccessLabQuery
 import AccessLabSimulation
@@ -12,7 +13,8 @@ import Testing
         try log.read { reader in
             let history = History(reader: reader)
             let state = try history.state(through: try history.position(of: .instant(t)).seq)
-            return Explanation.build(state, rules: AccessRules(), at: t, userId: user, accountId: account, action: action,
+            return Explanation.build(state, rules: AccessRules(parameters: reader.metadata.parameters), at: t, userId: user,
+                                     accountId: account, action: action,
                                      resource: resource, extraContext: [:])
         }
     }
@@ -35,6 +37,55 @@ import Testing
         let write = try explain(log, at: t, action: "s3:PutObject", resource: "arn:aws:s3:::b/k")
         #expect(write.decision == "ImplicitlyDenied")
         #expect(write.paths.first?.reason?.contains("no identity-based or resource-based policy") == true)
+    }
+
+    @Test func aSessionCarriesItsRolesArnAndNoUserName() throws {
+        let (_, _, log) = try simulate(scenario())
+        let path = try #require(try explain(log, at: monday + .hours(11), action: "s3:GetObject").paths.first)
+        let role = try #require(path.roleName)
+        #expect(path.context["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/\(role)"],
+                "an instance in us-east-1 has no region segment in its roles' path")
+        let roleId = ReservedRoleIdentifiers.roleId(roleName: role)
+        #expect(roleId.count == 20 && roleId.hasPrefix("AROA"))
+        #expect(path.context["aws:userid"] == ["\(roleId):u00001@example.com"], "role id, then the session name: the user name")
+        #expect(path.context["aws:username"] == nil, "IAM sets aws:username for IAM users only")
+        #expect(path.context["aws:PrincipalAccount"] == ["111111111111"] && path.context["identitystore:UserId"] == ["u00001"])
+
+        var elsewhere = scenario()
+        elsewhere.identityCenter.region = "eu-west-2"
+        let (_, _, euLog) = try simulate(elsewhere)
+        let euPath = try #require(try explain(euLog, at: monday + .hours(11), action: "s3:GetObject").paths.first)
+        #expect(euPath.context["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-2/\(role)"])
+    }
+
+    /// Policies that single out an Identity Center role by ARN name the role, with its path, not the session.
+    @Test func policiesNamingTheReservedRoleMatchItsSessions() throws {
+        var s = scenario()
+        s.identityCenter.region = "eu-west-2"
+        s.permissionSets[0].inlinePolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"ByRole","Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_ReadOnly_*"}}},{"Sid":"BySession","Effect":"Allow","Action":"s3:DeleteObject","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:sts::*:assumed-role/AWSReservedSSO_ReadOnly_*/*"}}}]}"#
+        let (_, _, log) = try simulate(s)
+        let t = monday + .hours(11)
+        let put = try explain(log, at: t, action: "s3:PutObject", resource: "arn:aws:s3:::b/k")
+        #expect(put.decision == "Allowed")
+        #expect(put.paths.first?.statements.contains { $0.sid == "ByRole" } == true)
+        let delete = try explain(log, at: t, action: "s3:DeleteObject", resource: "arn:aws:s3:::b/k")
+        #expect(delete.decision == "ImplicitlyDenied", "aws:PrincipalArn is never the assumed-role session ARN")
+
+        // The usual bucket policy: deny everyone but the role. The session (the Principal) is let through.
+        let path = try #require(put.paths.first)
+        let role = try #require(path.roleName)
+        let bucketPolicy = try Policy.parse(#"{"Version":"2012-10-17","Statement":[{"Sid":"OnlyReadOnly","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_ReadOnly_*"}}}]}"#, path: "bucket")
+        let readOnly = try Policy.parse(try #require(ManagedPolicies.document(arn: "arn:aws:iam::aws:policy/ReadOnlyAccess")), path: "identity")
+        let request = Request(action: "s3:GetObject", resource: "arn:aws:s3:::b/k", resourceAccount: "111111111111",
+                              principal: ReservedRoleIdentifiers.sessionArn(accountId: "111111111111", roleName: role, sessionName: "u00001@example.com"),
+                              context: RequestContext(path.context))
+        #expect(Evaluator.evaluate(EvaluationCase(request: request, identityPolicies: [readOnly], resourcePolicy: bucketPolicy)).response == .Allowed)
+        var asSession = path.context
+        asSession["aws:PrincipalArn"] = [try #require(request.principal)]
+        let before = Request(action: request.action, resource: request.resource, resourceAccount: "111111111111", principal: request.principal,
+                             context: RequestContext(asSession))
+        #expect(Evaluator.evaluate(EvaluationCase(request: before, identityPolicies: [readOnly], resourcePolicy: bucketPolicy)).response == .ExplicitlyDenied,
+                "with the session ARN as aws:PrincipalArn the role's own user would be locked out")
     }
 
     @Test func afterTheLastCredentialExpiresNothingCanBeDone() throws {

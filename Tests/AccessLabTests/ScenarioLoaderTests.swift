@@ -36,6 +36,8 @@ import Testing
 
     @Test func aValidMinimalScenarioLoads() throws {
         let s = try loadScenario(yaml: Self.valid)
+        #expect(s.identityCenter.region == "us-east-1")
+        #expect(try loadScenario(yaml: Self.valid + "\nidentity_center:\n  region: ap-southeast-2\n").identityCenter.region == "ap-southeast-2")
         #expect(s.assignments == [AssignmentSpec(team: "a", permissionSetId: s.permissionSets[0].permissionSetId, accountIds: ["100000000001"])])
     }
 
@@ -54,6 +56,7 @@ import Testing
         (valid + "\nchurn: [1, 2\n", "test.yaml:12:1: YAML syntax"),
         (valid + "\nname: again\n", "test.yaml:11:1: name: appears twice"),
         (valid + "\nduration: 0s\n", "test.yaml:11:11: duration: must be between 1m"),
+        (valid + "\nidentity_center:\n  region: EU West\n", "test.yaml:12:11: identity_center.region: expected an AWS Region"),
     ])
     func malformedScenariosGiveFileLineColumnErrors(_ yaml: String, _ expected: String) {
         do {
