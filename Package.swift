@@ -35,6 +35,8 @@ let package = Package(
             ]
         ),
         .target(name: "AccessLabProjections", dependencies: ["AccessLabEvents"]),
+        // An independent second reading of a run's log: it must not share code with the meter or the projections.
+        .target(name: "AccessLabCheck", dependencies: ["AccessLabEvents", "AccessLabLog"]),
         .target(name: "AccessLabPolicy"),
         .target(name: "AccessLabQuery", dependencies: ["AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
+                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

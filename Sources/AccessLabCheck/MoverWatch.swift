@@ -1,0 +1,49 @@
+/// Each transfer, watched for when the mover stops being entitled to what they held before it, when they
+/// leave the old team's group, and whether they are terminated first. A later move does not close an earlier one.
+struct MoverWatch {
+    struct Record {
+        var seq: UInt64
+        var user: String
+        var movedAt_ms: Int64
+        /// The old team's group; nil when the transfer names no old team.
+        var oldGroup: String?
+        /// What the mover was entitled to just before the transfer, sorted.
+        var before: [Target]
+        var removedAt_ms: [Target: Int64] = [:]
+        /// The first event after the transfer that took the mover out of the old group.
+        var leftOldGroupSeq: UInt64?
+        /// The mover's first termination after the transfer.
+        var terminationSeq: UInt64?
+    }
+
+    private(set) var records: [Record] = []
+    private var byUser: [String: [Int]] = [:]
+
+    var isWatchingAnyone: Bool { !byUser.isEmpty }
+    func isWatching(_ user: String) -> Bool { byUser[user] != nil }
+
+    mutating func moved(_ user: String, fromTeam: String?, at t: Int64, seq: UInt64, identityCenter: IdentityCenterMirror) {
+        records.append(Record(seq: seq, user: user, movedAt_ms: t, oldGroup: fromTeam.map { "g-" + $0 },
+                              before: identityCenter.entitlements(of: user).sorted()))
+        byUser[user, default: []].append(records.count - 1)
+    }
+
+    /// Marks, at `t`, every target the user held before a move and is no longer entitled to.
+    mutating func observe(_ user: String, at t: Int64, identityCenter: IdentityCenterMirror) {
+        for i in byUser[user] ?? [] {
+            for target in records[i].before where records[i].removedAt_ms[target] == nil {
+                if !identityCenter.isEntitled(user, to: target) { records[i].removedAt_ms[target] = t }
+            }
+        }
+    }
+
+    mutating func leftGroup(_ user: String, group: String, seq: UInt64) {
+        for i in byUser[user] ?? [] where records[i].oldGroup == group && records[i].leftOldGroupSeq == nil {
+            records[i].leftOldGroupSeq = seq
+        }
+    }
+
+    mutating func terminated(_ user: String, seq: UInt64) {
+        for i in byUser[user] ?? [] where records[i].terminationSeq == nil { records[i].terminationSeq = seq }
+    }
+}

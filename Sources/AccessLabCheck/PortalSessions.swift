@@ -1,0 +1,48 @@
+/// The access portal's sessions as sign-ins, ends and admin deletions leave them.
+struct PortalSessions {
+    struct Session {
+        var user: String
+        var startedAt_ms: Int64
+        var expiresAt_ms: Int64
+        var ended = false
+        var deletedAt_ms: Int64?
+    }
+
+    private var sessions: [String: Session] = [:]
+    /// Sessions not yet ended, by user, for the admin's "delete active sessions".
+    private var liveByUser: [String: Set<String>] = [:]
+
+    mutating func signedIn(user: String, session id: String, at t: Int64, expiresAt_ms: Int64) {
+        sessions[id] = Session(user: user, startedAt_ms: t, expiresAt_ms: expiresAt_ms)
+        liveByUser[user, default: []].insert(id)
+    }
+
+    mutating func ended(session id: String) {
+        guard let user = sessions[id]?.user else { return }
+        sessions[id]?.ended = true
+        liveByUser[user]?.remove(id)
+    }
+
+    mutating func deleteAll(of user: String, at t: Int64) {
+        for id in liveByUser[user] ?? [] where sessions[id]?.deletedAt_ms == nil {
+            sessions[id]?.deletedAt_ms = t
+        }
+    }
+
+    /// Why the session could not mint credentials for `user` at `t`, nil when it could. After an admin deletes
+    /// a session, the CLI's current access token still works until it expires, then the CLI cannot refresh it.
+    func mintRefusal(session id: String, user: String, at t: Int64, cliTokenLifetime_ms: Int64) -> String? {
+        guard let s = sessions[id] else { return "portal session \(id) was never signed in" }
+        guard s.user == user else { return "portal session \(id) belongs to \(s.user)" }
+        if s.ended { return "portal session \(id) had ended" }
+        if t > s.expiresAt_ms { return "portal session \(id) expired at \(Figure.instant(s.expiresAt_ms))" }
+        if let x = s.deletedAt_ms {
+            let tokens = (x - s.startedAt_ms) / cliTokenLifetime_ms + 1
+            let cliEnd = s.startedAt_ms + tokens * cliTokenLifetime_ms
+            if t > cliEnd {
+                return "portal session \(id) was deleted at \(Figure.instant(x)) and its last CLI token expired at \(Figure.instant(cliEnd))"
+            }
+        }
+        return nil
+    }
+}
