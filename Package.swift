@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabBench", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabBench", "AccessLabCheck", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
                 "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

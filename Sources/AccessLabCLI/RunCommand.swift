@@ -47,6 +47,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file"))
     var report: String?
 
+    @Flag(help: "Skip the independent check (a second reading of the log that recomputes every figure and checks the invariants).")
+    var noCheck = false
+
     func run() throws {
         var scenario: Scenario
         let overrides = try Self.parseSettings(settings)
@@ -80,10 +83,15 @@ struct RunCommand: ParsableCommand {
         do { summary = try simulation.run(until: limit) } catch { progress.finish(); throw CLIError("the run stopped: \(error)") }
         progress.finish()
         let elapsed = clock.now - began
-        let wall_s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let wall_s = Self.seconds(elapsed)
         let digest = try log.read { $0.head.digest }
         var output = RunReport(scenario: scenario, summary: summary, digest: digest.hex, wall_s: wall_s,
                                database: temporary ? nil : path)
+        if !noCheck {
+            let checkBegan = clock.now
+            output.independent_check = try log.read { reader in try RunCheck(reader, report: summary.report) }
+            output.performance.check_wall_s = Self.seconds(clock.now - checkBegan)
+        }
         if let c = scenario.abacComparison {
             output.abac_comparison = ABACComparison.run(simulation.state, permissionSetId: c.permissionSetId, perTeamPolicy: c.perTeamPolicy,
                                                         accountIds: c.accountIds, actions: c.actions, tagKey: c.tagKey,
@@ -95,6 +103,13 @@ struct RunCommand: ParsableCommand {
         if !summary.invariantViolations.isEmpty {
             throw CLIError("\(summary.invariantViolations.count) invariant violation(s); the first: \(summary.invariantViolations[0])")
         }
+        if let check = output.independent_check, !check.passed {
+            throw CLIError("the independent check failed: " + (check.disagreement ?? "invariant violated: \(check.invariant_violations.first ?? "")"))
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        ((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000).rounded() / 1000
     }
 
     /// `key=value` pairs, in order.

@@ -9,12 +9,16 @@ struct RunReport: Encodable {
     struct Performance: Encodable {
         var wall_s: Double
         var events_per_s: Double
+        /// The independent check's own time (not in wall_s); nil when skipped.
+        var check_wall_s: Double?
     }
     var figures: RunFigures
     var database: String?
     var performance: Performance
     var invariant_violations: [String]
     var abac_comparison: ABACComparison?
+    /// The independent checker's verdict; nil with `--no-check`.
+    var independent_check: RunCheck?
 
     init(scenario: Scenario, summary: RunSummary, digest: String, wall_s: Double, database: String?) {
         figures = RunFigures(accesslab_version: AccessLabVersion.current, scenario: scenario.name, seed: scenario.seed, digest: digest,
@@ -25,7 +29,7 @@ struct RunReport: Encodable {
         invariant_violations = summary.invariantViolations
     }
 
-    private enum CodingKeys: String, CodingKey { case database, performance, invariant_violations, abac_comparison }
+    private enum CodingKeys: String, CodingKey { case database, performance, invariant_violations, abac_comparison, independent_check }
 
     /// One flat object: the figures' keys beside the run's own, as sweeps and `report` read them back.
     func encode(to encoder: any Encoder) throws {
@@ -35,6 +39,7 @@ struct RunReport: Encodable {
         try c.encode(performance, forKey: .performance)
         try c.encode(invariant_violations, forKey: .invariant_violations)
         try c.encodeIfPresent(abac_comparison, forKey: .abac_comparison)
+        try c.encodeIfPresent(independent_check, forKey: .independent_check)
     }
 
     var text: String {
@@ -61,6 +66,11 @@ struct RunReport: Encodable {
             out.append("")
         }
         out.append(invariant_violations.isEmpty ? "Invariants: all held." : "Invariants: \(invariant_violations.count) violated.")
+        if let check = independent_check {
+            out.append(check.text(wall_s: performance.check_wall_s))
+        } else {
+            out.append("Independent check: skipped (--no-check).")
+        }
         return out.joined(separator: "\n")
     }
 

@@ -90,10 +90,6 @@ extension CheckFold {
             let examples = notCreated.prefix(Self.examplesInNote).map { "\($0.key) (seq \($0.value.seq))" }
             notes.append("creation not yet applied: \(notCreated.count) users the IdP holds are not in Identity Center (\(Self.listing(examples, of: notCreated.count)))")
         }
-        let initial = directory.initialCount
-        if initial > 0 {
-            notes.append("the IdP's \(initial) directory changes at the run's start were loaded in bulk; they are checked by the users Identity Center holds at the end, not by cause")
-        }
         return notes
     }
 

@@ -49,7 +49,6 @@ struct DirectoryChanges {
     /// Changes after the start that no event names as its cause, in log order.
     var unapplied: [Change] { changes.filter { !$0.initial && !caused.contains($0.seq) } }
 
-    var initialCount: Int { changes.lazy.filter(\.initial).count }
 
     /// Whether a completed cycle should have carried the change. Group changes are left out: an IdP that
     /// does not sync groups, or sends them on demand, routes them outside its cycles.

@@ -1,5 +1,8 @@
 /// Each transfer, watched for when the mover stops being entitled to what they held before it, when they
-/// leave the old team's group, and whether they are terminated first. A later move does not close an earlier one.
+/// leave the old team's group, and whether they are terminated first. A record stays open until the mover
+/// is terminated, or has left the old group and moved again: a later move does not close an earlier one
+/// whose old group is still there, and what the next move takes away is not charged to the one before.
+/// While open, a target the mover is entitled to again is not removed (it came back through the new team).
 struct MoverWatch {
     struct Record {
         var seq: UInt64
@@ -23,6 +26,7 @@ struct MoverWatch {
     func isWatching(_ user: String) -> Bool { byUser[user] != nil }
 
     mutating func moved(_ user: String, fromTeam: String?, at t: Int64, seq: UInt64, identityCenter: IdentityCenterMirror) {
+        byUser[user] = byUser[user]?.filter { records[$0].leftOldGroupSeq == nil }
         records.append(Record(seq: seq, user: user, movedAt_ms: t, oldGroup: fromTeam.map { "g-" + $0 },
                               before: identityCenter.entitlements(of: user).sorted()))
         byUser[user, default: []].append(records.count - 1)
@@ -30,11 +34,15 @@ struct MoverWatch {
 
     /// Marks, at `t`, every target the user held before a move and is no longer entitled to.
     mutating func observe(_ user: String, at t: Int64, identityCenter: IdentityCenterMirror) {
-        for i in byUser[user] ?? [] {
-            for target in records[i].before where records[i].removedAt_ms[target] == nil {
-                if !identityCenter.isEntitled(user, to: target) { records[i].removedAt_ms[target] = t }
+        guard let open = byUser[user] else { return }
+        for i in open {
+            for target in records[i].before {
+                let entitled = identityCenter.isEntitled(user, to: target)
+                if !entitled, records[i].removedAt_ms[target] == nil { records[i].removedAt_ms[target] = t }
+                if entitled { records[i].removedAt_ms[target] = nil }
             }
         }
+        if let latest = open.last { byUser[user] = open.filter { $0 == latest || records[$0].leftOldGroupSeq == nil } }
     }
 
     mutating func leftGroup(_ user: String, group: String, seq: UInt64) {
@@ -45,5 +53,6 @@ struct MoverWatch {
 
     mutating func terminated(_ user: String, seq: UInt64) {
         for i in byUser[user] ?? [] where records[i].terminationSeq == nil { records[i].terminationSeq = seq }
+        byUser[user] = nil
     }
 }

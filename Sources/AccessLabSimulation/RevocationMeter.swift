@@ -79,6 +79,8 @@ public struct RevocationMeter: Sendable {
             leavers[p.employeeId] = LeaverRecord(userId: p.employeeId, terminatedAt: t, spans: liveSpans(state, p.employeeId, at: t),
                                                  entitledAtTermination: state.entitledTargets(ofUser: p.employeeId))
         case .hrTransfer(let p):
+            // A move whose old group has gone is settled; what this move takes away is not charged to it.
+            watchedMoves[p.employeeId] = watchedMoves[p.employeeId]?.filter { movers[$0].oldGroupLeftAt == nil }
             watchedMoves[p.employeeId, default: []].append(movers.count)
             movers.append(MoverRecord(
                 userId: p.employeeId, movedAt: t, fromTeam: p.fromTeam ?? "", toTeam: p.toTeam ?? "", oldGroup: "g-\(p.fromTeam ?? "")",
@@ -141,14 +143,18 @@ public struct RevocationMeter: Sendable {
             }
             leavers[userId] = leaver
         }
-        for i in watchedMoves[userId] ?? [] {
-            for target in movers[i].before {
-                let entitled = state.isEntitled(userId, to: target)
-                if !entitled, movers[i].removedAt[target] == nil { movers[i].removedAt[target] = t }
-                // Undone within the same instant (the old group goes a moment before the new one arrives): no removal.
-                if entitled, movers[i].removedAt[target] == t { movers[i].removedAt[target] = nil }
+        if let open = watchedMoves[userId] {
+            for i in open {
+                for target in movers[i].before {
+                    let entitled = state.isEntitled(userId, to: target)
+                    if !entitled, movers[i].removedAt[target] == nil { movers[i].removedAt[target] = t }
+                    // Back through another route (the new team's group arriving after the old one left): not lost.
+                    if entitled { movers[i].removedAt[target] = nil }
+                }
+                if movers[i].oldGroupLeftAt == nil, user?.groups.contains(movers[i].oldGroup) != true { movers[i].oldGroupLeftAt = t }
             }
-            if movers[i].oldGroupLeftAt == nil, user?.groups.contains(movers[i].oldGroup) != true { movers[i].oldGroupLeftAt = t }
+            // An earlier move whose old group has gone is settled once a later move exists.
+            if let latest = open.last { watchedMoves[userId] = open.filter { $0 == latest || movers[$0].oldGroupLeftAt == nil } }
         }
         if var joiner = joiners[userId], user?.status == .active {
             for target in state.entitledTargets(ofUser: userId) where joiner.firstAccess[target.accountId] == nil {
