@@ -48,6 +48,9 @@ struct AccessCommand: ParsableCommand {
         abstract: "Show who could do what at a moment: entitlements, sign-in, new credentials, credentials held.",
         discussion: """
         One line per (user, account, permission set) that is entitled or holds credentials at the time. \
+        Can act: holds a live credential, or can get new ones (a live or cached sign-in, entitled) that no deny \
+        on the user cuts. Entitled: a provisioned assignment names the user or a group of theirs, whatever the \
+        user's status, so a disabled user stays entitled while unable to sign in. \
         The state comes from the nearest stored snapshot at or before the time plus a replay of the rest.
 
         Examples:
@@ -86,9 +89,11 @@ struct AccessCommand: ParsableCommand {
         if rows.isEmpty { Console.out("  nobody is entitled or holds credentials here") }
         for r in rows {
             var line = "  \(r.user)  \(r.accountName ?? "?") (\(r.accountId))  \(r.permissionSet ?? r.permissionSetId)  "
-            line += r.entitled ? "entitled via \(r.via.joined(separator: ", "))" : "not entitled"
+            line += "can act: " + (r.canAct ? (r.liveCredential ? "YES (live credential)" : "YES (new credentials)") : "no")
+            line += "  entitled: " + (r.entitled ? "yes via \(r.via.joined(separator: ", "))" : "no")
             line += "  sign-in: " + (r.signInRefusal.map { "no (\($0))" } ?? "yes")
             line += "  new credentials: " + (r.credentialRefusal.map { "no (\($0))" } ?? (r.canSignIn ? "yes" : "yes (cached sign-in)"))
+            if r.denyInEffect { line += "  [deny on identitystore:UserId in effect]" }
             if r.provisioningStatus == "LATEST_PERMISSION_SET_NOT_PROVISIONED" { line += "  [drift: latest permission set not provisioned]" }
             if !r.pendingSync.isEmpty { line += "  [waiting for sync: \(r.pendingSync.joined(separator: "; "))]" }
             Console.out(line)

@@ -67,6 +67,7 @@ struct ExplainCommand: ParsableCommand {
                             + (c.credentialId == p.credentialUsed ? "  <- evaluated" : ""))
             }
             Console.out("    new creds   \(p.canGetCredentials ? "can be had" : "refused: \(p.credentialRefusal ?? "")")")
+            Console.out("    can act     \(p.canAct ? "yes" : "no")")
             for st in p.statements {
                 Console.out("    decided by  \(st.effect) \(st.policy) statement \(st.index)\(st.sid.map { " (\($0))" } ?? "")  [\(st.source)]")
             }

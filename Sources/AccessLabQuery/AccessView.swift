@@ -2,7 +2,7 @@ import AccessLabEvents
 import AccessLabProjections
 
 /// One (user, account, permission set) at a moment: entitlement, what Identity Center would answer,
-/// and the credentials held.
+/// the credentials held, and whether the user can act, all as `EffectiveAccess` decides them.
 public struct AccessRow: Codable, Equatable, Sendable {
     public struct Credential: Codable, Equatable, Sendable {
         public var credentialId: String
@@ -10,6 +10,9 @@ public struct AccessRow: Codable, Equatable, Sendable {
         public var expiresAt: Instant
         /// When a deny on the user took effect for this credential (it stops working then).
         public var deniedFrom: Instant?
+        /// When it stops working: its expiry, or `deniedFrom` if earlier.
+        public var worksUntil: Instant
+        /// Works at this moment.
         public var usable: Bool
         public var sessionTags: [Tag]
     }
@@ -25,11 +28,20 @@ public struct AccessRow: Codable, Equatable, Sendable {
     public var provisioningStatus: String
     /// What the IdP has and Identity Center does not yet (a disable, a membership change) for this user.
     public var pendingSync: [String]
+    /// A provisioned assignment names the user or one of their groups, whatever the user's status.
     public var entitled: Bool
     /// `direct` or `group:<id>` for each assignment that entitles the user.
     public var via: [String]
+    /// Could start a new portal session (active in Identity Center).
     public var canSignIn: Bool
+    /// GetRoleCredentials would succeed (a live or cached sign-in, and entitled).
     public var canGetCredentials: Bool
+    /// Holds a credential that works at this moment.
+    public var liveCredential: Bool
+    /// A deny on identitystore:UserId covering this target is in effect.
+    public var denyInEffect: Bool
+    /// Holds a live credential, or can get one that no deny would cut: what the user can actually do.
+    public var canAct: Bool
     /// Why a sign-in would be refused at this moment.
     public var signInRefusal: String?
     /// Why a credential request would be refused at this moment.
@@ -73,41 +85,39 @@ public enum AccessView {
             for c in credentials {
                 if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else { targets.append(c.target); via.append([]); held.append([c]) }
             }
-            let order = targets.indices.sorted { targets[$0] < targets[$1] }
-            let signInRefusal = rules.signInRefusal(state, userId: userId)
+            let order = targets.indices.sorted { targets[$0] < targets[$1] }.filter { i in
+                account == nil || account == targets[i].accountId || account == state.organization.accounts[targets[i].accountId]?.name
+            }
             let ic = state.identityCenter.users[userId]
             let idpStatus = state.idp.users[userId]?.status.rawValue
             let pending = pendingSync(state, userId)
-            // The session decision is the user's, not the target's: once per user.
-            var sessionRefusal: AccessRules.Refusal?
-            if case .failure(let r) = rules.mintSession(state, userId: userId, at: at) { sessionRefusal = r }
-            for i in order {
+            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, at: at, held: credentials)
+            for (i, access) in zip(order, decided) {
                 let target = targets[i]
-                let accountRecord = state.organization.accounts[target.accountId]
-                if let account, account != target.accountId, account != accountRecord?.name { continue }
                 let role = state.roles[target]
                 let permissionSet = state.permissionSets[target.permissionSetId]
-                let entitled = role != nil && !via[i].isEmpty
-                let mintRefusal = sessionRefusal ?? (entitled ? nil : .notEntitled)
                 let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
                     user: userId,
                     userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
                     userStatusIdP: idpStatus,
-                    accountId: target.accountId, accountName: accountRecord?.name,
+                    accountId: target.accountId, accountName: state.organization.accounts[target.accountId]?.name,
                     permissionSetId: target.permissionSetId, permissionSet: permissionSet?.name,
                     roleName: role?.roleName,
                     provisioningStatus: provisioningStatus(role, latestVersion: permissionSet?.version),
                     pendingSync: pending,
-                    entitled: entitled,
+                    entitled: access.entitled,
                     via: via[i],
-                    canSignIn: signInRefusal == nil,
-                    canGetCredentials: mintRefusal == nil,
-                    signInRefusal: signInRefusal?.rawValue, credentialRefusal: mintRefusal?.rawValue,
+                    canSignIn: access.canSignIn,
+                    canGetCredentials: access.canGetCredentials,
+                    liveCredential: access.liveCredential,
+                    denyInEffect: access.denyInEffect,
+                    canAct: access.canAct,
+                    signInRefusal: access.signInRefusal?.rawValue, credentialRefusal: access.credentialRefusal?.rawValue,
                     credentials: held[i].map { c in
-                        let denied = deny.map { max($0, c.issuedAt) }
-                        return .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt, deniedFrom: denied,
-                                     usable: denied.map { $0 > at } ?? true, sessionTags: c.sessionTags)
+                        .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt,
+                              deniedFrom: deny.map { max($0, c.issuedAt) }, worksUntil: state.workingEnd(of: c),
+                              usable: state.isLive(c, at: at), sessionTags: c.sessionTags)
                     }))
             }
         }

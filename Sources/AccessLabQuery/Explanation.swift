@@ -40,6 +40,8 @@ public struct Explanation: Codable, Sendable {
         public var credentialUsed: String?
         public var canGetCredentials: Bool
         public var credentialRefusal: String?
+        /// Holds a live credential, or can get one that no deny would cut (`EffectiveAccess.canAct`).
+        public var canAct: Bool
         public var decision: String
         public var reason: String?
         public var statements: [StatementText]
@@ -89,9 +91,10 @@ public struct Explanation: Codable, Sendable {
             provisioningStatus: AccessView.provisioningStatus(role, latestVersion: ps?.version),
             sessionDuration_s: (ps?.sessionDuration.ms ?? 0) / 1000, via: row.via, roleName: role?.roleName, credentials: row.credentials,
             credentialUsed: usable?.credentialId, canGetCredentials: row.canGetCredentials, credentialRefusal: row.credentialRefusal,
-            decision: "ImplicitlyDenied", reason: nil, statements: [], policies: [], context: [:], notes: [])
+            canAct: row.canAct, decision: "ImplicitlyDenied", reason: nil, statements: [], policies: [], context: [:], notes: [])
         let deniedCredential = row.credentials.contains { !$0.usable }
-        guard usable != nil || row.canGetCredentials else {
+        // With only a deny in the way, the evaluation goes on: the deny statement is the explanation.
+        guard row.liveCredential || row.canGetCredentials else {
             path.reason = deniedCredential && !row.canGetCredentials
                 ? "the only credentials are cut by a deny on identitystore:UserId, and no new ones can be had (\(row.credentialRefusal ?? ""))"
                 : "no usable credentials and none can be had: \(row.credentialRefusal ?? "no credentials")"

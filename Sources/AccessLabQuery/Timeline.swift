@@ -2,22 +2,16 @@ import AccessLabEvents
 import AccessLabLog
 import AccessLabProjections
 
-/// One user's history: intervals of entitlement and of usable credentials per (account, permission
-/// set), with the events that opened and closed them, and the milestones on the way (HR, IdP, sync).
+/// One user's history, by the same `EffectiveAccess` that `access --at` answers with: when they could
+/// sign in, and per (account, permission set) when they were entitled, when they could act and each
+/// credential, with the events that opened and closed them and the milestones on the way (HR, IdP, sync).
 public struct Timeline: Codable, Equatable, Sendable {
     public struct Milestone: Codable, Equatable, Sendable {
         public var seq: UInt64
         public var time: Instant
         public var what: String
     }
-    public struct Interval: Codable, Equatable, Sendable {
-        public var from: Instant
-        public var fromSeq: UInt64
-        public var fromEvent: String
-        public var to: Instant?
-        public var toSeq: UInt64?
-        public var toEvent: String?
-    }
+    public typealias Interval = AccessInterval
     public struct Credential: Codable, Equatable, Sendable {
         public var credentialId: String
         public var issuedSeq: UInt64
@@ -32,73 +26,59 @@ public struct Timeline: Codable, Equatable, Sendable {
         public var accountId: String
         public var accountName: String?
         public var permissionSet: String
+        /// A provisioned assignment named the user or one of their groups (whatever the user's status).
         public var entitlement: [Interval]
+        /// The user held a live credential, or could get one that no deny would cut.
+        public var canAct: [Interval]
         public var credentials: [Credential]
     }
     public var user: String
+    /// The time of the log's last event: interval ends after it are what time passing brings with no
+    /// further events (credentials expiring, the sign-in cache running out).
+    public var logEndsAt: Instant?
     public var milestones: [Milestone]
+    /// When the user could start a new portal session (active in Identity Center).
+    public var signIn: [Interval]
     public var targets: [Target]
+    /// The first instant the user could no longer sign in, for good (nil: still could, or never could).
+    public var signInLostAt: Instant?
+    /// The last instant the user could act on any target (nil: never could, or still can).
+    public var lastCanActAt: Instant?
 
     /// Folds the whole log once, watching `user`.
     public static func build(_ reader: any EventLogReader, user: String) throws -> Timeline {
         var state = AccessState()
-        var open: [AccountPermissionSet: Interval] = [:]
-        var closed: [AccountPermissionSet: [Interval]] = [:]
+        var tracker = AccessTracker(userId: user, rules: AccessRules(parameters: reader.metadata.parameters))
         var issued: [String: (UInt64, RoleCredentialsIssued)] = [:]
         var milestones: [Milestone] = []
-        var entitled = Set<AccountPermissionSet>()
-        guard reader.head.lastSeq > 0 else { return Timeline(user: user, milestones: [], targets: []) }
+        guard reader.head.lastSeq > 0 else {
+            return Timeline(user: user, logEndsAt: nil, milestones: [], signIn: [], targets: [], signInLostAt: nil, lastCanActAt: nil)
+        }
         try reader.forEachEvent(in: 1...reader.head.lastSeq) { event in
+            tracker.willApply(event, to: state)
             state.apply(event)
+            tracker.didApply(event, to: state)
             if let what = milestone(event, user: user) { milestones.append(Milestone(seq: event.seq, time: event.time, what: what)) }
             if case .roleCredentialsIssued(let p) = event.body, p.userId == user { issued[p.credentialId] = (event.seq, p) }
-            guard affects(event, user: user, state: state) else { return true }
-            let now = state.identityCenter.users[user]?.status == .active
-                ? Set(state.entitledTargets(ofUser: user).filter { state.isEntitled(user, to: $0) }) : []
-            for gained in now.subtracting(entitled) {
-                open[gained] = Interval(from: event.time, fromSeq: event.seq, fromEvent: event.type.name)
-            }
-            for lost in entitled.subtracting(now) {
-                if var interval = open.removeValue(forKey: lost) {
-                    interval.to = event.time; interval.toSeq = event.seq; interval.toEvent = event.type.name
-                    closed[lost, default: []].append(interval)
-                }
-            }
-            entitled = now
             return true
         }
-        for (target, interval) in open { closed[target, default: []].append(interval) }
+        let history = tracker.history(state)
         var byTarget: [AccountPermissionSet: [Credential]] = [:]
         for (id, (seq, p)) in issued {
             let target = AccountPermissionSet(p.accountId, p.permissionSetId)
-            var end = p.expiresAt, reason = "expired"
-            if let deny = state.denyEffectiveAt(userId: user, target: target), deny < end {
-                end = max(deny, p.issuedAt); reason = "deny on identitystore:UserId in effect"
-            }
+            let end = state.workingEnd(userId: user, target: target, issuedAt: p.issuedAt, expiresAt: p.expiresAt)
             byTarget[target, default: []].append(Credential(credentialId: id, issuedSeq: seq, issuedAt: p.issuedAt, expiresAt: p.expiresAt,
-                                                            endsAt: end, endReason: reason, sessionTags: p.sessionTags))
+                                                            endsAt: end, endReason: end < p.expiresAt ? "deny on identitystore:UserId in effect" : "expired",
+                                                            sessionTags: p.sessionTags))
         }
-        let targets = Set(closed.keys).union(byTarget.keys).sorted().map { t in
+        let targets = Set(history.entitlement.keys).union(history.canAct.keys).union(byTarget.keys).sorted().map { t in
             Target(accountId: t.accountId, accountName: state.organization.accounts[t.accountId]?.name,
                    permissionSet: state.permissionSets[t.permissionSetId]?.name ?? t.permissionSetId,
-                   entitlement: (closed[t] ?? []).sorted { $0.fromSeq < $1.fromSeq },
+                   entitlement: history.entitlement[t] ?? [], canAct: history.canAct[t] ?? [],
                    credentials: (byTarget[t] ?? []).sorted { $0.issuedSeq < $1.issuedSeq })
         }
-        return Timeline(user: user, milestones: milestones, targets: targets)
-    }
-
-    /// Events that may change what `user` is entitled to (checked after the event is applied).
-    static func affects(_ event: Event, user: String, state: AccessState) -> Bool {
-        switch event.body {
-        case .createUser(let p): return p.userId == user
-        case .patchUser(let p): return p.userId == user
-        case .deleteUser(let p): return p.userId == user
-        case .patchGroup(let p): return p.membersAdded.contains(user) || p.membersRemoved.contains(user)
-        case .createGroup, .deleteGroup: return true
-        case .accountAssignmentCreated(let p), .accountAssignmentDeleted(let p):
-            return p.principalType == .USER ? p.principalId == user : true
-        default: return false
-        }
+        return Timeline(user: user, logEndsAt: state.time, milestones: milestones, signIn: history.signIn, targets: targets,
+                        signInLostAt: history.signInLostAt, lastCanActAt: history.lastCanActAt)
     }
 
     static func milestone(_ event: Event, user: String) -> String? {

@@ -1,3 +1,4 @@
+import AccessLabEvents
 import Foundation
 import Testing
 
@@ -59,6 +60,52 @@ import Testing
         let disable = try #require(changes.first { $0["kind"] as? String == "statusChanged" && $0["user"] as? String == "u00002" })
         let because = try #require(disable["because"] as? [String])
         #expect(because.count == 3 && because[0].contains("PatchUser") && because[2].contains("HRTermination"))
+    }
+
+    /// "When did the leaver lose sign-in, and until when could they still do something?" gets one
+    /// answer, whether asked of `timeline` or of `access --at` one millisecond either side.
+    @Test func timelineAndAccessAgreeOnWhenALeaverLostSignInAndAccess() throws {
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let r = try runAccesslab(arguments + ["--json"])
+            #expect(r.code == 0, "\(r.err)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        }
+        func rows(at t: Instant) throws -> [[String: Any]] {
+            try #require(try json(["access", "--db", Self.tiny, "--at", t.description, "--user", "u00002"])["rows"] as? [[String: Any]])
+        }
+        func instant(_ value: Any?) throws -> Instant { try #require((value as? String).flatMap(ISO8601.parse)) }
+        func flag(_ key: String) -> ([String: Any]) -> Bool { { $0[key] as? Bool == true } }
+
+        let timeline = try json(["timeline", "--db", Self.tiny, "--user", "u00002"])
+        let signIn = try #require(timeline["signIn"] as? [[String: Any]])
+        let lost = try instant(signIn.last?["to"])
+        let terminated = try #require(ISO8601.parse("2026-01-06T10:00:00Z"))
+        #expect(lost > terminated && lost < terminated + .hours(2), "the sync after the termination disables the user")
+        #expect(try instant(timeline["signInLostAt"]) == lost)
+        let before = try rows(at: lost - Duration_ms(1)), after = try rows(at: lost)
+        #expect(!before.isEmpty && before.allSatisfy(flag("canSignIn")))
+        #expect(!after.isEmpty && after.allSatisfy { !flag("canSignIn")($0) && flag("entitled")($0) },
+                "disabled: no sign-in, but the assignments (and so the entitlement) are still there")
+        #expect(after.allSatisfy(flag("canAct")), "credentials held at the disable still work")
+
+        // Per account and permission set, and overall: the last "can act" interval ends where access says no.
+        let targets = try #require(timeline["targets"] as? [[String: Any]])
+        var ends: [Instant] = []
+        for target in targets {
+            let accountId = try #require(target["accountId"] as? String)
+            let last = try #require((target["canAct"] as? [[String: Any]])?.last)
+            let end = try instant(last["to"])
+            ends.append(end)
+            let row = { (t: Instant) in try rows(at: t).first { $0["accountId"] as? String == accountId } }
+            #expect(try row(end - Duration_ms(1)).map(flag("canAct")) == true, "\(accountId) at \(end - Duration_ms(1))")
+            #expect(try row(end).map(flag("canAct")) == false, "\(accountId) at \(end)")
+        }
+        let until = try #require(ends.max())
+        let lastAct = try instant(timeline["lastCanActAt"])
+        #expect(lastAct == until - Duration_ms(1))
+        #expect(try rows(at: lastAct).contains(where: flag("canAct")))
+        let gone = try rows(at: until)
+        #expect(!gone.isEmpty && gone.allSatisfy { !flag("canAct")($0) && flag("entitled")($0) })
     }
 
     @Test func badQueriesGetClearAnswers() throws {

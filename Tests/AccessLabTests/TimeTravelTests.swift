@@ -99,6 +99,51 @@ import Testing
         #expect(summary.report.movers.abac_old_tag.max_s > 3_600)
     }
 
+    /// Every boundary `timeline` draws is where `access --at` changes its answer: at each interval's
+    /// start and end, and one millisecond before, the rows say what the intervals say, for every user.
+    @Test func timelineIntervalsChangeExactlyWhereAccessChangesItsAnswer() throws {
+        let scenario = try loadScenario("tiny.yaml")
+        let (_, _, log) = try simulate(scenario, until: scenario.start + .days(3))
+        try log.read { reader throws in
+            let history = History(reader: reader)
+            let rules = AccessRules(parameters: reader.metadata.parameters)
+            func holds(_ intervals: [Timeline.Interval], _ t: Instant) -> Bool {
+                intervals.contains { $0.from <= t && $0.to.map { t < $0 } ?? true }
+            }
+            let users = try history.state(through: reader.head.lastSeq).identityCenter.users.keys.sorted()
+            #expect(users.count >= 8)
+            var checked = 0
+            for user in users {
+                let timeline = try Timeline.build(reader, user: user)
+                let followed = try AccessTracker.history(ofUser: user, rules: rules) { body in
+                    try reader.forEachEvent(in: 1...reader.head.lastSeq, body)
+                }
+                #expect(followed.signInLostAt == timeline.signInLostAt && followed.lastCanActAt == timeline.lastCanActAt)
+                var instants = Set<Instant>()
+                for i in timeline.signIn + timeline.targets.flatMap({ $0.entitlement + $0.canAct }) {
+                    for t in [i.from, i.to].compactMap({ $0 }) { instants.formUnion([t - Duration_ms(1), t]) }
+                }
+                for t in instants.sorted() {
+                    let state = try history.state(through: try history.position(of: .instant(t)).seq)
+                    let rows = AccessView.rows(state, rules: rules, at: t, user: user)
+                    if let row = rows.first { #expect(row.canSignIn == holds(timeline.signIn, t), "\(user) sign-in at \(t)") }
+                    for target in timeline.targets {
+                        let row = rows.first { $0.accountId == target.accountId && $0.permissionSet == target.permissionSet }
+                        #expect((row?.entitled ?? false) == holds(target.entitlement, t), "\(user) \(target.accountId) entitled at \(t)")
+                        #expect((row?.canAct ?? false) == holds(target.canAct, t), "\(user) \(target.accountId) can act at \(t)")
+                        if let row {
+                            let target = AccountPermissionSet(row.accountId, row.permissionSetId)
+                            let granted = if case .success = rules.getRoleCredentials(state, userId: user, target: target, at: t) { true } else { false }
+                            #expect(row.canGetCredentials == granted, "one rule for new credentials")
+                        }
+                        checked += 1
+                    }
+                }
+            }
+            #expect(checked > 500)
+        }
+    }
+
     @Test func positionsOutsideTheLogSaySo() throws {
         let (_, _, log) = try simulate(closedFormScenario())
         try log.read { reader throws in
