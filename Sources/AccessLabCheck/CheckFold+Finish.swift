@@ -39,7 +39,8 @@ extension CheckFold {
             if let termination = r.terminationSeq, termination < (r.leftOldGroupSeq ?? UInt64.max) {
                 return MoverFigure(user: r.user, movedAt_ms: r.movedAt_ms, outcome: MoverFigure.left, latency_ms: nil)
             }
-            if let group = r.oldGroup, identityCenter.isMember(r.user, of: group) {
+            // Censored when the old group never went while the move was watched (a move back later is a new move).
+            if r.oldGroup != nil, r.leftOldGroupSeq == nil {
                 return MoverFigure(user: r.user, movedAt_ms: r.movedAt_ms, outcome: MoverFigure.censored, latency_ms: nil)
             }
             return MoverFigure(user: r.user, movedAt_ms: r.movedAt_ms, outcome: MoverFigure.measured, latency_ms: latency(of: r))

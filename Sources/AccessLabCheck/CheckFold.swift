@@ -31,7 +31,7 @@ struct CheckFold {
         guard joiners.isWatchingAnyone || movers.isWatchingAnyone else { return }
         for user in affected {
             if joiners.isWatching(user) { joiners.observe(user, at: t, identityCenter: identityCenter) }
-            if movers.isWatching(user) { movers.observe(user, at: t, identityCenter: identityCenter) }
+            if movers.isWatching(user) { movers.observe(user, at: t, seq: e.seq, identityCenter: identityCenter) }
         }
     }
 

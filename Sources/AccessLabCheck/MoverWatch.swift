@@ -33,9 +33,13 @@ struct MoverWatch {
     }
 
     /// Marks, at `t`, every target the user held before a move and is no longer entitled to.
-    mutating func observe(_ user: String, at t: Int64, identityCenter: IdentityCenterMirror) {
+    mutating func observe(_ user: String, at t: Int64, seq: UInt64, identityCenter: IdentityCenterMirror) {
         guard let open = byUser[user] else { return }
         for i in open {
+            // Not in the old group at all (a membership that never reached Identity Center): nothing to wait for.
+            if records[i].leftOldGroupSeq == nil, let group = records[i].oldGroup, !identityCenter.isMember(user, of: group) {
+                records[i].leftOldGroupSeq = seq
+            }
             for target in records[i].before {
                 let entitled = identityCenter.isEntitled(user, to: target)
                 if !entitled, records[i].removedAt_ms[target] == nil { records[i].removedAt_ms[target] = t }

@@ -26,7 +26,8 @@ import Testing
             let m = try #require(measures[id], "chart \(id) is not on the rendered page")
             #expect(m.paths > 0 && m.length > 100, "\(id): \(m.paths) paths, length \(m.length)")
             #expect(m.width > 900 && m.height > 150, "\(id): laid out \(m.width) x \(m.height)")
-            #expect(m.painted > 300, "\(id): \(m.painted) coloured pixels in the plot area of the screenshot")
+            // tiny has one leaver: the benign CDF is a single step near the right edge (about 260 pixels).
+            #expect(m.painted > 200, "\(id): \(m.painted) coloured pixels in the plot area of the screenshot")
         }
     }
 
