@@ -42,6 +42,11 @@ public struct LeaverStages: Codable, Sendable, Equatable {
     public var idp_to_identity_center_s: Double
     public var signin_cache_s: Double
     public var credential_lifetime_s: Double
+
+    public init(hr_to_idp_s: Double, idp_to_identity_center_s: Double, signin_cache_s: Double, credential_lifetime_s: Double) {
+        self.hr_to_idp_s = hr_to_idp_s; self.idp_to_identity_center_s = idp_to_identity_center_s
+        self.signin_cache_s = signin_cache_s; self.credential_lifetime_s = credential_lifetime_s
+    }
 }
 
 /// Where leavers' latency went, stage by stage (see `LeaverStages`).
