@@ -145,6 +145,11 @@ struct MergeCommand: ParsableCommand {
         }
         try SweepCommand.writeAtomically(Data(results.csv.utf8), to: out + "/results.csv")
         try SweepCommand.writeAtomically(Data(try results.json().utf8), to: out + "/results.json")
+        for summary in results.summaries where !summary.wide_ci.isEmpty {
+            let settings = summary.settings.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            Console.err("note: \(settings.isEmpty ? "the runs" : settings) (\(summary.runs) seeds): the 95% interval is wider than the mean for "
+                        + summary.wide_ci.joined(separator: ", ") + "; more seeds would tell")
+        }
     }
 
     /// The run records of sweep directories by run id (a run found in several is the same run).

@@ -60,7 +60,7 @@ public enum Report {
 
         page.append("<h2>Where the latency goes</h2>")
         page.append(figure(Charts.stages(id: chartIds[2], title: "Stages of a leaver's latency (mean)", rows: figures.map { ($0.label, $0.stageMeans_s) }),
-                           caption: "HR to IdP: until the IdP deactivates the user. Sync: until Identity Center disables the user or removes the last entitlement. Sign-in cache: until no new credential can be minted. Credential lifetime: until the last credential stops working. The four add up to each leaver's latency; bars show their means over the \(figures.first?.behaviour ?? "") leavers."))
+                           caption: "HR to IdP: until the IdP deactivates the user. Sync: until Identity Center disables the user or removes the last entitlement. Sign-in cache: until the last credential minted after that (a persisting leaver mints at the last instant the cache or the portal session allows; nothing for benign leavers). Credential lifetime: until the last credential stops working (at most the longest permission-set session). The four add up to each leaver's latency; bars show their means over the \(figures.first?.behaviour ?? "") leavers."))
 
         page.append("<h2>Exposure over the simulated period</h2>")
         let exposure = perVariant(\.exposureByDay_h)
@@ -128,7 +128,11 @@ public enum Report {
         }
         rows.append("</table>")
         let behaviour = figures.first?.behaviour ?? "benign"
-        return rows.joined(separator: "\n") + "\n<p class=\"sub\">Latency columns are for \(behaviour) leavers.</p>"
+        var notes = ["Latency columns are for \(behaviour) leavers."]
+        for f in figures where !f.caveats.isEmpty {
+            notes.append((figures.count > 1 ? "\(f.label): " : "") + f.caveats.joined(separator: "; ") + ".")
+        }
+        return rows.joined(separator: "\n") + "\n<p class=\"sub\">" + Markup.escape(notes.joined(separator: " ")) + "</p>"
     }
 
     static func provenanceTable(_ input: ReportInput) -> String {
@@ -155,6 +159,10 @@ public enum Report {
         out.append("|:--|" + String(repeating: "--:|", count: columns.count))
         for f in figures { out.append("| \(cell(f.label)) | " + columns.map { cell($0.value(f)) }.joined(separator: " | ") + " |") }
         out.append("")
+        for f in figures where !f.caveats.isEmpty {
+            out.append("- " + (figures.count > 1 ? "\(cell(f.label)): " : "") + f.caveats.joined(separator: "; "))
+        }
+        if figures.contains(where: { !$0.caveats.isEmpty }) { out.append("") }
         out.append("## Where the latency goes (mean per leaver)")
         out.append("")
         out.append("| variant | HR to IdP | sync to Identity Center | sign-in cache | credential lifetime | total |")
@@ -221,6 +229,13 @@ public struct ReportSummary: Encodable, Sendable {
         var joiner_first_access: Percentiles
         var joiner_full_access: Percentiles
         var movers: Int
+        var movers_censored: Int
+        var movers_left: Int
+        var joiners_no_access: Int
+        var joiners_censored: Int
+        var failed_requests: Int
+        /// What the figures leave out or cannot say, in words.
+        var caveats: [String]
         var mover_p50_s_mean_of_runs: Double
         var runs: [Run]
     }
@@ -241,7 +256,8 @@ public struct ReportSummary: Encodable, Sendable {
                                                                         f.stageMeans_s.map { ($0 * 1000).rounded() / 1000 })),
                     exposure_credential_hours_per_leaver: (f.exposurePerLeaver_h * 1000).rounded() / 1000,
                     joiner_first_access: Percentiles(f.joinerFirst), joiner_full_access: Percentiles(f.joinerFull),
-                    movers: f.movers, mover_p50_s_mean_of_runs: (f.moverP50_s * 1000).rounded() / 1000,
+                    movers: f.movers, movers_censored: f.moversCensored, movers_left: f.moversLeft, joiners_no_access: f.joinersNoAccess,
+                    joiners_censored: f.joinersCensored, failed_requests: f.failedRequests, caveats: f.caveats, mover_p50_s_mean_of_runs: (f.moverP50_s * 1000).rounded() / 1000,
                     runs: v.runs.map { Run(scenario: $0.scenario, seed: $0.seed, events: $0.events, digest: $0.digest) })
         }
         worst_leaver = input.worstLeaver.map {

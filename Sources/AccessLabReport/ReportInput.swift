@@ -87,6 +87,13 @@ struct VariantFigures {
     var joinerFull: [Double]
     var joiners: Int
     var movers: Int
+    /// Counted, not in the figures: moves whose old group outlived the run, movers who left first,
+    /// joiners who never got access or not all of it, requests Identity Center refused.
+    var moversCensored: Int
+    var moversLeft: Int
+    var joinersNoAccess: Int
+    var joinersCensored: Int
+    var failedRequests: Int
     var moverP50_s: Double
     var abacOldTagP50_s: Double
 
@@ -115,8 +122,28 @@ struct VariantFigures {
         joinerFull = v.runs.flatMap(\.joiners.full_access_samples_s).sorted()
         joiners = v.runs.reduce(0) { $0 + $1.joiners.count }
         movers = v.runs.reduce(0) { $0 + $1.movers.count }
+        moversCensored = v.runs.reduce(0) { $0 + $1.movers.censored }
+        moversLeft = v.runs.reduce(0) { $0 + $1.movers.left }
+        joinersNoAccess = v.runs.reduce(0) { $0 + $1.joiners.no_access }
+        joinersCensored = v.runs.reduce(0) { $0 + $1.joiners.censored }
+        failedRequests = v.runs.reduce(0) { $0 + ($1.provisioning?.failed_requests ?? 0) }
         moverP50_s = v.runs.isEmpty ? 0 : v.runs.reduce(0) { $0 + $1.movers.latency.p50_s } / Double(v.runs.count)
         abacOldTagP50_s = v.runs.isEmpty ? 0 : v.runs.reduce(0) { $0 + $1.movers.abac_old_tag.p50_s } / Double(v.runs.count)
+    }
+
+    /// What the figures leave out or cannot say, in words: censored people and percentiles that are only a maximum.
+    var caveats: [String] {
+        var out: [String] = []
+        if censored > 0 { out.append("\(censored) \(behaviour) leavers still had access when the run ended (censored, not in the figures)") }
+        if moversCensored > 0 { out.append("\(moversCensored) moves whose old group was still in Identity Center at the end (censored)") }
+        if moversLeft > 0 { out.append("\(moversLeft) movers were terminated before their old group went (in the leaver figures)") }
+        if joinersNoAccess > 0 { out.append("\(joinersNoAccess) joiners never got access to any account") }
+        if joinersCensored > 0 { out.append("\(joinersCensored) joiners did not reach all their team's accounts before the end (censored)") }
+        if failedRequests > 0 { out.append("Identity Center refused \(failedRequests) identity-store requests (each an event, retried)") }
+        if !headline.isEmpty && headline.count < 100 {
+            out.append("p99 over \(headline.count) leavers is their maximum" + (headline.count < 10 ? "; so is p90" : ""))
+        }
+        return out
     }
 
     /// Nearest-rank percentile of sorted values (the rule the run reports use).

@@ -61,7 +61,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     }
 
     public static let metricNames = ["persisting_p50_s", "persisting_p90_s", "persisting_p99_s", "persisting_max_s", "benign_p50_s",
-                                     "benign_max_s", "exposure_h_per_leaver", "mover_p50_s", "joiner_full_p50_s"]
+                                     "benign_max_s", "exposure_h_per_leaver", "mover_p50_s", "joiner_full_p50_s",
+                                     "leavers_censored", "movers_censored", "joiners_no_access", "joiners_censored", "failed_requests"]
 
     /// Reads the figures out of a `run --json` report.
     public init(run: SweepPlan.Run, report json: Data) throws {
@@ -89,6 +90,11 @@ public struct RunResult: Codable, Sendable, Equatable {
             Metric(name: "exposure_h_per_leaver", value: number("leavers", persisting, "exposure_credential_hours_mean")),
             Metric(name: "mover_p50_s", value: number("movers", "latency", "p50_s")),
             Metric(name: "joiner_full_p50_s", value: number("joiners", "time_to_full_access", "p50_s")),
+            Metric(name: "leavers_censored", value: number("leavers", "censored")),
+            Metric(name: "movers_censored", value: number("movers", "censored")),
+            Metric(name: "joiners_no_access", value: number("joiners", "no_access")),
+            Metric(name: "joiners_censored", value: number("joiners", "censored")),
+            Metric(name: "failed_requests", value: number("provisioning", "failed_requests")),
         ]
         persistingSamples_s = samples(persisting)
         benignSamples_s = samples("benign")

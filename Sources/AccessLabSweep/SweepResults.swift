@@ -11,6 +11,8 @@ public struct SweepResults: Codable, Sendable, Equatable {
         public var mean: [RunResult.Metric]
         public var ci95: [RunResult.Metric]
         public var pooled: [RunResult.Metric]
+        /// Figures whose 95% confidence interval is wider than their mean: too few seeds to tell.
+        public var wide_ci: [String]
     }
     public var keys: [String]
     public var runs: [RunResult]
@@ -44,7 +46,8 @@ public struct SweepResults: Codable, Sendable, Equatable {
                 .init(name: "benign_p50_s", value: Self.rank(benign, 0.5)),
                 .init(name: "leavers", value: Double(persisting.count)),
             ]
-            return Summary(settings: settings, runs: members.count, mean: mean, ci95: ci, pooled: pooled)
+            let wide = zip(mean, ci).filter { m, h in m.value != 0 && 2 * h.value > abs(m.value) }.map { $0.0.name }
+            return Summary(settings: settings, runs: members.count, mean: mean, ci95: ci, pooled: pooled, wide_ci: wide)
         }
         self.keys = keys
         self.runs = runs
@@ -75,20 +78,22 @@ public struct SweepResults: Codable, Sendable, Equatable {
         let metricColumns = RunResult.metricNames
         var header = ["kind"] + keys + ["seed", "runs", "digest", "events", "leavers"] + metricColumns
         header += metricColumns.map { $0 + "_ci95" }
-        header += ["pooled_persisting_p50_s", "pooled_persisting_p90_s", "pooled_persisting_p99_s", "pooled_persisting_max_s", "pooled_benign_p50_s"]
+        header += ["pooled_persisting_p50_s", "pooled_persisting_p90_s", "pooled_persisting_p99_s", "pooled_persisting_max_s", "pooled_benign_p50_s",
+                   "wide_ci"]
         func f(_ v: Double) -> String { String(format: "%.3f", v) }
         func settingCells(_ s: [Setting]) -> [String] { keys.map { k in Self.escape(s.first { $0.key == k }?.value ?? "") } }
         var lines = [header.joined(separator: ",")]
         for r in runs {
             var row = ["run"] + settingCells(r.settings) + [String(r.seed), "1", r.digest, String(r.events), String(r.leavers)]
             row += metricColumns.map { f(r.value($0)) }
-            row += Array(repeating: "", count: metricColumns.count + 5)
+            row += Array(repeating: "", count: metricColumns.count + 6)
             lines.append(row.joined(separator: ","))
         }
         for s in summaries {
             var row = ["summary"] + settingCells(s.settings) + ["", String(s.runs), "", "", f(s.pooled.last?.value ?? 0)]
             row += s.mean.map { f($0.value) } + s.ci95.map { f($0.value) }
             row += s.pooled.prefix(5).map { f($0.value) }
+            row.append(Self.escape(s.wide_ci.joined(separator: ";")))
             lines.append(row.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
