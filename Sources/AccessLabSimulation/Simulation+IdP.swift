@@ -10,6 +10,8 @@ struct IdPChange {
     var cause: UInt64? = nil
     /// How many times Identity Center refused this change (bounded by `Simulation.maxRequestAttempts`).
     var attempts = 0
+    /// Sent by an admin's push of a failed group: goes through even if the same push fails for another member.
+    var adminPush = false
 
     var isGroupChange: Bool { change == .groupMemberAdded || change == .groupMemberRemoved }
 }
@@ -122,7 +124,10 @@ extension Simulation {
     /// An admin pushes a failed group again: its held changes go out in order.
     func groupRePush(_ groupId: String) throws {
         groupPush.failedGroups.remove(groupId)
-        scim.queue.append(contentsOf: groupPush.heldForGroup.removeValue(forKey: groupId) ?? [])
+        for var change in groupPush.heldForGroup.removeValue(forKey: groupId) ?? [] {
+            change.adminPush = true
+            scim.queue.append(change)
+        }
         try pumpScim()
     }
 
@@ -222,7 +227,7 @@ extension Simulation {
 
     /// While a pushed group is in error, its later changes wait for the admin's push (in order).
     private func holdForFailedGroup(_ change: IdPChange, _ groupId: String, actor: Actor) -> Bool {
-        guard actor == .scim, scenario.idp.model == .push, groupPush.failedGroups.contains(groupId) else { return false }
+        guard actor == .scim, scenario.idp.model == .push, !change.adminPush, groupPush.failedGroups.contains(groupId) else { return false }
         groupPush.heldForGroup[groupId, default: []].append(change)
         return true
     }
@@ -237,6 +242,7 @@ extension Simulation {
         var retry = change
         retry.cause = failure
         retry.attempts += 1
+        retry.adminPush = false
         guard retry.attempts < Self.maxRequestAttempts else { return }
         let idp = scenario.idp
         if actor == .admin {
@@ -245,9 +251,10 @@ extension Simulation {
         }
         switch idp.model {
         case .push:
-            groupPush.failedGroups.insert(groupId)
-            groupPush.heldForGroup[groupId, default: []].insert(retry, at: 0)
-            try schedule(.groupRePush(groupId), after: sample(idp.groupPushRetry, actor: Self.adminActor))
+            groupPush.heldForGroup[groupId, default: []].append(retry)
+            if groupPush.failedGroups.insert(groupId).inserted {
+                try schedule(.groupRePush(groupId), after: sample(idp.groupPushRetry, actor: Self.adminActor))
+            }
         case .cycle, .scheduled, .hours:
             idpPending.append(retry)
         case .manual:
