@@ -21,7 +21,7 @@ extension ScenarioBuilder {
         p.scheduledInterval = try m.duration("scheduled_interval", p.scheduledInterval, in: .minutes(1)...Duration_ms.days(7))
         p.hoursInterval = try m.duration("hours_interval", p.hoursInterval, in: .minutes(1)...Duration_ms.days(7))
         p.manualDelay = try m.distribution("manual_delay", p.manualDelay)
-        p.groupPushRetry = try m.distribution("group_push_retry", p.groupPushRetry)
+        p.pushRetry = try m.distribution("push_retry", p.pushRetry)
         p.onDemandGroups = try m.bool("on_demand_groups", p.onDemandGroups)
         p.onDemandDelay = try m.distribution("on_demand_delay", p.onDemandDelay)
         p.onDemandPer10s = try m.int("on_demand_per_10s", p.onDemandPer10s, in: 1...1000)

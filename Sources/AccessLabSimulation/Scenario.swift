@@ -125,8 +125,9 @@ public struct IdPSpec: Sendable {
     /// How long an admin takes to act (the `manual` model, and group changes under `hours`).
     public var manualDelay: Distribution = .uniform(.minutes(30), .hours(8))
     /// Okta: a failed group push leaves the group's push mapping in an error state until an admin pushes
-    /// it again (Okta help, "Troubleshooting Group Push"); how long that takes is not documented (assumption).
-    public var groupPushRetry: Distribution = .uniform(.minutes(30), .hours(8))
+    /// it again (Okta help, "Troubleshooting Group Push"), and a failed user push waits for an admin to
+    /// retry the task; how long either takes is not documented (an assumption).
+    public var pushRetry: Distribution = .uniform(.minutes(30), .hours(8))
     /// Entra PIM: group memberships activated on demand reach Identity Center in 2-10 minutes,
     /// at most 5 per 10 s; the excess waits for the next cycle.
     public var onDemandGroups = false

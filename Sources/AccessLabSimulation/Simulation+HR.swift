@@ -102,8 +102,12 @@ extension Simulation {
         }
     }
 
-    /// Hands changes to the IdP after the HR-to-IdP lag.
+    /// Hands changes to the IdP after the HR-to-IdP lag. The feed is in order per person (an HR system
+    /// sends one worker's events in the order they happened): a change never overtakes an earlier one.
     private func toIdP(_ changes: [IdPChange]) throws {
-        try schedule(.idpReceive(changes), after: sample(scenario.idp.hrLag, actor: Self.hrActor))
+        guard let userId = changes.first?.userId else { return }
+        let at = max(now + sample(scenario.idp.hrLag, actor: Self.hrActor), hrFeedLast[userId] ?? now)
+        hrFeedLast[userId] = at
+        try schedule(.idpReceive(changes), at: at)
     }
 }

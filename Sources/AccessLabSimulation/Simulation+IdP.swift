@@ -16,9 +16,10 @@ struct IdPChange {
     var isGroupChange: Bool { change == .groupMemberAdded || change == .groupMemberRemoved }
 }
 
-/// What an Okta-like push IdP keeps between pushes: group memberships wait for their user's creation to
-/// be pushed (Okta: members must be provisioned to the app before their group is pushed), and a group
-/// whose push failed holds its changes until an admin pushes it again (the push mapping's error state).
+/// What an Okta-like push IdP keeps between pushes: a person's other changes wait for their creation to
+/// be pushed (Okta provisions the user to the app first; Group Push requires members provisioned before
+/// their group is pushed), and a group whose push failed holds its changes until an admin pushes it
+/// again (the push mapping's error state).
 struct GroupPush {
     var awaitingCreation = Set<String>()
     var heldUntilCreated: [String: [IdPChange]] = [:]
@@ -90,7 +91,7 @@ extension Simulation {
             switch idp.model {
             case .push:
                 if change.change == .userCreated { groupPush.awaitingCreation.insert(change.userId) }
-                if isGroup, groupPush.awaitingCreation.contains(change.userId) {
+                if change.change != .userCreated, groupPush.awaitingCreation.contains(change.userId) {
                     groupPush.heldUntilCreated[change.userId, default: []].append(change)
                 } else {
                     let latency = isGroup ? idp.groupPushLatency ?? idp.pushLatency : idp.pushLatency
@@ -189,21 +190,24 @@ extension Simulation {
             body = .createUser(CreateUser(userId: userId, attributes: a))
         case .userUpdated:
             guard let a = change.attributes else { return }
+            guard state.identityCenter.users[userId] != nil else { try refused(change, operation: "PatchUser", actor: actor); return }
             let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:"
             body = .patchUser(PatchUser(userId: userId, operations: [
                 PatchOperation(op: .replace, path: enterprise + "department", value: a.department),
                 PatchOperation(op: .replace, path: enterprise + "division", value: a.team),
             ]))
         case .userDeactivated:
+            guard state.identityCenter.users[userId] != nil else { try refused(change, operation: "PatchUser", actor: actor); return }
             body = .patchUser(PatchUser(userId: userId, operations: [PatchOperation(op: .replace, path: "active", value: "false")]))
         case .userDeleted:
+            guard state.identityCenter.users[userId] != nil else { try refused(change, operation: "DeleteUser", actor: actor); return }
             try leaverBeforeCut(userId)
             body = .deleteUser(DeleteUser(userId: userId))
         case .groupMemberAdded:
             guard let g = change.groupId else { return }
             if holdForFailedGroup(change, g, actor: actor) { return }
             guard let user = state.identityCenter.users[userId], user.status != .deleted else {
-                try membershipRefused(change, groupId: g, actor: actor)
+                try refused(change, operation: actor == .admin ? "CreateGroupMembership" : "PatchGroup", actor: actor)
                 return
             }
             body = .patchGroup(PatchGroup(groupId: g, membersAdded: [userId]))
@@ -232,12 +236,13 @@ extension Simulation {
         return true
     }
 
-    /// Identity Center refuses a membership for a user it does not hold. The refusal is an event; the
-    /// sender tries again as its IdP does: an admin after a while, an Okta group after an admin's push,
-    /// an Entra-like job at its next cycle. Bounded: after `maxRequestAttempts` the change stays refused.
-    private func membershipRefused(_ change: IdPChange, groupId: String, actor: Actor) throws {
+    /// Identity Center refuses a change for a user it does not hold. The refusal is an event; the sender
+    /// tries again as its IdP does: an admin after a while, an Okta group after an admin's push (a user
+    /// task after an admin's retry), an Entra-like job at its next cycle. Bounded: after
+    /// `maxRequestAttempts` the change stays refused.
+    private func refused(_ change: IdPChange, operation: String, actor: Actor) throws {
         let failure = emit(actor, .identityStoreRequestFailed(IdentityStoreRequestFailed(
-            operation: actor == .admin ? "CreateGroupMembership" : "PatchGroup", userId: change.userId, groupId: groupId,
+            operation: operation, userId: change.userId, groupId: change.groupId,
             error: "ResourceNotFoundException", message: "no user \(change.userId) in the identity store")), cause: change.cause)
         var retry = change
         retry.cause = failure
@@ -251,9 +256,13 @@ extension Simulation {
         }
         switch idp.model {
         case .push:
+            guard let groupId = change.groupId else {
+                try schedule(.idpSend(retry), after: sample(idp.pushRetry, actor: Self.adminActor))
+                return
+            }
             groupPush.heldForGroup[groupId, default: []].append(retry)
             if groupPush.failedGroups.insert(groupId).inserted {
-                try schedule(.groupRePush(groupId), after: sample(idp.groupPushRetry, actor: Self.adminActor))
+                try schedule(.groupRePush(groupId), after: sample(idp.pushRetry, actor: Self.adminActor))
             }
         case .cycle, .scheduled, .hours:
             idpPending.append(retry)

@@ -36,6 +36,8 @@ public final class Simulation {
     var idpCycleNumber: Int64 = 0
     var onDemandSends: [Instant] = []
     var groupPush = GroupPush()
+    /// When each person's latest HR change reaches the IdP (the feed is in order per person).
+    var hrFeedLast: [String: Instant] = [:]
     var scim: ScimClient
     var controlPlane: ControlPlane
     var permissionSetById: [String: PermissionSetSpec] = [:]

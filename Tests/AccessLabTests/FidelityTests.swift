@@ -26,6 +26,19 @@ import Testing
         #expect(checked.leavers.count == summary.report.leavers.count)
     }
 
+    @Test func aReportThatDisagreesWithTheLogFailsNamingThePersonAndBothAnswers() throws {
+        let (_, summary, log) = try simulate(try loadScenario("tiny.yaml"))
+        var report = summary.report
+        let i = try #require(report.leavers.people.indices.first)
+        report.leavers.people[i].persisting_s = (report.leavers.people[i].persisting_s ?? 0) + 60
+        let check = try log.read { try RunCheck($0, report: report) }
+        #expect(!check.passed)
+        let message = try #require(check.disagreement)
+        #expect(message.hasPrefix("leaver \(report.leavers.people[i].user) at "), "\(message)")
+        #expect(message.contains("the report says persisting") && message.contains("the independent check found persisting"), "\(message)")
+        #expect(check.text(wall_s: nil).contains("DISAGREES"))
+    }
+
     @Test func pushProvisioningLosesNoJoiner() throws {
         // Before: about half the joiners' memberships reached Identity Center before the user and were dropped.
         let scenario = try loadScenario("okta-push.yaml")

@@ -1,4 +1,5 @@
 import AccessLabEvents
+import AccessLabLog
 import AccessLabProjections
 @testable import AccessLabSimulation
 import Testing
@@ -10,7 +11,7 @@ import Testing
     @Test func aRefusedPushHoldsTheGroupUntilAnAdminPushesAgain() throws {
         var s = closedFormScenario(model: .push)
         s.teams.append(TeamSpec(name: "b", department: "Eng", size: 1))
-        s.idp.groupPushRetry = .fixed(.hours(1))
+        s.idp.pushRetry = .fixed(.hours(1))
         s.churn.scripted = []
         let sim = try Simulation(scenario: s, log: InMemoryEventLog())
         try sim.perform(.setup)

@@ -1,3 +1,4 @@
+import AccessLabCLI
 import AccessLabEvents
 import AccessLabLog
 import AccessLabProjections
@@ -67,7 +68,7 @@ import Testing
             #expect(paths.allSatisfy { $0.count > 4 && $0.hasPrefix("M") }, "chart \(id): \(paths)")
         }
         #expect(html.contains(try #require(digest)))
-        #expect(html.contains("AccessLab 0.3.0") && !html.contains("<script"))
+        #expect(html.contains("AccessLab \(AccessLabVersion.current)") && !html.contains("<script"))
         #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "nothing is fetched from a network")
         // The same database gives the same bytes.
         #expect(try runAccesslab(["report", "--db", dir.sub("db"), "--out", dir.sub("again.html")]).code == 0)
