@@ -20,6 +20,11 @@ struct RunCheck: Encodable, Equatable {
 
     var passed: Bool { agreed && invariant_violations.isEmpty }
 
+    /// The error a command exits with when the check did not pass.
+    var failure: CLIError? {
+        passed ? nil : CLIError("the independent check failed: " + (disagreement ?? "invariant violated: \(invariant_violations.first ?? "")"))
+    }
+
     init(_ reader: some EventLogReader, report: RevocationReport) throws {
         let checked: CheckResult
         do { checked = try IndependentCheck.run(reader) } catch { throw CLIError("the independent check could not read the log: \(error)") }

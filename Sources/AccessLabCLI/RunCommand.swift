@@ -103,9 +103,7 @@ struct RunCommand: ParsableCommand {
         if !summary.invariantViolations.isEmpty {
             throw CLIError("\(summary.invariantViolations.count) invariant violation(s); the first: \(summary.invariantViolations[0])")
         }
-        if let check = output.independent_check, !check.passed {
-            throw CLIError("the independent check failed: " + (check.disagreement ?? "invariant violated: \(check.invariant_violations.first ?? "")"))
-        }
+        if let failure = output.independent_check?.failure { throw failure }
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -39,6 +39,16 @@ import Testing
         #expect(check.text(wall_s: nil).contains("DISAGREES"))
     }
 
+    @Test func checkProvesAnEarlierRunAndRefusesALogRunDidNotWrite() throws {
+        let dir = TemporaryDirectory()
+        #expect(try runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir.sub("db"), "--no-check"]).code == 0)
+        let ok = try runAccesslab(["check", "--db", dir.sub("db")])
+        #expect(ok.code == 0 && ok.out.contains("the log gives the same figures for all 1 leavers, 1 moves and 2 joiners"), "\(ok)")
+        #expect(try runAccesslab(["demo", "--db", dir.sub("demo")]).code == 0)
+        let refused = try runAccesslab(["check", "--db", dir.sub("demo")])
+        #expect(refused.code == 1 && refused.err.contains("does not say how to measure it"), "\(refused)")
+    }
+
     @Test func pushProvisioningLosesNoJoiner() throws {
         // Before: about half the joiners' memberships reached Identity Center before the user and were dropped.
         let scenario = try loadScenario("okta-push.yaml")
