@@ -9,11 +9,15 @@ public struct Request: Sendable {
     /// The action lowercased and the resource, as scalars, matched against every statement.
     let actionScalars: [Unicode.Scalar]
     let resourceScalars: [Unicode.Scalar]
+    let lowercasedAction: String
+    let kind: ActionKind
 
     public init(action: String, resource: String, resourceAccount: String? = nil, principal: String? = nil, context: RequestContext = RequestContext()) {
         self.action = action; self.resource = resource; self.resourceAccount = resourceAccount
         self.principal = principal; self.context = context
-        actionScalars = Array(action.lowercased().unicodeScalars)
+        lowercasedAction = action.lowercased()
+        actionScalars = Array(lowercasedAction.unicodeScalars)
+        kind = ActionKind(lowercasedAction: lowercasedAction)
         resourceScalars = Array(resource.unicodeScalars)
         // Keys the request itself implies, unless the caller set them.
         if let principal {
