@@ -33,7 +33,7 @@ public struct EvaluationCase: Sendable {
 public enum Evaluator {
     public static func evaluate(_ c: EvaluationCase) -> Decision {
         let r = c.request
-        if let g = ServiceGuard.deciding(r) { return g.decision }
+        if let g = r.serviceGuard { return g.decision }
         let scpExempt = c.managementAccountId != nil && r.principalAccount == c.managementAccountId
         let rcpApplies = r.kind.rcpService && !c.resourceControlPolicies.isEmpty
             && (c.managementAccountId == nil || (r.resourceAccount ?? r.principalAccount) != c.managementAccountId)
@@ -41,11 +41,12 @@ public enum Evaluator {
         var denies: [Decision.StatementRef] = []
         func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
             let isResource = layer.isResourceSide
+            let boundedCaller = hasBoundary && layer == .resource
             for i in policies.indices {
                 for s in policies[i].statements where s.effect == .Deny {
                     // A NotPrincipal Deny denies every caller that has a boundary, whatever it names
                     // (IAM User Guide, "Permissions boundaries for IAM entities").
-                    let applies = layer == .resource && hasBoundary && s.hasNotPrincipal
+                    let applies = boundedCaller && s.hasNotPrincipal
                         ? s.matchesIgnoringPrincipal(r) : s.applies(to: r, isResourcePolicy: isResource)
                     if applies { denies.append(ref(layer, i, s)) }
                 }

@@ -28,16 +28,15 @@ public enum ServiceGuard: String, Sendable, CaseIterable {
     /// IAM reads on a role; every other IAM action on a reserved role is a change.
     static let roleReadPrefixes = ["iam:get", "iam:list", "iam:generate", "iam:simulate"]
 
-    /// The guard that decides the request, if any; nil on the common path with one flag test.
-    static func deciding(_ r: Request) -> ServiceGuard? {
-        guard r.kind.guardCandidate else { return nil }
-        let action = r.lowercasedAction
+    /// The guard that decides a request, worked out once when the request is built so that evaluation
+    /// pays one optional test.
+    static func deciding(action: String, resource: String, principal: String?) -> ServiceGuard? {
         if action == "sts:getcalleridentity" { return .getCallerIdentity }
-        if managedPolicyWrites.contains(action), r.resource.hasPrefix("arn:aws:iam::aws:policy/") { return .awsManagedPolicy }
-        if aliasWrites.contains(action), r.resource.contains(":alias/aws/") { return .reservedKMSAlias }
+        if managedPolicyWrites.contains(action), resource.hasPrefix("arn:aws:iam::aws:policy/") { return .awsManagedPolicy }
+        if aliasWrites.contains(action), resource.contains(":alias/aws/") { return .reservedKMSAlias }
         if action.hasPrefix("iam:"), !roleReadPrefixes.contains(where: { action.hasPrefix($0) }),
-           r.resource.contains(":role/aws-reserved/sso.amazonaws.com/"),
-           !(r.principal?.contains("AWSServiceRoleForSSO") ?? false) { return .identityCenterRole }
+           resource.contains(":role/aws-reserved/sso.amazonaws.com/"),
+           !(principal?.contains("AWSServiceRoleForSSO") ?? false) { return .identityCenterRole }
         return nil
     }
 }
@@ -50,8 +49,6 @@ struct ActionKind: Sendable {
     var isKMS = false
     /// A service RCPs apply to (AWS Organizations User Guide, "Resource control policies", supported services).
     var rcpService = false
-    /// `iam:`, `kms:` or `sts:`: a service guard may apply.
-    var guardCandidate = false
 
     static let rcpServices: Set<Substring> = ["s3", "sts", "kms", "sqs", "secretsmanager"]
 
@@ -60,6 +57,5 @@ struct ActionKind: Sendable {
         isAssumeRole = a.hasPrefix("sts:assumerole")
         isKMS = service == "kms"
         rcpService = Self.rcpServices.contains(service)
-        guardCandidate = service == "iam" || service == "kms" || service == "sts"
     }
 }
