@@ -37,6 +37,19 @@ SEC_SCP_MGMT = "AWS Organizations User Guide, SCPs: SCPs do not affect users or 
 SEC_RBP = UG + ", Identity-based policies and resource-based policies"
 SEC_CROSS = UG + ", Cross-account policy evaluation logic"
 SEC_ABAC = UG + ", Define permissions based on attributes with ABAC authorization (tutorial)"
+SEC_PRINCIPAL_ACCOUNT = UG + ", AWS JSON policy elements: Principal (AWS account principals delegate to the account)"
+SEC_EVAL_RBP = UG + ", Policy evaluation logic: how AWS enforcement code evaluates requests (resource-based policies)"
+SEC_MUST_ALLOW = SEC_EVAL_RBP + ": role trust policies and KMS key policies must explicitly allow"
+SEC_KMS_DEFAULT = "AWS KMS Developer Guide, Key policies: the default key policy allows the account and enables IAM policies"
+SEC_BOUNDARY_RBP = SEC_BOUNDARY + ": evaluating effective permissions with resource-based policies"
+SEC_BOUNDARY_NOTPRINCIPAL = SEC_BOUNDARY + " (a NotPrincipal Deny always denies a principal with a boundary); " + SEC_NOTPRINCIPAL
+SEC_GUARD_MANAGED = UG + ", AWS managed policies (customers cannot change them)"
+SEC_GUARD_ALIAS = "AWS KMS Developer Guide, Aliases in AWS KMS (alias/aws/ is reserved)"
+SEC_GUARD_GCI = "AWS STS API Reference, GetCallerIdentity (no permissions are required; a Deny does not stop it)"
+SEC_GUARD_SSO = ("IAM Identity Center User Guide, AWS managed policies for IAM Identity Center (AWSSSOServiceRolePolicy manages "
+                 "roles under /aws-reserved/sso.amazonaws.com/); refusal from the member account is observed behaviour")
+SEC_RCP = "AWS Organizations User Guide, Resource control policies (RCPs): RCP evaluation, supported services, RCPFullAWSAccess"
+SEC_RCP_MGMT = "AWS Organizations User Guide, Resource control policies (RCPs): RCPs do not affect resources in the management account"
 SEC_FACTS = "identity-center-facts.md, boundary denying iam, organizations and account (from the IAM User Guide's boundary examples)"
 
 ACCOUNT = "111122223333"
@@ -510,9 +523,9 @@ def bucket_policy(principal, effect="Allow", action="s3:GetObject", not_principa
 
 case("same-account resource policy allows without an identity allow", SEC_RBP, "Allowed", request("s3:GetObject", OBJECT),
      identity=[], resource_policy=bucket_policy({"AWS": "arn:aws:iam::111122223333:role/AWSReservedSSO_Developer_0123456789abcdef"}))
-case("resource policy naming the account root", SEC_PRINCIPAL, "Allowed", request("s3:GetObject", OBJECT),
+case("resource policy naming the account root", SEC_PRINCIPAL_ACCOUNT, "ImplicitlyDenied", request("s3:GetObject", OBJECT),
      identity=[], resource_policy=bucket_policy({"AWS": "arn:aws:iam::111122223333:root"}))
-case("resource policy naming the account id", SEC_PRINCIPAL, "Allowed", request("s3:GetObject", OBJECT),
+case("resource policy naming the account id", SEC_PRINCIPAL_ACCOUNT, "ImplicitlyDenied", request("s3:GetObject", OBJECT),
      identity=[], resource_policy=bucket_policy({"AWS": "111122223333"}))
 case("resource policy naming the session ARN", SEC_PRINCIPAL, "Allowed", request("s3:GetObject", OBJECT),
      identity=[], resource_policy=bucket_policy({"AWS": ROLE}))
@@ -537,7 +550,7 @@ case("cross-account: resource policy plus identity allow", SEC_CROSS, "Allowed",
 case("cross-account: identity allow alone is not enough", SEC_CROSS, "ImplicitlyDenied",
      request("s3:GetObject", OBJECT, principal="arn:aws:sts::444455556666:assumed-role/R/bob", account=ACCOUNT),
      identity=[policy(allow("s3:GetObject"))], resource_policy=bucket_policy({"AWS": "arn:aws:iam::444455556666:role/Other"}))
-case("resource policy condition on aws:PrincipalTag", SEC_RBP, "Allowed", request("s3:GetObject", OBJECT, {"aws:PrincipalTag/team": "payments"}),
+case("resource policy condition on aws:PrincipalTag", SEC_RBP + "; " + SEC_PRINCIPAL_ACCOUNT, "ImplicitlyDenied", request("s3:GetObject", OBJECT, {"aws:PrincipalTag/team": "payments"}),
      identity=[], resource_policy=bucket_policy({"AWS": "111122223333"}, Condition={"StringEquals": {"aws:PrincipalTag/team": "payments"}}))
 case("resource policy condition fails", SEC_RBP, "ImplicitlyDenied", request("s3:GetObject", OBJECT, {"aws:PrincipalTag/team": "search"}),
      identity=[], resource_policy=bucket_policy({"AWS": "111122223333"}, Condition={"StringEquals": {"aws:PrincipalTag/team": "payments"}}))
@@ -546,6 +559,115 @@ case("resource policy with aws:PrincipalOrgID", SEC_RBP, "Allowed", request("s3:
 case("SCP deny still applies to a resource-policy allow", SEC_LOGIC, "ExplicitlyDenied", request("s3:GetObject", OBJECT),
      identity=[], scps=[{"orgIdentifier": "r-root", "policies": [FULL, policy(deny("s3:GetObject"))]}],
      resource_policy=bucket_policy({"AWS": "111122223333"}))
+
+# --- Account principals delegate; trust and key policies must allow; boundaries and resource policies ------
+USER = "arn:aws:iam::111122223333:user/carlos"
+ROLE_ARN = "arn:aws:iam::111122223333:role/AWSReservedSSO_Developer_0123456789abcdef"
+case("account principal plus an identity allow: allowed", SEC_PRINCIPAL_ACCOUNT, "Allowed", request("s3:GetObject", OBJECT),
+     identity=[policy(allow("s3:GetObject"))], resource_policy=bucket_policy({"AWS": "arn:aws:iam::111122223333:root"}))
+case("account principal (root ARN) from another account without an identity allow", SEC_PRINCIPAL_ACCOUNT + "; " + SEC_CROSS, "ImplicitlyDenied",
+     request("s3:GetObject", OBJECT, principal="arn:aws:sts::444455556666:assumed-role/R/bob", account=ACCOUNT),
+     identity=[], resource_policy=bucket_policy({"AWS": "arn:aws:iam::444455556666:root"}))
+case("resource policy condition on aws:PrincipalTag naming the role", SEC_RBP, "Allowed", request("s3:GetObject", OBJECT, {"aws:PrincipalTag/team": "payments"}),
+     identity=[], resource_policy=bucket_policy({"AWS": ROLE_ARN}, Condition={"StringEquals": {"aws:PrincipalTag/team": "payments"}}))
+case("bucket policy naming an IAM user's ARN grants without an identity policy", SEC_EVAL_RBP, "Allowed",
+     request("s3:GetObject", OBJECT, principal=USER), identity=[], resource_policy=bucket_policy({"AWS": USER}))
+
+TRUST = "arn:aws:iam::111122223333:role/Deploy"
+def trust(principal):
+    return policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+case("AssumeRole: an identity allow is not enough when the trust policy names someone else", SEC_MUST_ALLOW, "ImplicitlyDenied",
+     request("sts:AssumeRole", TRUST), identity=[policy(allow("sts:AssumeRole", TRUST))],
+     resource_policy=trust({"AWS": "arn:aws:iam::111122223333:role/Other"}))
+case("AssumeRole: no trust policy given, identity allow only", SEC_MUST_ALLOW, "ImplicitlyDenied",
+     request("sts:AssumeRole", TRUST), identity=[policy(allow("sts:AssumeRole", TRUST))])
+case("AssumeRole: trust policy names the account and an identity policy allows", SEC_MUST_ALLOW, "Allowed",
+     request("sts:AssumeRole", TRUST), identity=[policy(allow("sts:AssumeRole", TRUST))], resource_policy=trust({"AWS": "111122223333"}))
+case("AssumeRole: trust policy names the account, no identity allow", SEC_MUST_ALLOW + "; " + SEC_PRINCIPAL_ACCOUNT, "ImplicitlyDenied",
+     request("sts:AssumeRole", TRUST), identity=[], resource_policy=trust({"AWS": "arn:aws:iam::111122223333:root"}))
+case("AssumeRole: trust policy names the calling user's ARN, same account, no identity allow", SEC_MUST_ALLOW, "Allowed",
+     request("sts:AssumeRoleWithSAML", TRUST, principal=USER), identity=[],
+     resource_policy=policy({"Effect": "Allow", "Principal": {"AWS": USER}, "Action": "sts:AssumeRole*"}))
+
+KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+DEFAULT_KEY_POLICY = policy({"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                             "Action": "kms:*", "Resource": "*"})
+case("KMS: identity allow has no effect when the key policy does not let IAM in", SEC_MUST_ALLOW + "; " + SEC_KMS_DEFAULT, "ImplicitlyDenied",
+     request("kms:Decrypt", KEY), identity=[policy(allow("kms:Decrypt"))],
+     resource_policy=policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/KeyAdmin"}, "Action": "kms:*", "Resource": "*"}))
+case("KMS: default key policy plus an identity allow", SEC_KMS_DEFAULT, "Allowed", request("kms:Decrypt", KEY),
+     identity=[policy(allow("kms:Decrypt"))], resource_policy=DEFAULT_KEY_POLICY)
+case("KMS: default key policy alone grants nothing", SEC_KMS_DEFAULT + "; " + SEC_PRINCIPAL_ACCOUNT, "ImplicitlyDenied", request("kms:Decrypt", KEY),
+     identity=[], resource_policy=DEFAULT_KEY_POLICY)
+case("KMS: no key policy given is the default key policy", SEC_KMS_DEFAULT, "Allowed", request("kms:Decrypt", KEY), identity=[policy(allow("kms:Decrypt"))])
+case("KMS: key policy naming the role grants without an identity allow", SEC_MUST_ALLOW, "Allowed", request("kms:Decrypt", KEY), identity=[],
+     resource_policy=policy({"Effect": "Allow", "Principal": {"AWS": ROLE_ARN}, "Action": "kms:Decrypt", "Resource": "*"}))
+
+EC2_ONLY = [policy(allow("ec2:*"))]
+case("boundary does not limit a same-account grant to the role session ARN", SEC_BOUNDARY_RBP, "Allowed", request("s3:GetObject", OBJECT),
+     identity=[], boundaries=EC2_ONLY, resource_policy=bucket_policy({"AWS": ROLE}))
+case("boundary limits a same-account grant to the role ARN", SEC_BOUNDARY_RBP, "ImplicitlyDenied", request("s3:GetObject", OBJECT),
+     identity=[], boundaries=EC2_ONLY, resource_policy=bucket_policy({"AWS": ROLE_ARN}))
+case("boundary does not limit a same-account grant to the IAM user ARN", SEC_BOUNDARY_RBP, "Allowed", request("s3:GetObject", OBJECT, principal=USER),
+     identity=[], boundaries=EC2_ONLY, resource_policy=bucket_policy({"AWS": USER}))
+case("grant to the role ARN within a boundary that allows it", SEC_BOUNDARY_RBP, "Allowed", request("s3:GetObject", OBJECT),
+     identity=[], boundaries=[policy(allow("s3:*"))], resource_policy=bucket_policy({"AWS": ROLE_ARN}))
+case("NotPrincipal Deny denies a caller with a boundary even when it names the caller", SEC_BOUNDARY_NOTPRINCIPAL, "ExplicitlyDenied",
+     request("s3:GetObject", OBJECT, principal="arn:aws:sts::111122223333:assumed-role/BreakGlass/ops"),
+     identity=[policy(allow("s3:*"))], boundaries=[policy(allow("s3:*"))],
+     resource_policy=bucket_policy({"AWS": ["arn:aws:iam::111122223333:role/BreakGlass", "arn:aws:sts::111122223333:assumed-role/BreakGlass/ops"]},
+                                   effect="Deny", not_principal=True))
+
+# --- Service guards -----------------------------------------------------------------------------
+ADMIN = [policy(allow("*"))]
+case("GetCallerIdentity with no policy at all", SEC_GUARD_GCI, "Allowed", request("sts:GetCallerIdentity"), identity=[])
+case("GetCallerIdentity despite an explicit deny", SEC_GUARD_GCI, "Allowed", request("sts:GetCallerIdentity"),
+     identity=[policy(deny("sts:GetCallerIdentity"))], scps=[{"orgIdentifier": "r-root", "policies": [FULL, policy(deny("*"))]}])
+case("an administrator cannot change an AWS managed policy", SEC_GUARD_MANAGED, "ExplicitlyDenied",
+     request("iam:CreatePolicyVersion", "arn:aws:iam::aws:policy/AdministratorAccess"), identity=ADMIN)
+case("an administrator cannot delete an AWS managed policy", SEC_GUARD_MANAGED, "ExplicitlyDenied",
+     request("iam:DeletePolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess"), identity=ADMIN)
+case("an administrator can change a customer managed policy", SEC_GUARD_MANAGED, "Allowed",
+     request("iam:CreatePolicyVersion", "arn:aws:iam::111122223333:policy/Mine"), identity=ADMIN)
+case("alias/aws/ is reserved", SEC_GUARD_ALIAS, "ExplicitlyDenied",
+     request("kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/aws/mine"), identity=ADMIN)
+case("an ordinary alias can be created", SEC_GUARD_ALIAS, "Allowed",
+     request("kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/mine"), identity=ADMIN)
+SSO_ROLE = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"
+case("an AWSReservedSSO role cannot be deleted from the member account", SEC_GUARD_SSO, "ExplicitlyDenied",
+     request("iam:DeleteRole", SSO_ROLE), identity=ADMIN)
+case("an AWSReservedSSO role's policy cannot be changed from the member account", SEC_GUARD_SSO, "ExplicitlyDenied",
+     request("iam:PutRolePolicy", SSO_ROLE), identity=ADMIN)
+case("an AWSReservedSSO role can be read", SEC_GUARD_SSO, "Allowed", request("iam:GetRole", SSO_ROLE), identity=ADMIN)
+
+# --- Resource control policies -------------------------------------------------------------------
+RCP_PERIMETER = policy({"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*", "Action": ["s3:*", "kms:*", "sqs:*"], "Resource": "*",
+                        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-exampleorgid"}}})
+OUTSIDER = "arn:aws:sts::444455556666:assumed-role/R/bob"
+def rcp_case(name, source, expect, req, **kw):
+    c = {"request": req, "identityPolicies": [policy(allow("*"))],
+         "resourcePolicy": bucket_policy("*", action="s3:*")}
+    c.update(kw)
+    entry = {"name": name, "source": source, "case": c, "expect": expect}
+    cases.append(entry)
+rcp_case("RCP perimeter denies a principal outside the organization", SEC_RCP, "ExplicitlyDenied",
+         request("s3:GetObject", OBJECT, {"aws:PrincipalOrgID": "o-other"}, principal=OUTSIDER),
+         resourceControlPolicies=[{"orgIdentifier": "r-root", "policies": [RCP_PERIMETER]}])
+rcp_case("RCP perimeter spares a principal inside the organization", SEC_RCP, "Allowed",
+         request("s3:GetObject", OBJECT, {"aws:PrincipalOrgID": "o-exampleorgid"}, principal=OUTSIDER),
+         resourceControlPolicies=[{"orgIdentifier": "r-root", "policies": [RCP_PERIMETER]}])
+rcp_case("RCP at an OU level below the root also applies", SEC_RCP, "ExplicitlyDenied",
+         request("s3:PutObject", OBJECT, {"aws:PrincipalOrgID": "o-other"}, principal=OUTSIDER),
+         resourceControlPolicies=[{"orgIdentifier": "r-root", "policies": []}, {"orgIdentifier": "ou-prod", "policies": [RCP_PERIMETER]}])
+rcp_case("RCPs do not affect resources in the management account", SEC_RCP_MGMT, "Allowed",
+         request("s3:GetObject", OBJECT, {"aws:PrincipalOrgID": "o-other"}, principal=OUTSIDER),
+         resourceControlPolicies=[{"orgIdentifier": "r-root", "policies": [RCP_PERIMETER]}], managementAccountId=ACCOUNT)
+rcp_case("RCPs apply only to the services AWS lists (not EC2)", SEC_RCP, "Allowed",
+         request("ec2:StartInstances", INSTANCE, {"aws:PrincipalOrgID": "o-other"}),
+         resourceControlPolicies=[{"orgIdentifier": "r-root", "policies": [policy({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})]}])
+rcp_case("RCPFullAWSAccess is implied: an RCP level with no Allow does not deny", SEC_RCP, "Allowed",
+         request("s3:GetObject", OBJECT, {"aws:PrincipalOrgID": "o-exampleorgid"}),
+         resourceControlPolicies=[{"orgIdentifier": "r-root", "policies": [RCP_PERIMETER]}])
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "..", "Tests", "AccessLabTests", "PolicyCorpus", "corpus.json")

@@ -6,7 +6,7 @@ import Foundation
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Evaluate IAM policies: identity, SCP levels, permissions boundaries and a resource policy.",
+        abstract: "Evaluate IAM policies: identity, SCP and RCP levels, permissions boundaries and a resource policy.",
         subcommands: [PolicyEvalCommand.self]
     )
 }
@@ -19,9 +19,11 @@ struct PolicyEvalCommand: ParsableCommand {
         A case: {"request": {"action": "s3:GetObject", "resource": {"resource": ARN, "accountId": ID}, \
         "principal": ARN, "context": {"aws:PrincipalTag/team": "payments"}}, "identityPolicies": [...], \
         "serviceControlPolicies": [{"orgIdentifier": "r-root", "policies": [...]}], \
+        "resourceControlPolicies": [{"orgIdentifier": "r-root", "policies": [...]}], \
         "permissionBoundaries": [...], "resourcePolicy": {...}, "managementAccountId": ID}. \
         Every field but request may be absent. Output per case: \
-        {"response": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied", "statements": [...], "reason": ...}. \
+        {"response": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied", "statements": [...], "reason": ...}; \
+        a service guard (an AWS managed policy, alias/aws/, sts:GetCallerIdentity, an AWSReservedSSO role) is named in reason. \
         An invalid policy is an error naming its path, and nothing is evaluated.
 
         Examples:

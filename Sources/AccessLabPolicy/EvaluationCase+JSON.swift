@@ -3,7 +3,7 @@ extension EvaluationCase {
     public static func parse(_ json: JSONValue, path: String = "") throws(PolicyError) -> EvaluationCase {
         func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
         guard case .object(let pairs) = json else { throw PolicyError(path: path.isEmpty ? "case" : path, problem: "a case is a JSON object") }
-        let known = ["request", "identityPolicies", "serviceControlPolicies", "permissionBoundaries", "resourcePolicy", "managementAccountId"]
+        let known = ["request", "identityPolicies", "serviceControlPolicies", "resourceControlPolicies", "permissionBoundaries", "resourcePolicy", "managementAccountId"]
         for (key, _) in pairs where !known.contains(key) {
             throw PolicyError(path: at(key), problem: "unknown field (expected \(known.joined(separator: ", ")))")
         }
@@ -16,19 +16,21 @@ extension EvaluationCase {
             for (i, item) in items.enumerated() { out.append(try Policy.parse(item, path: "\(at(key))[\(i)]")) }
             return out
         }
-        var scps: [SCPLevel] = []
-        if let v = json["serviceControlPolicies"] {
-            guard case .array(let levels) = v else { throw PolicyError(path: at("serviceControlPolicies"), problem: "expected an array of levels") }
+        func levels(_ key: String) throws(PolicyError) -> [SCPLevel] {
+            guard let v = json[key] else { return [] }
+            var out: [SCPLevel] = []
+            guard case .array(let levels) = v else { throw PolicyError(path: at(key), problem: "expected an array of levels") }
             for (i, level) in levels.enumerated() {
-                let p = "\(at("serviceControlPolicies"))[\(i)]"
+                let p = "\(at(key))[\(i)]"
                 guard case .object = level, let id = level["orgIdentifier"]?.scalarText else {
                     throw PolicyError(path: p, problem: "a level is {\"orgIdentifier\": \"ou-...\", \"policies\": [...]}")
                 }
                 guard case .array(let items)? = level["policies"] else { throw PolicyError(path: "\(p).policies", problem: "expected an array of policies") }
                 var ps: [Policy] = []
                 for (j, item) in items.enumerated() { ps.append(try Policy.parse(item, path: "\(p).policies[\(j)]")) }
-                scps.append(SCPLevel(orgIdentifier: id, policies: ps))
+                out.append(SCPLevel(orgIdentifier: id, policies: ps))
             }
+            return out
         }
         let resourcePolicy = try json["resourcePolicy"].map { v throws(PolicyError) in try Policy.parse(v, path: at("resourcePolicy")) }
         var management: String?
@@ -36,8 +38,8 @@ extension EvaluationCase {
             guard let t = m.scalarText else { throw PolicyError(path: at("managementAccountId"), problem: "expected an account id") }
             management = t
         }
-        return EvaluationCase(request: request, identityPolicies: try policies("identityPolicies"), serviceControlPolicies: scps,
-                              permissionBoundaries: try policies("permissionBoundaries"), resourcePolicy: resourcePolicy,
+        return EvaluationCase(request: request, identityPolicies: try policies("identityPolicies"), serviceControlPolicies: try levels("serviceControlPolicies"),
+                              resourceControlPolicies: try levels("resourceControlPolicies"), permissionBoundaries: try policies("permissionBoundaries"), resourcePolicy: resourcePolicy,
                               managementAccountId: management)
     }
 

@@ -9,71 +9,54 @@ public struct EvaluationCase: Sendable {
     public var identityPolicies: [Policy]
     /// From the root down to the account; every level must allow.
     public var serviceControlPolicies: [SCPLevel]
+    /// From the root down to the resource's account. `RCPFullAWSAccess` is always attached, so only
+    /// their Deny statements can change a decision.
+    public var resourceControlPolicies: [SCPLevel]
     public var permissionBoundaries: [Policy]
+    /// The resource's policy: a bucket policy, a role's trust policy (for `sts:AssumeRole*`), a key policy (for `kms:`).
     public var resourcePolicy: Policy?
-    /// SCPs do not apply to principals of the management account.
+    /// SCPs do not apply to principals of the management account, nor RCPs to its resources.
     public var managementAccountId: String?
 
     public init(request: Request, identityPolicies: [Policy] = [], serviceControlPolicies: [SCPLevel] = [],
-                permissionBoundaries: [Policy] = [], resourcePolicy: Policy? = nil, managementAccountId: String? = nil) {
+                resourceControlPolicies: [SCPLevel] = [], permissionBoundaries: [Policy] = [], resourcePolicy: Policy? = nil,
+                managementAccountId: String? = nil) {
         self.request = request; self.identityPolicies = identityPolicies; self.serviceControlPolicies = serviceControlPolicies
+        self.resourceControlPolicies = resourceControlPolicies
         self.permissionBoundaries = permissionBoundaries; self.resourcePolicy = resourcePolicy; self.managementAccountId = managementAccountId
     }
 }
 
-/// The outcome, with the statements that decided it.
-public struct Decision: Sendable, Equatable, Encodable {
-    public enum Response: String, Sendable, Codable { case Allowed, ImplicitlyDenied, ExplicitlyDenied }
-    public struct StatementRef: Sendable, Equatable, Encodable {
-        enum Layer: Sendable, Equatable { case scp(String), boundary, identity, resource }
-        let layer: Layer
-        let policyIndex: Int
-        public let index: Int
-        public let sid: String?
-        let allow: Bool
-        public var effect: String { allow ? "Allow" : "Deny" }
-        /// Where the statement's policy came from: `identityPolicies[0]`, `serviceControlPolicies[ou-prod][1]`, ...
-        public var source: String {
-            switch layer {
-            case .scp(let id): "serviceControlPolicies[\(id)][\(policyIndex)]"
-            case .boundary: "permissionBoundaries[\(policyIndex)]"
-            case .identity: "identityPolicies[\(policyIndex)]"
-            case .resource: "resourcePolicy"
-            }
-        }
-        enum CodingKeys: String, CodingKey { case source, index, sid, effect }
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(source, forKey: .source)
-            try c.encode(index, forKey: .index)
-            try c.encodeIfPresent(sid, forKey: .sid)
-            try c.encode(effect, forKey: .effect)
-        }
-    }
-    public var response: Response
-    public var statements: [StatementRef]
-    /// For an implicit deny: the layer that did not allow.
-    public var reason: String?
-}
-
-/// IAM's evaluation logic for one account (IAM User Guide, "Policy evaluation logic"): an explicit Deny
-/// anywhere wins; otherwise every SCP level must allow (not for the management account), the
-/// permissions boundary must allow, and an identity policy or a same-account resource policy must allow.
+/// IAM's evaluation logic (IAM User Guide, "Policy evaluation logic"): a service guard first; then an
+/// explicit Deny anywhere wins; every SCP level must allow (not for the management account); and an
+/// allow must come from a policy that can grant, as `Grant` describes.
 public enum Evaluator {
     public static func evaluate(_ c: EvaluationCase) -> Decision {
         let r = c.request
+        if let g = r.serviceGuard { return g.decision }
         let scpExempt = c.managementAccountId != nil && r.principalAccount == c.managementAccountId
+        let rcpApplies = r.kind.rcpService && !c.resourceControlPolicies.isEmpty
+            && (c.managementAccountId == nil || (r.resourceAccount ?? r.principalAccount) != c.managementAccountId)
+        let hasBoundary = !c.permissionBoundaries.isEmpty
         var denies: [Decision.StatementRef] = []
         func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
-            let isResource = layer == .resource
+            let isResource = layer.isResourceSide
+            let boundedCaller = hasBoundary && layer == .resource
             for i in policies.indices {
-                for s in policies[i].statements where s.effect == .Deny && s.applies(to: r, isResourcePolicy: isResource) {
-                    denies.append(ref(layer, i, s))
+                for s in policies[i].statements where s.effect == .Deny {
+                    // A NotPrincipal Deny denies every caller that has a boundary, whatever it names
+                    // (IAM User Guide, "Permissions boundaries for IAM entities").
+                    let applies = boundedCaller && s.hasNotPrincipal
+                        ? s.matchesIgnoringPrincipal(r) : s.applies(to: r, isResourcePolicy: isResource)
+                    if applies { denies.append(ref(layer, i, s)) }
                 }
             }
         }
         if !scpExempt {
             for level in c.serviceControlPolicies { collectDenies(level.policies, .scp(level.orgIdentifier)) }
+        }
+        if rcpApplies {
+            for level in c.resourceControlPolicies { collectDenies(level.policies, .rcp(level.orgIdentifier)) }
         }
         collectDenies(c.permissionBoundaries, .boundary)
         collectDenies(c.identityPolicies, .identity)
@@ -90,29 +73,60 @@ public enum Evaluator {
                 decisive += allows
             }
         }
-        if !c.permissionBoundaries.isEmpty {
+        var boundaryAllows = true
+        if hasBoundary {
             let allows = allowing(c.permissionBoundaries, .boundary, r)
-            guard !allows.isEmpty else {
-                return Decision(response: .ImplicitlyDenied, statements: [], reason: "the permissions boundary does not allow the action")
-            }
+            boundaryAllows = !allows.isEmpty
             decisive += allows
         }
         let identity = allowing(c.identityPolicies, .identity, r)
-        let resource = c.resourcePolicy.map { allowing([$0], .resource, r) } ?? []
-        let sameAccount = r.resourceAccount == nil || r.principalAccount == nil || r.resourceAccount == r.principalAccount
-        // Within an account either kind of policy may allow; across accounts both must (IAM User Guide,
-        // "Cross-account policy evaluation logic").
-        if sameAccount ? (!identity.isEmpty || !resource.isEmpty) : (!identity.isEmpty && !resource.isEmpty) {
-            return Decision(response: .Allowed, statements: identity + resource + decisive, reason: nil)
+        var resource: [Decision.StatementRef] = []
+        var grant = Grant.none
+        if let rp = c.resourcePolicy {
+            for s in rp.statements where s.effect == .Allow && s.matchesIgnoringPrincipal(r) {
+                let g = s.grant(to: r)
+                if g != .none { resource.append(ref(.resource, 0, s)); grant = max(grant, g) }
+            }
+        } else if r.kind.isKMS {
+            // Every key has a key policy; without one given, the default key policy, whose only
+            // statement lets the account's IAM policies in (AWS KMS Developer Guide, "Default key policy").
+            grant = .account
         }
-        let reason = sameAccount ? "no identity-based or resource-based policy allows the action"
-            : "cross-account access needs an allow in both the identity-based policy and the resource's policy"
-        return Decision(response: .ImplicitlyDenied, statements: [], reason: reason)
+        let sameAccount = r.resourceAccount == nil || r.principalAccount == nil || r.resourceAccount == r.principalAccount
+        let mustGrant = r.kind.isAssumeRole || r.kind.isKMS
+        let allowed: Bool
+        if sameAccount {
+            allowed = grant == .principal
+                || (boundaryAllows && (grant == .role || (!identity.isEmpty && (grant != .none || !mustGrant))))
+        } else {
+            allowed = boundaryAllows && grant != .none && !identity.isEmpty
+        }
+        if allowed {
+            let bypass = sameAccount && grant == .principal && (identity.isEmpty || !boundaryAllows)
+            return Decision(response: .Allowed, statements: bypass ? resource + decisive.filter { $0.layer != .boundary } : identity + resource + decisive,
+                            reason: bypass ? "a same-account resource policy naming the caller's own ARN grants without an identity allow or the boundary" : nil)
+        }
+        return Decision(response: .ImplicitlyDenied, statements: [],
+                        reason: denialReason(r, sameAccount: sameAccount, boundaryAllows: boundaryAllows, grant: grant, identityAllows: !identity.isEmpty,
+                                             hasResourcePolicy: c.resourcePolicy != nil))
+    }
+
+    static func denialReason(_ r: Request, sameAccount: Bool, boundaryAllows: Bool, grant: Grant, identityAllows: Bool, hasResourcePolicy: Bool) -> String {
+        if !boundaryAllows { return "the permissions boundary does not allow the action" }
+        if r.kind.isAssumeRole && grant == .none {
+            return hasResourcePolicy ? "the role's trust policy does not allow the caller" : "no trust policy given: a role's trust policy must allow the caller"
+        }
+        if r.kind.isKMS && grant == .none { return "the key policy neither allows the caller nor lets the account's IAM policies in" }
+        if !sameAccount { return "cross-account access needs an allow in both the identity-based policy and the resource's policy" }
+        if grant == .account && !identityAllows {
+            return "the resource policy names the account, which delegates to the account's identity-based policies; none allows the action"
+        }
+        return "no identity-based or resource-based policy allows the action"
     }
 
     static func allowing(_ policies: [Policy], _ layer: Decision.StatementRef.Layer, _ r: Request) -> [Decision.StatementRef] {
         var out: [Decision.StatementRef] = []
-        let isResource = layer == .resource
+        let isResource = layer.isResourceSide
         for i in policies.indices {
             for s in policies[i].statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(layer, i, s)) }
         }
@@ -124,51 +138,16 @@ public enum Evaluator {
     }
 }
 
-extension Statement {
-    /// Whether the statement matches the request: action, resource, principal (resource policies) and every condition.
-    func applies(to r: Request, isResourcePolicy: Bool) -> Bool {
-        switch actions {
-        case .action(let ps): guard ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
-        case .notAction(let ps): guard !ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
-        }
-        switch resources {
-        case .resource(let ps)?: guard ps.contains(where: { Self.resourceMatch($0, r) }) else { return false }
-        case .notResource(let ps)?: guard !ps.contains(where: { Self.resourceMatch($0, r) }) else { return false }
-        case nil: break
-        }
-        if isResourcePolicy {
-            switch principals {
-            case .principal(let set)?: guard set.matches(r.principal, account: r.principalAccount) else { return false }
-            case .notPrincipal(let set)?: guard !set.matches(r.principal, account: r.principalAccount) else { return false }
-            case nil: return false
-            }
-        }
-        return conditions.allSatisfy { $0.holds(in: r.context) }
-    }
-
-    static func resourceMatch(_ p: Pattern, _ r: Request) -> Bool {
-        if !p.hasVariables { return p.isLiteral ? p.scalars == r.resourceScalars : Pattern.arnMatch(p.tokens, r.resourceScalars) }
-        guard let tokens = p.resolve(r.context) else { return false }
-        return Pattern.arnMatch(tokens, r.resourceScalars)
-    }
-}
-
-extension PrincipalSet {
-    /// IAM principal matching: `*`, an account (id or `:root`), a role (also its assumed-role sessions), or an exact ARN.
-    func matches(_ principal: String?, account: String?) -> Bool {
-        if any { return true }
-        guard let principal else { return false }
-        for (type, values) in byType where type == "AWS" {
-            for v in values {
-                if v == "*" || v == principal { return true }
-                if v.count == 12, v.allSatisfy(\.isNumber), v == account { return true }
-                if v.hasPrefix("arn:"), v.hasSuffix(":root"), Request.account(ofArn: v) == account { return true }
-                if v.contains(":role/"), principal.contains(":assumed-role/"),
-                   Request.account(ofArn: v) == account,
-                   let roleName = v.split(separator: "/").last,
-                   principal.split(separator: "/").dropFirst().first == roleName { return true }
-            }
-        }
-        return false
-    }
+/// What a resource policy's Allow does for the caller (IAM User Guide, "Policy evaluation logic" and
+/// "Permissions boundaries for IAM entities"), weakest first.
+enum Grant: Int, Comparable {
+    /// Names nobody the caller is.
+    case none
+    /// Names the caller's account: that delegates to the account's identity-based policies and grants nothing itself.
+    case account
+    /// Names the caller's role (or `*`, or by NotPrincipal): grants, but within the account a boundary still limits it.
+    case role
+    /// Names the caller's own IAM user ARN or role session ARN: grants, and within the account no boundary limits it.
+    case principal
+    static func < (a: Grant, b: Grant) -> Bool { a.rawValue < b.rawValue }
 }

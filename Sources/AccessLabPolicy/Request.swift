@@ -9,11 +9,16 @@ public struct Request: Sendable {
     /// The action lowercased and the resource, as scalars, matched against every statement.
     let actionScalars: [Unicode.Scalar]
     let resourceScalars: [Unicode.Scalar]
+    let kind: ActionKind
+    let serviceGuard: ServiceGuard?
 
     public init(action: String, resource: String, resourceAccount: String? = nil, principal: String? = nil, context: RequestContext = RequestContext()) {
         self.action = action; self.resource = resource; self.resourceAccount = resourceAccount
         self.principal = principal; self.context = context
-        actionScalars = Array(action.lowercased().unicodeScalars)
+        let lowercasedAction = action.lowercased()
+        actionScalars = Array(lowercasedAction.unicodeScalars)
+        kind = ActionKind(lowercasedAction: lowercasedAction)
+        serviceGuard = ServiceGuard.deciding(action: lowercasedAction, resource: resource, principal: principal)
         resourceScalars = Array(resource.unicodeScalars)
         // Keys the request itself implies, unless the caller set them.
         if let principal {

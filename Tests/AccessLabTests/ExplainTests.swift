@@ -25,6 +25,25 @@ import Testing
         return s
     }
 
+    /// The service guards and the KMS and trust-policy rules reach access answers, not only `policy eval`.
+    @Test func serviceGuardsAndResourcePolicyRulesShowInExplain() throws {
+        var s = scenario()
+        s.permissionSets[0].managedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+        let (_, _, log) = try simulate(s)
+        let t = monday + .hours(11)
+        let managed = try explain(log, at: t, action: "iam:CreatePolicyVersion", resource: "arn:aws:iam::aws:policy/ReadOnlyAccess")
+        #expect(managed.decision == "ExplicitlyDenied")
+        #expect(managed.paths.first?.reason?.hasPrefix("guard awsManagedPolicy") == true)
+        let reserved = try explain(log, at: t, action: "iam:DeleteRole",
+                                   resource: "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef")
+        #expect(reserved.paths.first?.reason?.hasPrefix("guard identityCenterRole") == true)
+        let whoami = try explain(log, at: t, action: "sts:GetCallerIdentity")
+        #expect(whoami.decision == "Allowed")
+        let assume = try explain(log, at: t, action: "sts:AssumeRole", resource: "arn:aws:iam::111111111111:role/Deploy")
+        #expect(assume.decision == "ImplicitlyDenied")
+        #expect(assume.paths.first?.reason?.contains("trust policy") == true)
+    }
+
     @Test func aLiveCredentialIsEvaluatedWithItsPermissionSetsPolicies() throws {
         let (_, _, log) = try simulate(scenario())
         let t = monday + .hours(11)
