@@ -10,6 +10,9 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
     case DetachServiceControlPolicy = 6
     case CreateCustomerManagedPolicy = 7
     case TagResource = 8
+    case CreateResourceControlPolicy = 9
+    case AttachResourceControlPolicy = 10
+    case DetachResourceControlPolicy = 11
     case CreatePermissionSet = 20
     case UpdatePermissionSet = 21
     case DeletePermissionSet = 22
@@ -64,6 +67,9 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
         case .DetachServiceControlPolicy: "DetachServiceControlPolicy"
         case .CreateCustomerManagedPolicy: "CreateCustomerManagedPolicy"
         case .TagResource: "TagResource"
+        case .CreateResourceControlPolicy: "CreateResourceControlPolicy"
+        case .AttachResourceControlPolicy: "AttachResourceControlPolicy"
+        case .DetachResourceControlPolicy: "DetachResourceControlPolicy"
         case .CreatePermissionSet: "CreatePermissionSet"
         case .UpdatePermissionSet: "UpdatePermissionSet"
         case .DeletePermissionSet: "DeletePermissionSet"
@@ -129,6 +135,9 @@ public enum EventBody: Hashable, Sendable {
     case detachServiceControlPolicy(DetachServiceControlPolicy)
     case createCustomerManagedPolicy(CreateCustomerManagedPolicy)
     case tagResource(TagResource)
+    case createResourceControlPolicy(CreateResourceControlPolicy)
+    case attachResourceControlPolicy(ResourceControlPolicyAttachment)
+    case detachResourceControlPolicy(ResourceControlPolicyAttachment)
     case createPermissionSet(CreatePermissionSet)
     case updatePermissionSet(UpdatePermissionSet)
     case deletePermissionSet(PermissionSetRef)
@@ -180,6 +189,9 @@ public enum EventBody: Hashable, Sendable {
         case .detachServiceControlPolicy: .DetachServiceControlPolicy
         case .createCustomerManagedPolicy: .CreateCustomerManagedPolicy
         case .tagResource: .TagResource
+        case .createResourceControlPolicy: .CreateResourceControlPolicy
+        case .attachResourceControlPolicy: .AttachResourceControlPolicy
+        case .detachResourceControlPolicy: .DetachResourceControlPolicy
         case .createPermissionSet: .CreatePermissionSet
         case .updatePermissionSet: .UpdatePermissionSet
         case .deletePermissionSet: .DeletePermissionSet
@@ -234,6 +246,9 @@ public enum EventBody: Hashable, Sendable {
         case .detachServiceControlPolicy(let p): p
         case .createCustomerManagedPolicy(let p): p
         case .tagResource(let p): p
+        case .createResourceControlPolicy(let p): p
+        case .attachResourceControlPolicy(let p): p
+        case .detachResourceControlPolicy(let p): p
         case .createPermissionSet(let p): p
         case .updatePermissionSet(let p): p
         case .deletePermissionSet(let p): p
@@ -288,6 +303,9 @@ public enum EventBody: Hashable, Sendable {
         case .detachServiceControlPolicy(let p): p.entities
         case .createCustomerManagedPolicy(let p): p.entities
         case .tagResource(let p): p.entities
+        case .createResourceControlPolicy(let p): p.entities
+        case .attachResourceControlPolicy(let p): p.entities
+        case .detachResourceControlPolicy(let p): p.entities
         case .createPermissionSet(let p): p.entities
         case .updatePermissionSet(let p): p.entities
         case .deletePermissionSet(let p): p.entities
@@ -342,6 +360,9 @@ public enum EventBody: Hashable, Sendable {
         case .DetachServiceControlPolicy: .detachServiceControlPolicy(try DetachServiceControlPolicy(from: decoder))
         case .CreateCustomerManagedPolicy: .createCustomerManagedPolicy(try CreateCustomerManagedPolicy(from: decoder))
         case .TagResource: .tagResource(try TagResource(from: decoder))
+        case .CreateResourceControlPolicy: .createResourceControlPolicy(try CreateResourceControlPolicy(from: decoder))
+        case .AttachResourceControlPolicy: .attachResourceControlPolicy(try ResourceControlPolicyAttachment(from: decoder))
+        case .DetachResourceControlPolicy: .detachResourceControlPolicy(try ResourceControlPolicyAttachment(from: decoder))
         case .CreatePermissionSet: .createPermissionSet(try CreatePermissionSet(from: decoder))
         case .UpdatePermissionSet: .updatePermissionSet(try UpdatePermissionSet(from: decoder))
         case .DeletePermissionSet: .deletePermissionSet(try PermissionSetRef(from: decoder))

@@ -62,6 +62,32 @@ extension CreateServiceControlPolicy {
     }
 }
 
+extension CreateResourceControlPolicy {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
+        w.string(policyId)
+        w.string(name)
+        w.string(content)
+    }
+
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
+        self.policyId = try r.string()
+        self.name = try r.string()
+        self.content = try r.string()
+    }
+}
+
+extension ResourceControlPolicyAttachment {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
+        w.string(policyId)
+        w.string(targetId)
+    }
+
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
+        self.policyId = try r.string()
+        self.targetId = try r.string()
+    }
+}
+
 extension AttachServiceControlPolicy {
     @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(policyId)
@@ -655,6 +681,9 @@ extension EventBody {
         case .detachServiceControlPolicy(let p): p.compactEncode(into: &w)
         case .createCustomerManagedPolicy(let p): p.compactEncode(into: &w)
         case .tagResource(let p): p.compactEncode(into: &w)
+        case .createResourceControlPolicy(let p): p.compactEncode(into: &w)
+        case .attachResourceControlPolicy(let p): p.compactEncode(into: &w)
+        case .detachResourceControlPolicy(let p): p.compactEncode(into: &w)
         case .createPermissionSet(let p): p.compactEncode(into: &w)
         case .updatePermissionSet(let p): p.compactEncode(into: &w)
         case .deletePermissionSet(let p): p.compactEncode(into: &w)
@@ -708,6 +737,9 @@ extension EventBody {
         case .DetachServiceControlPolicy: .detachServiceControlPolicy(try DetachServiceControlPolicy(compact: &r))
         case .CreateCustomerManagedPolicy: .createCustomerManagedPolicy(try CreateCustomerManagedPolicy(compact: &r))
         case .TagResource: .tagResource(try TagResource(compact: &r))
+        case .CreateResourceControlPolicy: .createResourceControlPolicy(try CreateResourceControlPolicy(compact: &r))
+        case .AttachResourceControlPolicy: .attachResourceControlPolicy(try ResourceControlPolicyAttachment(compact: &r))
+        case .DetachResourceControlPolicy: .detachResourceControlPolicy(try ResourceControlPolicyAttachment(compact: &r))
         case .CreatePermissionSet: .createPermissionSet(try CreatePermissionSet(compact: &r))
         case .UpdatePermissionSet: .updatePermissionSet(try UpdatePermissionSet(compact: &r))
         case .DeletePermissionSet: .deletePermissionSet(try PermissionSetRef(compact: &r))

@@ -7,6 +7,8 @@ extension MoveAccount { public var entities: [EntityRef] { [.account(accountId)]
 extension CreateServiceControlPolicy { public var entities: [EntityRef] { [] } }
 extension AttachServiceControlPolicy { public var entities: [EntityRef] { [.account(targetId)] } }
 extension DetachServiceControlPolicy { public var entities: [EntityRef] { [.account(targetId)] } }
+extension CreateResourceControlPolicy { public var entities: [EntityRef] { [] } }
+extension ResourceControlPolicyAttachment { public var entities: [EntityRef] { [.account(targetId)] } }
 extension CreateCustomerManagedPolicy { public var entities: [EntityRef] { [.account(accountId)] } }
 extension TagResource { public var entities: [EntityRef] { [.account(accountId)] } }
 

@@ -46,6 +46,25 @@ public struct CreateServiceControlPolicy: EventPayload {
     }
 }
 
+/// `organizations:CreatePolicy` of type `RESOURCE_CONTROL_POLICY` (November 2024): the same shape and
+/// size limit as an SCP, evaluated on requests to the resources of the accounts below its targets.
+public struct CreateResourceControlPolicy: EventPayload {
+    public var policyId: String
+    public var name: String
+    /// The policy document, JSON text as submitted.
+    public var content: String
+    public init(policyId: String, name: String, content: String) {
+        self.policyId = policyId; self.name = name; self.content = content
+    }
+}
+
+/// `organizations:AttachPolicy` or `DetachPolicy` for an RCP; `targetId` is a root, OU or account.
+public struct ResourceControlPolicyAttachment: EventPayload {
+    public var policyId: String
+    public var targetId: String
+    public init(policyId: String, targetId: String) { self.policyId = policyId; self.targetId = targetId }
+}
+
 /// `organizations:AttachPolicy` for an SCP; `targetId` is a root, OU or account.
 public struct AttachServiceControlPolicy: EventPayload {
     public var policyId: String

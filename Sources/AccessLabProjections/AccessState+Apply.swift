@@ -25,6 +25,15 @@ extension AccessState {
             }
         case .detachServiceControlPolicy(let p):
             organization.attachments[p.targetId]?.removeAll { $0 == p.policyId }
+        case .createResourceControlPolicy(let p):
+            organization.resourceControlPolicies[p.policyId] = p
+        case .attachResourceControlPolicy(let p):
+            if organization.rcpAttachments[p.targetId]?.contains(p.policyId) != true {
+                organization.rcpAttachments[p.targetId, default: []].append(p.policyId)
+                organization.rcpAttachments[p.targetId]?.sort()
+            }
+        case .detachResourceControlPolicy(let p):
+            organization.rcpAttachments[p.targetId]?.removeAll { $0 == p.policyId }
         case .createCustomerManagedPolicy(let p):
             customerManagedPolicies[p.accountId, default: [:]][p.name] = p.document
         case .tagResource(let p):

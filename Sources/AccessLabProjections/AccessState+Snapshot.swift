@@ -17,6 +17,10 @@ extension AccessState {
                 serviceControlPolicies: organization.serviceControlPolicies.values.sorted { $0.policyId < $1.policyId }.map { p in
                     .init(policyId: p.policyId, name: p.name, content: p.content,
                           targets: organization.attachments.keys.sorted().filter { organization.attachments[$0]?.contains(p.policyId) == true })
+                },
+                resourceControlPolicies: organization.resourceControlPolicies.values.sorted { $0.policyId < $1.policyId }.map { p in
+                    .init(policyId: p.policyId, name: p.name, content: p.content,
+                          targets: organization.rcpAttachments.keys.sorted().filter { organization.rcpAttachments[$0]?.contains(p.policyId) == true })
                 }),
             permissionSets: permissionSets.values.sorted { $0.permissionSetId < $1.permissionSetId }.map {
                 PermissionSetSnapshot(permissionSetId: $0.permissionSetId, name: $0.name, sessionDuration_s: $0.sessionDuration.ms / 1000,
@@ -101,6 +105,11 @@ extension AccessState {
         }
         for t in organization.attachments.keys { organization.attachments[t]?.sort()
         }
+        for p in s.organization.resourceControlPolicies {
+            organization.resourceControlPolicies[p.policyId] = CreateResourceControlPolicy(policyId: p.policyId, name: p.name, content: p.content)
+            for t in p.targets { organization.rcpAttachments[t, default: []].append(p.policyId) }
+        }
+        for t in organization.rcpAttachments.keys { organization.rcpAttachments[t]?.sort() }
         for p in s.permissionSets {
             var boundary: PutPermissionsBoundaryToPermissionSet?
             if p.permissionsBoundaryArn != nil || p.permissionsBoundaryReference != nil {

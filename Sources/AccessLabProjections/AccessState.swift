@@ -100,6 +100,9 @@ public struct Organization: Sendable, Equatable {
     public var serviceControlPolicies: [String: CreateServiceControlPolicy] = [:]
     /// Target (root, OU or account id) to attached policy ids, sorted.
     public var attachments: [String: [String]] = [:]
+    public var resourceControlPolicies: [String: CreateResourceControlPolicy] = [:]
+    /// Target (root, OU or account id) to attached RCP ids, sorted.
+    public var rcpAttachments: [String: [String]] = [:]
     public init() {}
 
     /// The account's parents from its direct parent up to the root. Bounded: a cycle cannot loop forever.

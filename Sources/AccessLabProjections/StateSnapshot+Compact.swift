@@ -107,12 +107,14 @@ extension OrganizationSnapshot {
         w.varint(UInt64(accounts.count)); for v0 in accounts { v0.compactEncode(into: &w) }
         w.varint(UInt64(organizationalUnits.count)); for v0 in organizationalUnits { v0.compactEncode(into: &w) }
         w.varint(UInt64(serviceControlPolicies.count)); for v0 in serviceControlPolicies { v0.compactEncode(into: &w) }
+        w.varint(UInt64(resourceControlPolicies.count)); for v0 in resourceControlPolicies { v0.compactEncode(into: &w) }
     }
 
     init(compact r: inout ByteReader) throws(ByteReaderError) {
         self.accounts = try r.array { r throws(ByteReaderError) in try OrganizationSnapshot.Account(compact: &r) }
         self.organizationalUnits = try r.array { r throws(ByteReaderError) in try OrganizationSnapshot.Unit(compact: &r) }
         self.serviceControlPolicies = try r.array { r throws(ByteReaderError) in try OrganizationSnapshot.Policy(compact: &r) }
+        self.resourceControlPolicies = try r.array { r throws(ByteReaderError) in try OrganizationSnapshot.Policy(compact: &r) }
     }
 }
 

@@ -3,7 +3,8 @@ import AccessLabEvents
 /// The canonical, serializable form of an `AccessState`: every collection a sorted array, so that the
 /// same state always gives the same bytes (binary in the log's snapshot store, JSON for fixtures).
 public struct StateSnapshot: Codable, Equatable, Sendable {
-    public static let currentFormat = 1
+    /// 2: resource control policies in the organization (AccessLab 0.4).
+    public static let currentFormat = 2
     public var format: Int = StateSnapshot.currentFormat
     public var seq: UInt64
     public var time: Instant?
@@ -59,6 +60,7 @@ public struct OrganizationSnapshot: Codable, Equatable, Sendable {
     public var accounts: [Account]
     public var organizationalUnits: [Unit]
     public var serviceControlPolicies: [Policy]
+    public var resourceControlPolicies: [Policy]
 }
 
 public struct PermissionSetSnapshot: Codable, Equatable, Sendable {

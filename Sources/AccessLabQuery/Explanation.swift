@@ -174,11 +174,24 @@ public struct Explanation: Codable, Sendable {
             }
             levels.append(EvaluationCase.SCPLevel(orgIdentifier: target, policies: level))
         }
+        // RCP levels likewise, when the organization has any (RCPFullAWSAccess is implied at every level).
+        var rcpLevels: [EvaluationCase.SCPLevel] = []
+        if !state.organization.resourceControlPolicies.isEmpty {
+            for target in Array(state.organization.ancestors(ofAccount: row.accountId).reversed()) + [row.accountId] {
+                var level: [Policy] = []
+                for id in state.organization.rcpAttachments[target] ?? [] {
+                    let rcp = state.organization.resourceControlPolicies[id]
+                    load(rcp?.content, name: "RCP \(rcp?.name ?? id)", source: "resourceControlPolicies[\(target)][\(level.count)]", into: &level)
+                }
+                rcpLevels.append(EvaluationCase.SCPLevel(orgIdentifier: target, policies: level))
+            }
+        }
         let management = state.organization.accounts.values.first { $0.isManagementAccount }?.accountId
         let request = Request(action: action, resource: resource, resourceAccount: row.accountId,
                               principal: sessionArn, context: RequestContext(context))
         let decision = Evaluator.evaluate(EvaluationCase(request: request, identityPolicies: identity, serviceControlPolicies: levels,
-                                                         permissionBoundaries: boundaries, managementAccountId: management))
+                                                         resourceControlPolicies: rcpLevels, permissionBoundaries: boundaries,
+                                                         managementAccountId: management))
         if management == row.accountId { path.notes.append("the management account: SCPs do not apply") }
         path.decision = decision.response.rawValue
         path.reason = decision.reason

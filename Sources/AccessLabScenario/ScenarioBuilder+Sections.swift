@@ -94,15 +94,18 @@ extension ScenarioBuilder {
         return out
     }
 
-    func serviceControlPolicies(_ items: [ScenarioNode], org: OrganizationBuilder, accounts: [AccountSpec]) throws(ScenarioError) -> [ServiceControlPolicySpec] {
+    /// `service_control_policies` or `resource_control_policies`: both are Organizations policies with the
+    /// same shape and the same 5,120-character limit; `kind` names the section and the policy in errors.
+    func organizationPolicies(_ items: [ScenarioNode], section: String, kind: String, org: OrganizationBuilder,
+                              accounts: [AccountSpec]) throws(ScenarioError) -> [ServiceControlPolicySpec] {
         var out: [ServiceControlPolicySpec] = []
         for (i, item) in items.enumerated() {
-            let m = try MappingReader(item, path: "service_control_policies[\(i)]")
+            let m = try MappingReader(item, path: "\(section)[\(i)]")
             let name = try m.requiredString("name")
             guard let policyNode = m.value("policy") else { throw ScenarioError(item.location, field: m.field("policy"), "is required") }
             let content = try policyText(policyNode, field: m.field("policy"))
             guard content.count <= Self.scpMaxCharacters else {
-                throw ScenarioError(policyNode.location, field: m.field("policy"), "the SCP is \(content.count) characters; Organizations allows \(Self.scpMaxCharacters)")
+                throw ScenarioError(policyNode.location, field: m.field("policy"), "the \(kind) is \(content.count) characters; Organizations allows \(Self.scpMaxCharacters)")
             }
             var targets: [String] = []
             for t in try m.strings("targets") ?? ["root"] {
@@ -111,7 +114,7 @@ extension ScenarioBuilder {
                 }
             }
             try m.finish()
-            let hex = String(FNV1a.hash64("scp/\(name)") & 0xffff_ffff, radix: 16)
+            let hex = String(FNV1a.hash64("\(kind.lowercased())/\(name)") & 0xffff_ffff, radix: 16)
             out.append(ServiceControlPolicySpec(policyId: "p-" + String(repeating: "0", count: 8 - hex.count) + hex, name: name,
                                                 content: content, targetIds: targets))
         }

@@ -71,7 +71,10 @@ struct ScenarioBuilder {
         s.permissionSets = try permissionSets(top.list("permission_sets"))
         s.assignments = try assignments(top.list("assignments"), scenario: s)
         s.assignmentMode = try top.oneOf("assignment_mode", AssignmentMode.group)
-        s.serviceControlPolicies = try serviceControlPolicies(top.list("service_control_policies"), org: org, accounts: s.accounts)
+        s.resourceControlPolicies = try organizationPolicies(top.list("resource_control_policies"), section: "resource_control_policies", kind: "RCP",
+                                                             org: org, accounts: s.accounts)
+        s.serviceControlPolicies = try organizationPolicies(top.list("service_control_policies"), section: "service_control_policies", kind: "SCP",
+                                                            org: org, accounts: s.accounts)
         if let a = try top.mapping("abac") { s.accessControlAttributes = try abac(a) }
         s.resources = try resources(top.list("resources"), scenario: s)
         if let m = try top.mapping("idp") { s.idp = try idp(m, start: start) }

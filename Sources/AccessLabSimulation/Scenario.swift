@@ -11,6 +11,8 @@ public struct Scenario: Sendable {
     public var organizationalUnits: [OrganizationalUnitSpec] = []
     public var accounts: [AccountSpec] = []
     public var serviceControlPolicies: [ServiceControlPolicySpec] = []
+    /// Resource control policies (Organizations, 2024): the same shape as SCPs, on resources.
+    public var resourceControlPolicies: [ServiceControlPolicySpec] = []
     public var teams: [TeamSpec] = []
     public var permissionSets: [PermissionSetSpec] = []
     public var assignments: [AssignmentSpec] = []

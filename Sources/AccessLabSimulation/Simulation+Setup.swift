@@ -31,6 +31,12 @@ extension Simulation {
                 emit(.admin, .attachServiceControlPolicy(AttachServiceControlPolicy(policyId: scp.policyId, targetId: target)))
             }
         }
+        for rcp in scenario.resourceControlPolicies {
+            emit(.admin, .createResourceControlPolicy(CreateResourceControlPolicy(policyId: rcp.policyId, name: rcp.name, content: rcp.content)))
+            for target in rcp.targetIds {
+                emit(.admin, .attachResourceControlPolicy(ResourceControlPolicyAttachment(policyId: rcp.policyId, targetId: target)))
+            }
+        }
         for ps in scenario.permissionSets {
             if let boundary = ps.permissionsBoundaryPolicy {
                 for a in scenario.accounts {

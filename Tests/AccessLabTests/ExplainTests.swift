@@ -44,6 +44,25 @@ import Testing
         #expect(assume.paths.first?.reason?.contains("trust policy") == true)
     }
 
+    /// A scenario's resource control policy reaches `explain`: it denies on the resources of the accounts
+    /// below its target, for the services RCPs cover, and not in the management account.
+    @Test func aScenariosResourceControlPolicyDeniesInExplain() throws {
+        var s = scenario()
+        s.permissionSets[0].managedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+        s.assignments.append(AssignmentSpec(team: "a", permissionSetId: "ps-ro", accountIds: ["999999999999"]))
+        let rcp = #"{"Version":"2012-10-17","Statement":[{"Sid":"NoBucketDeletes","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}]}"#
+        s.resourceControlPolicies = [ServiceControlPolicySpec(policyId: "p-rcp00001", name: "NoBucketDeletes", content: rcp, targetIds: [Scenario.rootId])]
+        let (_, _, log) = try simulate(s)
+        let t = monday + .hours(11)
+        let denied = try explain(log, at: t, action: "s3:DeleteBucket", resource: "arn:aws:s3:::team-bucket")
+        #expect(denied.decision == "ExplicitlyDenied")
+        #expect(denied.paths.first?.statements.contains { $0.policy == "RCP NoBucketDeletes" && $0.effect == "Deny" } == true, "\(denied.paths.first?.statements ?? [])")
+        let other = try explain(log, at: t, action: "s3:GetObject", resource: "arn:aws:s3:::team-bucket/k")
+        #expect(other.decision == "Allowed")
+        let management = try explain(log, at: t, account: "999999999999", action: "s3:DeleteBucket", resource: "arn:aws:s3:::m-bucket")
+        #expect(management.decision == "Allowed", "RCPs do not apply to the management account's resources")
+    }
+
     @Test func aLiveCredentialIsEvaluatedWithItsPermissionSetsPolicies() throws {
         let (_, _, log) = try simulate(scenario())
         let t = monday + .hours(11)

@@ -67,6 +67,20 @@ import Testing
         }
     }
 
+    @Test func resourceControlPoliciesLoadBesideSCPsWithTheSameLimit() throws {
+        let rcp = #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}]}"#
+        let s = try loadScenario(yaml: Self.valid + "\nresource_control_policies:\n  - {name: NoBucketDeletes, policy: rcp.json}\n", files: ["rcp.json": rcp])
+        #expect(s.resourceControlPolicies.map(\.name) == ["NoBucketDeletes"])
+        #expect(s.resourceControlPolicies.first?.targetIds == [Scenario.rootId])
+        let big = #"{"Version":"2012-10-17","Statement":[],"Pad":""# + String(repeating: "x", count: 5_200) + "\"}"
+        do {
+            _ = try loadScenario(yaml: Self.valid + "\nresource_control_policies:\n  - {name: Big, policy: big.json}\n", files: ["big.json": big])
+            Issue.record("an RCP over 5,120 characters loaded")
+        } catch {
+            #expect(error.description.contains("resource_control_policies[0].policy: the RCP is"), "\(error)")
+        }
+    }
+
     @Test func anInlinePolicyOverIdentityCentersLimitIsRefusedWhereItIsNamed() {
         let big = "{\"Version\": \"2012-10-17\", \"Statement\": [], \"Pad\": \"" + String(repeating: "x", count: 33_000) + "\"}"
         let yaml = Self.valid.replacingOccurrences(of: "session_duration: 2h}", with: "session_duration: 2h, inline_policy: big.json}")
