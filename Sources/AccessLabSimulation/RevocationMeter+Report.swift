@@ -47,6 +47,8 @@ extension RevocationMeter {
         var exposed: [(from: Instant, to: Instant)]
         /// Access still lived when the run ended: the figure is a lower bound.
         var censored: Bool
+        /// The last counted credential issued at or after Identity Center's cut; nil when none was.
+        var lastMint: Instant?
     }
 
     private func measure(_ r: LeaverRecord, _ state: AccessState, _ context: MeasurementContext, includeAfter: Bool) -> Measured {
@@ -64,10 +66,10 @@ extension RevocationMeter {
         // add up to the latency. Minting stops at the last credential issued after the cut (a persisting
         // leaver mints at the last instant it can); nothing issued after the cut, nothing minted in it.
         let cutAt = r.cutAt
-        let lastMint = cutAt.map { cut in max(cut, lastIssue ?? cut) }
+        let lastMint = cutAt.flatMap { cut in lastIssue.flatMap { $0 >= cut ? $0 : nil } }
         var stages: [Int64] = []
         var previous = t
-        for boundary in [r.idpAt ?? last, cutAt ?? last, lastMint ?? last, last] {
+        for boundary in [r.idpAt ?? last, cutAt ?? last, lastMint ?? cutAt ?? last, last] {
             let clamped = max(min(boundary, last), previous)
             stages.append(clamped.ms - previous.ms)
             previous = clamped
@@ -78,7 +80,7 @@ extension RevocationMeter {
             censored = true
         }
         return Measured(userId: r.userId, at: t, latency_ms: last.ms - t.ms, account: account, stages_ms: stages, exposure_ms: exposure,
-                        exposed: exposed, censored: censored)
+                        exposed: exposed, censored: censored, lastMint: lastMint)
     }
 
     private func timeline(_ r: LeaverRecord, _ measured: Measured, _ state: AccessState, includeAfter: Bool) -> LeaverTimeline {
@@ -87,7 +89,7 @@ extension RevocationMeter {
         let spans = r.spans(includeAfter: includeAfter)
         var marks = [LeaverTimeline.Mark(name: "termination", offset_s: 0)]
         let named: [(String, Instant?)] = [("idp_deactivated", r.idpAt), ("sign_in_lost", r.identityCenterCutAt),
-                                           ("no_entitlements", r.noEntitlementsAt), ("last_mint", lastMintAt(r, includeAfter: includeAfter)),
+                                           ("no_entitlements", r.noEntitlementsAt), ("last_mint", measured.lastMint),
                                            ("last_access", t + Duration_ms(measured.latency_ms))]
         for (name, at) in named { if let at { marks.append(.init(name: name, offset_s: offset(at))) } }
         var targets = Set(r.entitledAtTermination)
@@ -105,13 +107,7 @@ extension RevocationMeter {
                                        credentials: credentials)
         }
         return LeaverTimeline(user: r.userId, behaviour: includeAfter ? "persisting" : "benign", terminated_at: t.description,
-                              latency_s: Double(measured.latency_ms) / 1000, marks: marks, lanes: lanes)
-    }
-
-    /// The last credential issued after Identity Center's cut (nil when nothing was).
-    private func lastMintAt(_ r: LeaverRecord, includeAfter: Bool) -> Instant? {
-        guard let cut = r.cutAt else { return nil }
-        return r.spans(includeAfter: includeAfter).map(\.issuedAt).filter { $0 >= cut }.max()
+                              latency_s: seconds(measured.latency_ms), marks: marks, lanes: lanes)
     }
 
     private func summarize(_ all: [Measured], _ context: MeasurementContext) -> LeaverLatency {
