@@ -38,7 +38,9 @@ let package = Package(
         // An independent second reading of a run's log: it must not share code with the meter or the projections.
         .target(name: "AccessLabCheck", dependencies: ["AccessLabEvents", "AccessLabLog"]),
         .target(name: "AccessLabPolicy"),
-        .target(name: "AccessLabQuery", dependencies: ["AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
+        // AWS's wire formats (shapes generated from botocore's models, ids, ARNs, paging): the one place they are written.
+        .target(name: "AccessLabAWS", dependencies: ["AccessLabEvents"]),
+        .target(name: "AccessLabQuery", dependencies: ["AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(
             name: "AccessLabSimulation",
             dependencies: [
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabBench", "AccessLabCheck", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabAWS", "AccessLabBench", "AccessLabCheck", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
                 "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
+                "LMDB", "AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -11,7 +11,7 @@ db="$(mktemp -d)/tiny"
 for at in +2d +9d12h; do
   name="tiny-seed1-at${at#+}"
   "$bin" snapshot --db "$db" --at "$at" --out "snapshots/$name.json"
-  "$bin" snapshot --db "$db" --at "$at" --format aws --out "snapshots/$name.aws.json"
+  "$bin" snapshot --db "$db" --at "$at" --format aws --out "snapshots/$name.aws"
 done
 rm -rf "$db"
 ls -l snapshots/

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what AccessLab needs on a fresh Debian machine and is missing: LMDB's headers and pkg-config,
-# and with --browser Debian's chromium, which the tests use to render the HTML report.
+# and with --browser what the tests need besides: Debian's chromium, which renders the HTML report, and
+# Python's venv, in which tools/interop.sh installs the interop suite's packages from PyPI.
 # Uses sudo when not root. Swift itself must already be on PATH (it is on the project's machines).
 set -euo pipefail
 
@@ -9,6 +10,8 @@ dpkg -s liblmdb-dev >/dev/null 2>&1 || need+=(liblmdb-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ "${1:-}" = "--browser" ]; then
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
+    command -v python3 >/dev/null 2>&1 || need+=(python3)
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

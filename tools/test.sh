@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash tools/setup.sh --browser
 swift build --build-tests
 swift test --skip-build
+bash tools/interop.sh

@@ -1,3 +1,4 @@
+import AccessLabAWS
 import AccessLabEvents
 import Foundation
 import Testing
@@ -15,34 +16,54 @@ import Testing
     @Test(arguments: ["+2d", "+9d12h"])
     func goldenSnapshotsAreRegeneratedByteForByte(_ at: String) throws {
         let dir = try TemporaryDirectory()
-        for (format, suffix) in [("accesslab", ".json"), ("aws", ".aws.json")] {
-            let out = dir.sub("s\(suffix)")
-            let r = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", at, "--format", format, "--out", out])
-            #expect(r.code == 0, "\(r.err)")
-            let golden = "\(repositoryRoot)/snapshots/tiny-seed1-at\(at.dropFirst())\(suffix)"
-            let made = try Data(contentsOf: URL(fileURLWithPath: out)), committed = try Data(contentsOf: URL(fileURLWithPath: golden))
-            #expect(made == committed, "\(golden) differs: run tools/refresh-snapshots.sh if the change is intended")
-        }
+        let golden = "\(repositoryRoot)/snapshots/tiny-seed1-at\(at.dropFirst())"
+        let canonical = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", at, "--out", dir.sub("s.json")])
+        #expect(canonical.code == 0, "\(canonical.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.sub("s.json"))) == Data(contentsOf: URL(fileURLWithPath: golden + ".json")),
+                "\(golden).json differs: run tools/refresh-snapshots.sh if the change is intended")
+        let aws = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", at, "--format", "aws", "--out", dir.sub("aws")])
+        #expect(aws.code == 0, "\(aws.err)")
+        let made = try Self.files(under: dir.sub("aws")), committed = try Self.files(under: golden + ".aws")
+        #expect(made.keys.sorted() == committed.keys.sorted(), "\(golden).aws: run tools/refresh-snapshots.sh if the change is intended")
+        for (file, data) in made { #expect(committed[file] == data, "\(golden).aws/\(file) differs") }
     }
 
-    @Test func theAWSFormatHasTheResponseShapes() throws {
-        let r = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "+2d", "--format", "aws"])
-        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
-        let users = try #require((doc["identitystore:ListUsers"] as? [String: Any])?["Users"] as? [[String: Any]])
-        #expect(Set(users[0].keys).isSuperset(of: ["UserId", "UserName", "Name", "DisplayName", "Emails", "IdentityStoreId"]))
-        #expect((users[0]["Name"] as? [String: Any])?["GivenName"] != nil)
-        let memberships = try #require(doc["identitystore:ListGroupMemberships"] as? [String: [String: Any]])
-        let m = try #require((memberships["g-payments"]?["GroupMemberships"] as? [[String: Any]])?.first)
-        #expect((m["MemberId"] as? [String: Any])?["UserId"] is String && m["GroupId"] as? String == "g-payments")
-        let described = try #require(doc["sso-admin:DescribePermissionSet"] as? [String: [String: Any]])
-        let ps = try #require(described.values.first?["PermissionSet"] as? [String: Any])
-        #expect((ps["SessionDuration"] as? String)?.hasPrefix("PT") == true && ps["PermissionSetArn"] is String && ps["CreatedDate"] is String)
-        let assignments = try #require(doc["sso-admin:ListAccountAssignments"] as? [String: [String: [String: Any]]])
-        let first = try #require(assignments.values.first?.values.first?["AccountAssignments"] as? [[String: Any]])
-        #expect(Set(first[0].keys) == ["AccountId", "PermissionSetArn", "PrincipalType", "PrincipalId"])
-        let accounts = try #require((doc["organizations:ListAccounts"] as? [String: Any])?["Accounts"] as? [[String: Any]])
-        #expect(accounts.count == 6 && Set(accounts[0].keys).isSuperset(of: ["Id", "Arn", "Email", "Name", "Status", "JoinedTimestamp"]))
-        #expect((doc["sso-admin:ListPermissionSetsProvisionedToAccount"] as? [String: Any])?["100000000002"] != nil)
+    static func files(under root: String) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let e = FileManager.default.enumerator(atPath: root)
+        while let path = e?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                out[path] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + path))
+            }
+        }
+        return out
+    }
+
+    @Test func theAWSFormatIsOneFilePerCallListedInItsManifest() throws {
+        let dir = try TemporaryDirectory()
+        let r = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "+9d12h", "--format", "aws", "--out", dir.sub("aws")])
+        #expect(r.code == 0, "\(r.err)")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.sub("aws/export.json")))) as? [String: Any])
+        let calls = try #require(manifest["calls"] as? [[String: Any]])
+        let files = try Self.files(under: dir.sub("aws"))
+        #expect(Set(calls.compactMap { $0["file"] as? String }) == Set(files.keys).subtracting(["export.json"]))
+        #expect(manifest["botocore"] as? String == AWS.botocoreVersion && manifest["at"] as? String == "2026-01-14T12:00:00Z")
+        let operations = Set(calls.compactMap { "\($0["service"]!):\($0["operation"]!)" })
+        #expect(operations.isSuperset(of: ["identitystore:ListUsers", "identitystore:ListGroupMemberships", "sso-admin:ListAccountAssignments",
+                                           "sso-admin:DescribePermissionSet", "organizations:ListAccounts", "sso:GetRoleCredentials"]))
+        // A user's scenario id never leaks: every id is AWS-shaped.
+        let users = try #require(try JSONSerialization.jsonObject(with: files["identitystore/ListUsers.json"]!) as? [String: Any])
+        let ids = try #require((users["Users"] as? [[String: Any]])?.compactMap { $0["UserId"] as? String })
+        #expect(ids.count == 10 && ids.allSatisfy(AWSIdentifiers.isUUID))
+
+        let noOut = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "+2d", "--format", "aws"])
+        #expect(noOut.code != 0 && noOut.err.contains("--out DIR"))
+        try FileManager.default.createDirectory(atPath: dir.sub("mine"), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: dir.sub("mine/notes.txt"), contents: Data("keep".utf8))
+        let refused = try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "+2d", "--format", "aws", "--out", dir.sub("mine")])
+        #expect(refused.code != 0 && refused.err.contains("not an AWS-format snapshot"))
+        #expect(FileManager.default.fileExists(atPath: dir.sub("mine/notes.txt")))
     }
 
     @Test func accessTimelineAndDiffAnswerFromTheLog() throws {

@@ -1,0 +1,302 @@
+import AccessLabAWS
+import AccessLabEvents
+import AccessLabProjections
+import Foundation
+
+/// The state at one moment as the AWS API calls that would return it: one response per call (one per
+/// page where AWS pages), each with the request that asks for it, in AWS's shapes (`AccessLabAWS`) and
+/// with AWS-format ids. What an export of a real organisation holds, so the same readers take both.
+public struct AWSStateExport {
+    /// One API call and its answer.
+    public struct Call {
+        public var service: String
+        public var operation: String
+        /// The request, by its members' AWS names.
+        public var request: AWSRequest
+        /// The response body, JSON.
+        public var response: Data
+        /// Where the response is written, relative to the export's directory.
+        public var file: String
+    }
+
+    public let ids: AWSIdentifiers
+    let state: AccessState
+    let at: Instant
+    let management: String
+    private(set) var calls: [Call] = []
+
+    /// The calls for `state` at `at`, in the order an export script would make them.
+    public static func calls(_ state: AccessState, at: Instant, region: String) throws -> [Call] {
+        var export = AWSStateExport(state: state, at: at, region: region)
+        try export.build()
+        return export.calls
+    }
+
+    init(state: AccessState, at: Instant, region: String) {
+        self.state = state
+        self.at = at
+        management = state.organization.accounts.values.filter(\.isManagementAccount).map(\.accountId).min() ?? "000000000000"
+        let root = state.organization.accounts.values.map(\.parentId).first { $0.hasPrefix("r-") } ?? "r-root"
+        ids = AWSIdentifiers(managementAccountId: management, rootId: root, region: region)
+    }
+
+    // MARK: The calls
+
+    mutating func build() throws {
+        try identityStore()
+        try ssoAdmin()
+        try organizations()
+        try portal()
+    }
+
+    private mutating func identityStore() throws {
+        typealias I = AWS.IdentityStore
+        let store = ids.identityStoreId
+        let users = state.identityCenter.users.values.filter { $0.status != .deleted }.sorted { $0.userId < $1.userId }
+        try paged("identitystore", "ListUsers", users.map(user), request: I.ListUsersRequest(identityStoreId: store)) {
+            I.ListUsersResponse(users: $0, nextToken: $1)
+        }
+        let groups = state.identityCenter.groups.values.sorted { $0.groupId < $1.groupId }
+        try paged("identitystore", "ListGroups", groups.map { I.Group(groupId: ids.groupId($0.groupId), displayName: $0.displayName, identityStoreId: store) },
+                  request: I.ListGroupsRequest(identityStoreId: store)) { I.ListGroupsResponse(groups: $0, nextToken: $1) }
+        for g in groups {
+            let gid = ids.groupId(g.groupId)
+            let members = g.members.sorted().map {
+                I.GroupMembership(identityStoreId: store, membershipId: ids.membershipId(groupId: g.groupId, userId: $0), groupId: gid,
+                                  memberId: I.MemberId(userId: ids.userId($0)))
+            }
+            try paged("identitystore", "ListGroupMemberships", members, request: I.ListGroupMembershipsRequest(identityStoreId: store, groupId: gid),
+                      key: [gid]) { I.ListGroupMembershipsResponse(groupMemberships: $0, nextToken: $1) }
+        }
+    }
+
+    private func user(_ u: DirectoryUser) -> AWS.IdentityStore.User {
+        let a = u.attributes
+        return AWS.IdentityStore.User(
+            identityStoreId: ids.identityStoreId, userId: ids.userId(u.userId), userName: a.userName,
+            name: AWS.IdentityStore.Name(formatted: "\(a.givenName) \(a.familyName)", familyName: a.familyName, givenName: a.givenName),
+            displayName: a.displayName, emails: [AWS.IdentityStore.Email(value: a.email, type: "work", primary: true)], title: a.title,
+            userStatus: u.status == .active ? "ENABLED" : "DISABLED")
+    }
+
+    private mutating func ssoAdmin() throws {
+        typealias S = AWS.SSOAdmin
+        let instance = ids.instanceArn
+        let created = state.organization.accounts[management]?.createdAt ?? at
+        try single("sso-admin", "ListInstances", request: S.ListInstancesRequest(), response: S.ListInstancesResponse(instances: [
+            S.InstanceMetadata(instanceArn: instance, identityStoreId: ids.identityStoreId, ownerAccountId: management,
+                               createdDate: AWSTimestamp(created), status: "ACTIVE"),
+        ]))
+        if !state.accessControlAttributes.isEmpty {
+            try single("sso-admin", "DescribeInstanceAccessControlAttributeConfiguration",
+                       request: S.DescribeInstanceAccessControlAttributeConfigurationRequest(instanceArn: instance),
+                       response: S.DescribeInstanceAccessControlAttributeConfigurationResponse(
+                           status: "ENABLED", instanceAccessControlAttributeConfiguration: S.InstanceAccessControlAttributeConfiguration(
+                               accessControlAttributes: state.accessControlAttributes.map {
+                                   S.AccessControlAttribute(key: $0.key, value: S.AccessControlAttributeValue(source: $0.source))
+                               })))
+        }
+        let sets = state.permissionSets.values.sorted { $0.permissionSetId < $1.permissionSetId }
+        try paged("sso-admin", "ListPermissionSets", sets.map { ids.permissionSetArn($0.permissionSetId) },
+                  request: S.ListPermissionSetsRequest(instanceArn: instance)) { S.ListPermissionSetsResponse(permissionSets: $0, nextToken: $1) }
+        let provisioned = state.roles.keys.sorted()
+        for ps in sets {
+            let arn = ids.permissionSetArn(ps.permissionSetId), key = [ids.permissionSetId(ps.permissionSetId)]
+            try single("sso-admin", "DescribePermissionSet", request: S.DescribePermissionSetRequest(instanceArn: instance, permissionSetArn: arn),
+                       response: S.DescribePermissionSetResponse(permissionSet: S.PermissionSet(
+                           name: ps.name, permissionSetArn: arn, createdDate: AWSTimestamp(ps.createdAt),
+                           sessionDuration: Self.isoDuration(ps.sessionDuration))), key: key)
+            try paged("sso-admin", "ListManagedPoliciesInPermissionSet",
+                      ps.managedPolicyArns.map { S.AttachedManagedPolicy(name: String($0.split(separator: "/").last ?? ""), arn: $0) },
+                      request: S.ListManagedPoliciesInPermissionSetRequest(instanceArn: instance, permissionSetArn: arn), key: key) {
+                S.ListManagedPoliciesInPermissionSetResponse(attachedManagedPolicies: $0, nextToken: $1)
+            }
+            try paged("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet",
+                      ps.customerManagedPolicies.map { S.CustomerManagedPolicyReference(name: $0.name, path: $0.path) },
+                      request: S.ListCustomerManagedPolicyReferencesInPermissionSetRequest(instanceArn: instance, permissionSetArn: arn), key: key) {
+                S.ListCustomerManagedPolicyReferencesInPermissionSetResponse(customerManagedPolicyReferences: $0, nextToken: $1)
+            }
+            try single("sso-admin", "GetInlinePolicyForPermissionSet",
+                       request: S.GetInlinePolicyForPermissionSetRequest(instanceArn: instance, permissionSetArn: arn),
+                       response: S.GetInlinePolicyForPermissionSetResponse(inlinePolicy: ps.inlinePolicy), key: key)
+            // Without a boundary AWS answers ResourceNotFoundException: there is no response to write.
+            if let b = ps.permissionsBoundary {
+                try single("sso-admin", "GetPermissionsBoundaryForPermissionSet",
+                           request: S.GetPermissionsBoundaryForPermissionSetRequest(instanceArn: instance, permissionSetArn: arn),
+                           response: S.GetPermissionsBoundaryForPermissionSetResponse(permissionsBoundary: S.PermissionsBoundary(
+                               customerManagedPolicyReference: b.customerManagedPolicyReference.map { S.CustomerManagedPolicyReference(name: $0.name, path: $0.path) },
+                               managedPolicyArn: b.managedPolicyArn)), key: key)
+            }
+            let accounts = provisioned.filter { $0.permissionSetId == ps.permissionSetId }.map { ids.accountId($0.accountId) }
+            try paged("sso-admin", "ListAccountsForProvisionedPermissionSet", accounts,
+                      request: S.ListAccountsForProvisionedPermissionSetRequest(instanceArn: instance, permissionSetArn: arn), key: key) {
+                S.ListAccountsForProvisionedPermissionSetResponse(accountIds: $0, nextToken: $1)
+            }
+        }
+        var assignments: [AccountPermissionSet: [Principal]] = [:]
+        for (key, status) in state.assignments { if case .provisioned = status { assignments[key.target, default: []].append(key.principal) } }
+        for account in state.organization.accounts.keys.sorted() {
+            let accountId = ids.accountId(account)
+            let targets = provisioned.filter { $0.accountId == account }
+            try paged("sso-admin", "ListPermissionSetsProvisionedToAccount", targets.map { ids.permissionSetArn($0.permissionSetId) },
+                      request: S.ListPermissionSetsProvisionedToAccountRequest(instanceArn: instance, accountId: accountId), key: [accountId]) {
+                S.ListPermissionSetsProvisionedToAccountResponse(nextToken: $1, permissionSets: $0)
+            }
+            for target in targets {
+                let arn = ids.permissionSetArn(target.permissionSetId)
+                let rows = (assignments[target] ?? []).sorted().map {
+                    S.AccountAssignment(accountId: accountId, permissionSetArn: arn, principalType: $0.type.rawValue,
+                                        principalId: ids.principalId(type: $0.type.rawValue, id: $0.id))
+                }
+                try paged("sso-admin", "ListAccountAssignments", rows,
+                          request: S.ListAccountAssignmentsRequest(instanceArn: instance, accountId: accountId, permissionSetArn: arn),
+                          key: [accountId, ids.permissionSetId(target.permissionSetId)]) {
+                    S.ListAccountAssignmentsResponse(accountAssignments: $0, nextToken: $1)
+                }
+            }
+        }
+    }
+
+    private mutating func organizations() throws {
+        typealias O = AWS.Organizations
+        let org = state.organization
+        let scpEnabled = [O.PolicyTypeSummary(type: "SERVICE_CONTROL_POLICY", status: "ENABLED")]
+            + (org.resourceControlPolicies.isEmpty ? [] : [O.PolicyTypeSummary(type: "RESOURCE_CONTROL_POLICY", status: "ENABLED")])
+        let email = { (account: String) in "aws+\(org.accounts[account]?.name ?? account)@example.com" }
+        try single("organizations", "DescribeOrganization", request: AWSEmptyRequest(), response: O.DescribeOrganizationResponse(
+            organization: O.Organization(id: ids.organizationId, arn: ids.organizationArn(management: management), featureSet: "ALL",
+                                         masterAccountArn: ids.accountArn(management: management, account: management),
+                                         masterAccountId: management, masterAccountEmail: email(management), availablePolicyTypes: scpEnabled)))
+        try paged("organizations", "ListRoots", [O.Root(id: ids.root, arn: ids.rootArn(management: management, root: ids.root), name: "Root", policyTypes: scpEnabled)],
+                  request: O.ListRootsRequest()) { O.ListRootsResponse(roots: $0, nextToken: $1) }
+        let accounts = org.accounts.values.sorted { $0.accountId < $1.accountId }.map { a in
+            O.Account(id: ids.accountId(a.accountId), arn: ids.accountArn(management: management, account: a.accountId), email: email(a.accountId),
+                      name: a.name, status: "ACTIVE", state: "ACTIVE", joinedMethod: a.isManagementAccount ? "INVITED" : "CREATED",
+                      joinedTimestamp: AWSTimestamp(a.createdAt))
+        }
+        try paged("organizations", "ListAccounts", accounts, request: O.ListAccountsRequest()) { O.ListAccountsResponse(accounts: $0, nextToken: $1) }
+        // The tree, parent by parent from the root, as an export walks it.
+        var parents = [org.accounts.values.map(\.parentId).first { $0.hasPrefix("r-") } ?? "r-root"]
+        var visited = Set<String>()
+        while let parent = parents.first {
+            parents.removeFirst()
+            guard visited.insert(parent).inserted else { continue }
+            let parentId = ids.parentId(parent)
+            let ous = org.organizationalUnits.values.filter { $0.parentId == parent }.sorted { $0.ouId < $1.ouId }
+            try paged("organizations", "ListOrganizationalUnitsForParent",
+                      ous.map { O.OrganizationalUnit(id: ids.organizationalUnitId($0.ouId), arn: ids.organizationalUnitArn(management: management, ou: $0.ouId), name: $0.name) },
+                      request: O.ListOrganizationalUnitsForParentRequest(parentId: parentId), key: [parentId]) {
+                O.ListOrganizationalUnitsForParentResponse(organizationalUnits: $0, nextToken: $1)
+            }
+            let children = accounts.filter { a in org.accounts.values.first { ids.accountId($0.accountId) == a.id }?.parentId == parent }
+            try paged("organizations", "ListAccountsForParent", children, request: O.ListAccountsForParentRequest(parentId: parentId), key: [parentId]) {
+                O.ListAccountsForParentResponse(accounts: $0, nextToken: $1)
+            }
+            parents += ous.map(\.ouId)
+        }
+        for (type, policies, attachments) in [("SERVICE_CONTROL_POLICY", org.serviceControlPolicies.mapValues { ($0.name, $0.content) }, org.attachments),
+                                              ("RESOURCE_CONTROL_POLICY", org.resourceControlPolicies.mapValues { ($0.name, $0.content) }, org.rcpAttachments)] {
+            if type == "RESOURCE_CONTROL_POLICY" && policies.isEmpty { continue }
+            let sorted = policies.keys.sorted()
+            let (ids, management) = (self.ids, self.management)
+            let summary = { (id: String) in
+                O.PolicySummary(id: ids.policyId(id), arn: ids.policyArn(management: management, policy: id, type: type), name: policies[id]!.0,
+                                description: "", type: type, awsManaged: false)
+            }
+            try paged("organizations", "ListPolicies", sorted.map(summary), request: O.ListPoliciesRequest(filter: type), key: [type]) {
+                O.ListPoliciesResponse(policies: $0, nextToken: $1)
+            }
+            for id in sorted {
+                let policyId = ids.policyId(id)
+                try single("organizations", "DescribePolicy", request: O.DescribePolicyRequest(policyId: policyId),
+                           response: O.DescribePolicyResponse(policy: O.Policy(policySummary: summary(id), content: policies[id]!.1)), key: [policyId])
+                let targets = attachments.keys.sorted().filter { attachments[$0]!.contains(id) }.map { target in
+                    if let a = org.accounts[target] {
+                        return O.PolicyTargetSummary(targetId: ids.accountId(target), arn: ids.accountArn(management: management, account: target), name: a.name, type: "ACCOUNT")
+                    } else if let ou = org.organizationalUnits[target] {
+                        return O.PolicyTargetSummary(targetId: ids.organizationalUnitId(target), arn: ids.organizationalUnitArn(management: management, ou: target),
+                                                     name: ou.name, type: "ORGANIZATIONAL_UNIT")
+                    }
+                    return O.PolicyTargetSummary(targetId: ids.root, arn: ids.rootArn(management: management, root: target), name: "Root", type: "ROOT")
+                }
+                try paged("organizations", "ListTargetsForPolicy", targets, request: O.ListTargetsForPolicyRequest(policyId: policyId), key: [policyId]) {
+                    O.ListTargetsForPolicyResponse(targets: $0, nextToken: $1)
+                }
+            }
+        }
+    }
+
+    /// What the portal answers each signed-in user: the accounts and roles they may pick, and the
+    /// credentials they hold now (their `GetRoleCredentials` answers).
+    private mutating func portal() throws {
+        typealias P = AWS.SSOPortal
+        for userId in state.portalSessionsByUser.keys.sorted() {
+            let live = state.portalSessions(ofUser: userId).filter { $0.deletedAt == nil && $0.startedAt <= at && at < $0.expiresAt }
+            guard let session = live.max(by: { ($0.startedAt, $0.sessionId) < ($1.startedAt, $1.sessionId) }) else { continue }
+            let token = ids.accessToken(sessionId: session.sessionId)
+            let user = ids.userId(userId)
+            let targets = state.identityCenter.users[userId]?.status == .active ? state.entitledTargets(ofUser: userId) : []
+            let accounts = Array(Set(targets.map(\.accountId))).sorted()
+            try paged("sso", "ListAccounts", accounts.map { P.AccountInfo(accountId: ids.accountId($0), accountName: state.organization.accounts[$0]?.name,
+                                                                          emailAddress: "aws+\(state.organization.accounts[$0]?.name ?? $0)@example.com") },
+                      request: P.ListAccountsRequest(accessToken: token), key: [user]) { P.ListAccountsResponse(nextToken: $1, accountList: $0) }
+            for account in accounts {
+                let roles = targets.filter { $0.accountId == account }.compactMap { state.permissionSets[$0.permissionSetId]?.name }.sorted()
+                try paged("sso", "ListAccountRoles", roles.map { P.RoleInfo(roleName: $0, accountId: ids.accountId(account)) },
+                          request: P.ListAccountRolesRequest(accessToken: token, accountId: ids.accountId(account)), key: [user, ids.accountId(account)]) {
+                    P.ListAccountRolesResponse(nextToken: $1, roleList: $0)
+                }
+            }
+        }
+        for credential in state.credentials.values.sorted(by: { $0.credentialId < $1.credentialId })
+        where credential.issuedAt <= at && at < credential.expiresAt {
+            let roleName = state.permissionSets[credential.target.permissionSetId]?.name ?? credential.roleName
+            try single("sso", "GetRoleCredentials",
+                       request: P.GetRoleCredentialsRequest(roleName: roleName, accountId: ids.accountId(credential.target.accountId),
+                                                            accessToken: ids.accessToken(sessionId: credential.sessionId)),
+                       response: P.GetRoleCredentialsResponse(roleCredentials: P.RoleCredentials(
+                           accessKeyId: ids.accessKeyId(credentialId: credential.credentialId),
+                           secretAccessKey: ids.secretAccessKey(credentialId: credential.credentialId),
+                           sessionToken: ids.sessionToken(credentialId: credential.credentialId),
+                           expiration: Int(credential.expiresAt.ms))),
+                       key: [ids.userId(credential.userId), credential.credentialId])
+        }
+    }
+
+    // MARK: Writing calls
+
+    private mutating func single<Request: Encodable & Sendable, Response: Encodable>(
+        _ service: String, _ operation: String, request: Request, response: Response, key: [String] = []
+    ) throws {
+        calls.append(Call(service: service, operation: operation, request: AWSRequest(request),
+                          response: try AWSWireJSON.encode(response, pretty: true), file: Self.file(service, operation, key, page: 1)))
+    }
+
+    /// One call per page of `items`, the page size the model's largest (AWS's own defaults are smaller
+    /// for some operations; a client following NextToken reads the same items either way).
+    private mutating func paged<Item, Request: Encodable & Sendable, Response: Encodable>(
+        _ service: String, _ operation: String, _ items: [Item], request: Request, key: [String] = [],
+        response: ([Item], String?) -> Response
+    ) throws {
+        let paginator = AWS.services.first { $0.name == service }?.operation(operation)?.paginator
+        let size = paginator?.largestPage ?? 100
+        for (index, page) in AWSPages.split(items, size: size, operation: operation).enumerated() {
+            calls.append(Call(service: service, operation: operation,
+                              request: AWSRequest(request, pageToken: page.token.map { (paginator?.inputToken ?? "NextToken", $0) }),
+                              response: try AWSWireJSON.encode(response(page.items, page.next), pretty: true),
+                              file: Self.file(service, operation, key, page: index + 1)))
+        }
+    }
+
+    static func file(_ service: String, _ operation: String, _ key: [String], page: Int) -> String {
+        let name = ([operation] + key).joined(separator: ".") + (page > 1 ? ".page-\(page)" : "")
+        return "\(service)/\(name).json"
+    }
+
+    /// ISO-8601 duration as sso-admin writes session durations (`PT12H`, `PT1H30M`).
+    public static func isoDuration(_ d: Duration_ms) -> String {
+        let total = d.ms / 1000
+        let h = total / 3600, m = total / 60 % 60, s = total % 60
+        return "PT" + (h > 0 ? "\(h)H" : "") + (m > 0 ? "\(m)M" : "") + (s > 0 || total == 0 ? "\(s)S" : "")
+    }
+}
