@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "AccessLabPolicy"),
         // AWS's wire formats (shapes generated from botocore's models, ids, ARNs, paging): the one place they are written.
         .target(name: "AccessLabAWS", dependencies: ["AccessLabEvents"]),
+        // The edge where a real organisation comes in: AWS exports (and later CloudTrail) turned into events.
+        .target(name: "AccessLabImport", dependencies: ["AccessLabAWS", "AccessLabEvents"]),
         .target(name: "AccessLabQuery", dependencies: ["AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(
             name: "AccessLabSimulation",
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabAWS", "AccessLabBench", "AccessLabCheck", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabAWS", "AccessLabImport", "AccessLabBench", "AccessLabCheck", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
                 "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
+                "LMDB", "AccessLabAWS", "AccessLabImport", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

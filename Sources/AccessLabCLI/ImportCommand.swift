@@ -1,13 +1,25 @@
 import AccessLabEvents
+import AccessLabImport
+import AccessLabProjections
 import AccessLabLog
 import ArgumentParser
 import Foundation
 
-/// `accesslab import`: appends JSON Lines events, all or nothing.
+/// `accesslab import`: the outside world into a log.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Append events written as JSON Lines (the form `log --json` prints).",
+        abstract: "Bring events in: JSON Lines (the default) or a real organisation's AWS export.",
+        subcommands: [ImportEventsCommand.self, ImportAWSCommand.self],
+        defaultSubcommand: ImportEventsCommand.self
+    )
+}
+
+/// `accesslab import [events]`: appends JSON Lines events, all or nothing.
+struct ImportEventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Append events written as JSON Lines (the form `log --json` prints); `import FILE` means this.",
         discussion: """
         The whole file is validated before anything is written: on any error nothing is appended and \
         the message names the line and the field. `seq` may be omitted; when present it must be the \
@@ -48,6 +60,88 @@ struct ImportCommand: ParsableCommand {
             }
         } catch let error as EventLogError {
             throw CLIError("\(error.description); nothing was imported")
+        }
+    }
+}
+
+/// `accesslab import aws DIR`: an organisation's Identity Center state, from the responses of read-only
+/// AWS API calls, as the events that would have built it.
+struct ImportAWSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aws",
+        abstract: "Start a log from an AWS export: the organisation, permission sets, users, groups and assignments it shows.",
+        discussion: """
+        DIR holds export.json and one response file per API call, as `tools/export-aws-org.sh` writes from a \
+        real organisation (or moto's server, or anything that answers the AWS API) and as \
+        `accesslab snapshot --format aws` writes. Every response is decoded with the shapes of botocore's \
+        models; a malformed file is named with the place in it, and nothing is written. The events all carry \
+        the export's time (`--at`, or the `at` in export.json) and AWS's own ids; the log's metadata says it \
+        is an export import. What the export contradicts (an assignment to a deleted group, a permission set \
+        missing from an account's provisioned list) or cannot tell (customer managed policy documents, role \
+        name suffixes) is reported. Ids and ARNs whose form differs from AWS's (moto's) are kept and listed.
+
+        Examples:
+          bash tools/export-aws-org.sh --profile management /tmp/org-export
+          accesslab import aws /tmp/org-export --db /tmp/org
+          accesslab access --db /tmp/org --at +0s --user alice@example.com
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The export directory (with export.json).", valueName: "dir")) var export: String
+    @Option(name: .long, help: ArgumentHelp("The database directory to create (must be new or empty).", valueName: "dir")) var db: String
+    @Option(help: ArgumentHelp("The export's time, ISO-8601 UTC, when export.json has none or it is wrong.", valueName: "time")) var at: String?
+    @Flag(help: "Print the import report as JSON.") var json = false
+
+    static func read(_ root: String, at: Instant?) -> Result<AWSExportImport, ImportError> {
+        Result { () throws(ImportError) -> AWSExportImport in
+            let reader = try AWSExport { path in
+                guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else { throw CLIError("the path leaves the export directory") }
+                guard let data = FileManager.default.contents(atPath: root + "/" + path) else { throw CLIError("no such file") }
+                return data
+            }
+            return try AWSExportImport.read(reader, at: at)
+        }
+    }
+
+    func run() throws {
+        let root = export
+        guard FileManager.default.fileExists(atPath: root + "/export.json") else { throw CLIError("\(root): no export.json here; is this an export directory?") }
+        var override: Instant?
+        if let at {
+            guard let t = ISO8601.parse(at) else { throw CLIError("--at '\(at)': expected an ISO-8601 UTC time (2026-03-02T09:00:00Z)") }
+            override = t
+        }
+        let imported: AWSExportImport
+        switch Self.read(root, at: override) {
+        case .success(let i): imported = i
+        case .failure(let error): throw CLIError("\(root)/\(error.description); nothing was imported")
+        }
+        let log: LMDBEventLog
+        do { log = try LMDBEventLog(path: db, create: true) } catch let error as EventLogError { throw CLIError(error.description) }
+        let head = try log.read { $0.head }
+        guard head.lastSeq == 0 else { throw CLIError("\(db) already holds \(head.lastSeq) events; an export import starts a new log") }
+        do {
+            try log.setMetadata(LogMetadata(scenario: "import aws \(URL(fileURLWithPath: root).lastPathComponent)", seed: nil,
+                                            parameters: AccessRules().parameters.merging([
+                                                "import": "aws-export", "import_source": imported.report.source, "import_at": imported.report.at,
+                                            ]) { a, _ in a }))
+            _ = try log.append(imported.events)
+        } catch let error as EventLogError {
+            throw CLIError("\(error.description); nothing was imported")
+        }
+        let digest = try log.read { $0.head.digest }
+        if json {
+            Console.out(try JSONOutput.encode(imported.report))
+            return
+        }
+        let r = imported.report
+        Console.out("imported \(imported.events.count) events at \(r.at) from \(r.source); digest \(digest.hex)")
+        for key in r.counts.keys.sorted() { Console.out("  \(key): \(r.counts[key]!)") }
+        for (title, lines) in [("ids not in AWS's documented form (kept as given)", r.idDeviations), ("inconsistencies in the export", r.inconsistencies),
+                               ("not known from an export", r.unknowns)] where !lines.isEmpty {
+            Console.out("\(title): \(lines.count)")
+            for line in lines.prefix(10) { Console.out("  \(line)") }
+            if lines.count > 10 { Console.out("  ... and \(lines.count - 10) more (--json lists them all)") }
         }
     }
 }

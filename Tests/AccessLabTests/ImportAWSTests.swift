@@ -1,0 +1,58 @@
+import AccessLabAWS
+import Foundation
+import Testing
+
+/// `import aws`: an export of an organisation becomes a log whose access answers are the export's.
+@Suite(.serialized) struct ImportAWSTests {
+    /// Entitled (user name, account, permission set) triples of `access --json` at `at`.
+    static func entitlements(db: String, at: String, names: [String: String]) throws -> Set<String> {
+        let r = try runAccesslab(["access", "--db", db, "--at", at, "--json"])
+        #expect(r.code == 0, "\(r.err)")
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
+        return Set(rows.filter { $0["entitled"] as? Bool == true }.map {
+            "\(names[$0["user"] as! String] ?? "?") \($0["accountId"]!) \($0["permissionSet"]!)"
+        })
+    }
+
+    @Test func aSimulatedOrganisationExportedAndImportedAnswersAccessTheSame() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir.sub("sim"), "--no-check"]).code == 0)
+        let at = "2026-01-14T12:00:00Z"
+        #expect(try runAccesslab(["snapshot", "--db", dir.sub("sim"), "--at", at, "--format", "aws", "--out", dir.sub("export")]).code == 0)
+        let imported = try runAccesslab(["import", "aws", dir.sub("export"), "--db", dir.sub("imported")])
+        #expect(imported.code == 0, "\(imported.err)")
+        #expect(imported.out.contains("users: 9") && imported.out.contains("users (disabled): 1") && imported.out.contains("account assignments: 6"))
+
+        // The simulation names users u00001...; the import, by their identity-store UUIDs. Both map to the user name.
+        let ids = AWSIdentifiers(managementAccountId: "100000000001")
+        var simNames: [String: String] = [:], importNames: [String: String] = [:]
+        for n in 1...10 {
+            let id = String(format: "u%05d", n)
+            simNames[id] = "\(id)@example.com"
+            importNames[ids.userId(id)] = "\(id)@example.com"
+        }
+        let simulated = try Self.entitlements(db: dir.sub("sim"), at: at, names: simNames)
+        let fromExport = try Self.entitlements(db: dir.sub("imported"), at: at, names: importNames)
+        #expect(!simulated.isEmpty && fromExport == simulated)
+        #expect(try runAccesslab(["verify", "--db", dir.sub("imported")]).code == 0)
+
+        let again = try runAccesslab(["import", "aws", dir.sub("export"), "--db", dir.sub("imported")])
+        #expect(again.code != 0 && again.err.contains("already holds"))
+    }
+
+    @Test func aMalformedExportNamesTheFileAndPlaceAndWritesNothing() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir.sub("sim"), "--until", "2d", "--no-check"]).code == 0)
+        #expect(try runAccesslab(["snapshot", "--db", dir.sub("sim"), "--at", "+1d", "--format", "aws", "--out", dir.sub("export")]).code == 0)
+        let users = dir.sub("export/identitystore/ListUsers.json")
+        let text = try String(contentsOfFile: users, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"UserId\" : \"", with: "\"UserIdent\" : \"").write(toFile: users, atomically: true, encoding: .utf8)
+        let r = try runAccesslab(["import", "aws", dir.sub("export"), "--db", dir.sub("db")])
+        #expect(r.code != 0)
+        #expect(r.err.contains("identitystore/ListUsers.json: Users[0].UserId: missing") && r.err.contains("nothing was imported"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.sub("db")))
+
+        let none = try runAccesslab(["import", "aws", dir.sub("sim"), "--db", dir.sub("db2")])
+        #expect(none.code != 0 && none.err.contains("no export.json"))
+    }
+}
