@@ -90,6 +90,13 @@ public struct AWSIdentifiers: Sendable {
     // MARK: Derivation
 
     private func hash(_ kind: String, _ name: String) -> UInt64 { Self.hash(namespace, kind + "/" + name) }
+    /// A UUID for anything else that needs one (request and event ids), by kind and name.
+    public func uuid(kind: String, name: String) -> String { uuid(kind, name) }
+    /// A short token of `count` lower-case letters and digits, by kind and name.
+    public func token(kind: String, name: String, count: Int) -> String {
+        stride(from: 0, to: count, by: 12).map { Self.base36(hash(kind + "#\($0)", name), min(12, count - $0)) }.joined()
+    }
+
     private func uuid(_ kind: String, _ name: String) -> String {
         let high = Self.hex(hash(kind, name), 16), low = Self.hex(hash(kind + "#2", name), 16)
         let all = Array(high + low)

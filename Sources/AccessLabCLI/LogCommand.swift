@@ -1,4 +1,6 @@
 import AccessLabEvents
+import AccessLabProjections
+import AccessLabQuery
 import AccessLabLog
 import ArgumentParser
 import Foundation
@@ -26,6 +28,11 @@ struct LogCommand: ParsableCommand {
     @Option(help: "Only events concerning this account id.") var account: String?
     @Option(help: ArgumentHelp("Only events of this type (e.g. CreateAccountAssignment).", valueName: "name")) var type: String?
     @Flag(help: "Print JSON Lines, the form `import` reads.") var json = false
+    @Flag(help: ArgumentHelp("Print the records CloudTrail would hold for these events, as a trail delivers them ({\"Records\":[...]}).",
+                             discussion: "SCIM bodies are hidden as AWS hides them; events AWS does not log (HR, the IdP's directory, expiries) have no record and are counted on standard error."))
+    var cloudtrail = false
+    @Flag(help: "With --cloudtrail: add what AWS hides (SCIM bodies) under additionalEventData[\"accesslab:body\"], AccessLab's extension.")
+    var withBodies = false
 
     func run() throws {
         let fromSpec = try parseTime(from, option: "--from")
@@ -38,7 +45,10 @@ struct LogCommand: ParsableCommand {
             }
             eventType = found
         }
+        if withBodies && !cloudtrail { throw CLIError("--with-bodies goes with --cloudtrail") }
+        if cloudtrail && json { throw CLIError("--cloudtrail and --json are two output formats; choose one") }
         let log = try database.openExisting()
+        if cloudtrail { return try writeCloudTrail(log, fromSpec, toSpec, eventType) }
         try log.read { reader in
             let lower = try fromSpec.map { try reader.firstSeq(from: $0) } ?? 1
             let upper = try toSpec.map { try reader.lastSeq(asOf: $0) } ?? reader.head.lastSeq
@@ -56,6 +66,41 @@ struct LogCommand: ParsableCommand {
                 for seq in seqs.sorted() where seq >= lower && seq <= upper { try emit(try reader.event(seq)) }
             }
         }
+    }
+}
+
+extension LogCommand {
+    /// Every event is folded from the first (the records name things as they were then); only those in
+    /// the window and the filters are written.
+    func writeCloudTrail(_ log: LMDBEventLog, _ fromSpec: TimeSpec?, _ toSpec: TimeSpec?, _ eventType: EventType?) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var unrecorded: [String: Int] = [:], written = 0
+        try log.read { reader in
+            let lower = try fromSpec.map { try reader.firstSeq(from: $0) } ?? 1
+            let upper = try toSpec.map { try reader.lastSeq(asOf: $0) } ?? reader.head.lastSeq
+            let final = try History(reader: reader).state(through: reader.head.lastSeq, useSnapshots: true)
+            var writer = CloudTrailWriter(final: final, region: AccessRules(parameters: reader.metadata.parameters).identityCenterRegion,
+                                          withBodies: withBodies)
+            Console.write("{\"Records\":[")
+            guard upper >= 1 else { Console.out("]}"); return }
+            try reader.forEachEvent(in: 1...upper) { event in
+                let records = writer.records(event)
+                guard event.seq >= lower, eventType == nil || event.type == eventType else { return true }
+                let touching = Set(event.body.payload.entities)
+                if let u = user, !touching.contains(.user(u)) { return true }
+                if let a = account, !touching.contains(.account(a)) { return true }
+                for r in records {
+                    Console.write((written == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(r), as: UTF8.self))
+                    written += 1
+                }
+                return true
+            }
+            unrecorded = writer.unrecorded
+            Console.out("\n]}")
+        }
+        let skipped = unrecorded.keys.sorted().map { "\($0) \(unrecorded[$0]!)" }.joined(separator: ", ")
+        Console.err("\(written) CloudTrail records" + (skipped.isEmpty ? "" : "; events AWS does not log (no record): \(skipped)"))
     }
 }
 

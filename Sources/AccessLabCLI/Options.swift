@@ -30,6 +30,8 @@ func parseTime(_ text: String?, option: String) throws -> TimeSpec? {
 /// Writes to standard output and standard error; the only place output leaves the process.
 enum Console {
     static func out(_ line: String) { print(line) }
+    /// Text without a line end (for output streamed in pieces).
+    static func write(_ text: String) { print(text, terminator: "") }
     /// This executable, for commands that run it again as a child process (bench, sweep).
     static var ownExecutable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
     static func err(_ line: String) {

@@ -35,9 +35,8 @@ public struct AWSStateExport {
     init(state: AccessState, at: Instant, region: String) {
         self.state = state
         self.at = at
-        management = state.organization.accounts.values.filter(\.isManagementAccount).map(\.accountId).min() ?? "000000000000"
-        let root = state.organization.accounts.values.map(\.parentId).first { $0.hasPrefix("r-") } ?? "r-root"
-        ids = AWSIdentifiers(managementAccountId: management, rootId: root, region: region)
+        ids = AWSIdentifiers(state: state, region: region)
+        management = ids.namespace
     }
 
     // MARK: The calls
@@ -176,7 +175,8 @@ public struct AWSStateExport {
         }
         try paged("organizations", "ListAccounts", accounts, request: O.ListAccountsRequest()) { O.ListAccountsResponse(accounts: $0, nextToken: $1) }
         // The tree, parent by parent from the root, as an export walks it.
-        var parents = [org.accounts.values.map(\.parentId).first { $0.hasPrefix("r-") } ?? "r-root"]
+        let parentOfAccount = Dictionary(org.accounts.values.map { (ids.accountId($0.accountId), $0.parentId) }) { a, _ in a }
+        var parents = [org.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"]
         var visited = Set<String>()
         while let parent = parents.first {
             parents.removeFirst()
@@ -188,7 +188,7 @@ public struct AWSStateExport {
                       request: O.ListOrganizationalUnitsForParentRequest(parentId: parentId), key: [parentId]) {
                 O.ListOrganizationalUnitsForParentResponse(organizationalUnits: $0, nextToken: $1)
             }
-            let children = accounts.filter { a in org.accounts.values.first { ids.accountId($0.accountId) == a.id }?.parentId == parent }
+            let children = accounts.filter { parentOfAccount[$0.id ?? ""] == parent }
             try paged("organizations", "ListAccountsForParent", children, request: O.ListAccountsForParentRequest(parentId: parentId), key: [parentId]) {
                 O.ListAccountsForParentResponse(accounts: $0, nextToken: $1)
             }
@@ -298,5 +298,14 @@ public struct AWSStateExport {
         let total = d.ms / 1000
         let h = total / 3600, m = total / 60 % 60, s = total % 60
         return "PT" + (h > 0 ? "\(h)H" : "") + (m > 0 ? "\(m)M" : "") + (s > 0 || total == 0 ? "\(s)S" : "")
+    }
+}
+
+extension AWSIdentifiers {
+    /// The ids of the organisation `state` holds: derived from its management account and root.
+    public init(state: AccessState, region: String) {
+        let management = state.organization.accounts.values.filter(\.isManagementAccount).map(\.accountId).min() ?? "000000000000"
+        let root = state.organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
+        self.init(managementAccountId: management, rootId: root, region: region)
     }
 }
