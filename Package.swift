@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "AccessLabScenario",
             dependencies: [
-                "AccessLabEvents", "AccessLabSimulation",
+                "AccessLabEvents", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

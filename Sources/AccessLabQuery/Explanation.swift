@@ -79,8 +79,10 @@ public struct Explanation: Codable, Sendable {
                            accountName: state.organization.accounts[accountId]?.name, decision: decision, user: user, paths: paths)
     }
 
+    /// `assumingCredentials`: evaluate as if the user held fresh credentials for the row's role, whatever
+    /// their session (what-if questions ask what a policy allows, not who is signed in).
     static func path(_ state: AccessState, rules: AccessRules, at: Instant, row: AccessRow, action: String, resource: String,
-                     extraContext: [String: String]) -> PermissionSetPath {
+                     extraContext: [String: String], assumingCredentials: Bool = false) -> PermissionSetPath {
         let target = AccountPermissionSet(row.accountId, row.permissionSetId)
         let ps = state.permissionSets[row.permissionSetId]
         let role = state.roles[target]
@@ -94,7 +96,7 @@ public struct Explanation: Codable, Sendable {
             canAct: row.canAct, decision: "ImplicitlyDenied", reason: nil, statements: [], policies: [], context: [:], notes: [])
         let deniedCredential = row.credentials.contains { !$0.usable }
         // With only a deny in the way, the evaluation goes on: the deny statement is the explanation.
-        guard row.liveCredential || row.canGetCredentials else {
+        guard row.liveCredential || row.canGetCredentials || assumingCredentials else {
             path.reason = deniedCredential && !row.canGetCredentials
                 ? "the only credentials are cut by a deny on identitystore:UserId, and no new ones can be had (\(row.credentialRefusal ?? ""))"
                 : "no usable credentials and none can be had: \(row.credentialRefusal ?? "no credentials")"
