@@ -26,6 +26,7 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "AccessLabEvents"),
         .target(
             name: "AccessLabLog",
@@ -41,7 +42,7 @@ let package = Package(
         // AWS's wire formats (shapes generated from botocore's models, ids, ARNs, paging): the one place they are written.
         .target(name: "AccessLabAWS", dependencies: ["AccessLabEvents"]),
         // The edge where a real organisation comes in: AWS exports (and later CloudTrail) turned into events.
-        .target(name: "AccessLabImport", dependencies: ["AccessLabAWS", "AccessLabEvents"]),
+        .target(name: "AccessLabImport", dependencies: ["CZlib", "AccessLabAWS", "AccessLabEvents", "AccessLabProjections"]),
         .target(name: "AccessLabQuery", dependencies: ["AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(
             name: "AccessLabSimulation",

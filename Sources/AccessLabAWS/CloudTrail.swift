@@ -49,6 +49,34 @@ public struct CloudTrailRecord: Codable, Sendable, Equatable {
         case eventType, managementEvent, recipientAccountId, eventCategory
     }
 
+    /// Reads records of any 1.x version: what older records lack (event category, management flag,
+    /// recipient account) takes its default; the event's time, source, name and id are required.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        eventVersion = try c.decodeIfPresent(String.self, forKey: .eventVersion) ?? "1.0"
+        userIdentity = try c.decodeIfPresent(CloudTrailJSON.self, forKey: .userIdentity) ?? .null
+        eventTime = try c.decode(String.self, forKey: .eventTime)
+        eventSource = try c.decode(String.self, forKey: .eventSource)
+        eventName = try c.decode(String.self, forKey: .eventName)
+        awsRegion = try c.decodeIfPresent(String.self, forKey: .awsRegion) ?? ""
+        sourceIPAddress = try c.decodeIfPresent(String.self, forKey: .sourceIPAddress) ?? ""
+        userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent)
+        errorCode = try c.decodeIfPresent(String.self, forKey: .errorCode)
+        errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
+        requestParameters = try c.decodeIfPresent(CloudTrailJSON.self, forKey: .requestParameters)
+        responseElements = try c.decodeIfPresent(CloudTrailJSON.self, forKey: .responseElements)
+        additionalEventData = try c.decodeIfPresent(CloudTrailJSON.self, forKey: .additionalEventData)
+        serviceEventDetails = try c.decodeIfPresent(CloudTrailJSON.self, forKey: .serviceEventDetails)
+        requestID = try c.decodeIfPresent(String.self, forKey: .requestID)
+        eventID = try c.decode(String.self, forKey: .eventID)
+        readOnly = try c.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false
+        resources = try c.decodeIfPresent([CloudTrailJSON].self, forKey: .resources)
+        eventType = try c.decodeIfPresent(String.self, forKey: .eventType) ?? "AwsApiCall"
+        managementEvent = try c.decodeIfPresent(Bool.self, forKey: .managementEvent) ?? true
+        recipientAccountId = try c.decodeIfPresent(String.self, forKey: .recipientAccountId) ?? ""
+        eventCategory = try c.decodeIfPresent(String.self, forKey: .eventCategory) ?? "Management"
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(eventVersion, forKey: .eventVersion)

@@ -29,7 +29,11 @@ public struct CloudTrailWriter {
 
     /// The records of `event` (none for most runtime and outside-AWS events). Events must come in log order.
     public mutating func records(_ event: Event) -> [CloudTrailRecord] {
-        let out = translate(event)
+        var out = translate(event)
+        if withBodies {
+            // CloudTrail keeps whole seconds; the body keeps the event's millisecond.
+            for i in out.indices { addBody(&out[i], ["time": .string(ISO8601.format(event.time)), "seq": .number(Int64(event.seq)), "part": .number(Int64(i))]) }
+        }
         if out.isEmpty { unrecorded[event.type.name, default: 0] += 1 }
         state.apply(event)
         return out
@@ -285,6 +289,7 @@ public struct CloudTrailWriter {
                                           "UserName": .string(userName(p.userId)), "LoginTo": .string("https://\(ids.identityStoreId).awsapps.com/start/")]
             let authenticate = record(e, 1, identity: user, source: "sso.amazonaws.com", name: "Authenticate", request: nil, response: nil,
                                       ip: ip, agent: browser, readOnly: false, type: "AwsServiceEvent")
+            addBody(&signin, ["userId": .string(ids.userId(p.userId)), "sessionId": .string(p.sessionId), "expiresAt": .string(ISO8601.format(p.expiresAt))])
             return [signin, authenticate]
         case .accessRefused(let p):
             let ip = userIP(p.userId)
@@ -310,6 +315,10 @@ public struct CloudTrailWriter {
             var portal = record(e, 0, identity: identityCenterUser(p.userId, session: p.sessionId), source: "sso.amazonaws.com", name: "GetRoleCredentials",
                                 request: nil, response: nil, ip: userIP(p.userId), agent: cli, readOnly: true, type: "AwsServiceEvent")
             portal.serviceEventDetails = ["role_name": .string(setName), "account_id": .string(account)]
+            addBody(&portal, ["credentialId": .string(p.credentialId), "userId": .string(ids.userId(p.userId)), "permissionSetId": .string(p.permissionSetId),
+                              "roleName": .string(p.roleName), "sessionId": .string(p.sessionId), "issuedAt": .string(ISO8601.format(p.issuedAt)),
+                              "expiresAt": .string(ISO8601.format(p.expiresAt)),
+                              "sessionTags": .array(p.sessionTags.map { ["key": .string($0.key), "value": .string($0.value)] })])
             let qualifier = ids.token(kind: "saml-qualifier", name: account, count: 27)
             let name = userName(p.userId)
             let roleArn = ReservedRoleIdentifiers.roleArn(accountId: account, roleName: p.roleName, identityCenterRegion: region)
@@ -354,8 +363,19 @@ public struct CloudTrailWriter {
                response: failed ? nil : response, ip: "198.51.100.20", agent: "AccessLab simulated SCIM client")
     }
 
+    /// Adds members to the record's `accesslab:body` (only with `withBodies`).
     private func addBody(_ r: inout CloudTrailRecord, _ body: CloudTrailJSON) {
-        if withBodies { r.additionalEventData = ["accesslab:body": body] }
+        guard withBodies, case .object(let add) = body else { return }
+        var data: [(String, CloudTrailJSON)] = []
+        if case .object(let existing)? = r.additionalEventData { data = existing }
+        var inner: [(String, CloudTrailJSON)] = []
+        if let i = data.firstIndex(where: { $0.0 == "accesslab:body" }) {
+            if case .object(let old) = data[i].1 { inner = old }
+            data.remove(at: i)
+        }
+        inner += add
+        data.append(("accesslab:body", .object(inner)))
+        r.additionalEventData = .object(data)
     }
 
     private func createPolicy(_ e: Event, _ id: String, _ name: String, _ content: String, _ type: String) -> CloudTrailRecord {

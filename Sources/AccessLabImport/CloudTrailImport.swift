@@ -1,0 +1,402 @@
+import AccessLabAWS
+import AccessLabEvents
+import AccessLabProjections
+
+/// A CloudTrail history replayed on top of a state (empty, or an imported export): each record the
+/// model understands becomes the event it stands for, at the record's time, with the record's ids.
+/// Failed calls are kept out. Where the record does not say enough (a SCIM change whose body AWS hides,
+/// a credential whose expiry is not in the trail), the import says what is unknown and the bound.
+public struct CloudTrailImport {
+    public struct Report: Encodable, Equatable {
+        public var records = 0
+        public var files = 0
+        public var duplicates = 0
+        /// Records turned into events, by `source:name`.
+        public var applied: [String: Int] = [:]
+        /// Calls that failed (`errorCode`): kept out of the state, as AWS did not apply them.
+        public var failed: [String: Int] = [:]
+        /// Records the model has no event for (read-only calls, services it does not model), by `source:name`.
+        public var notModelled: [String: Int] = [:]
+        /// Records at or before the state the history starts from.
+        public var beforeStart = 0
+        public var skipped: [String] = []
+        public var unknowns: [String] = []
+        public var assumptions: [String: Int] = [:]
+    }
+
+    public private(set) var events: [NewEvent] = []
+    public private(set) var report = Report()
+    var state: AccessState
+    /// The time of the state the history starts from (nil: it starts from nothing).
+    let startTime: Instant?
+    var root: String
+    var pendingAccountEmails: [String: String] = [:]
+    var assumed: [String: [CloudTrailRecord]] = [:]
+    var sessionCount = 0
+    let defaultPortalSession = Duration_ms.hours(8)
+
+    public static func replay(_ files: CloudTrailFiles, onto start: AccessState) -> CloudTrailImport {
+        var i = CloudTrailImport(state: start)
+        i.report.files = files.files
+        i.report.duplicates = files.duplicates
+        i.report.skipped = files.skipped
+        let ordered = files.ordered
+        i.report.records = ordered.count
+        for located in ordered where located.record.eventSource == "sts.amazonaws.com" && located.record.eventName == "AssumeRoleWithSAML"
+            && located.record.errorCode == nil {
+            i.assumed[i.assumeKey(located.record), default: []].append(located.record)
+        }
+        for located in ordered { i.take(located.record) }
+        return i
+    }
+
+    init(state: AccessState) {
+        self.state = state
+        startTime = state.seq > 0 ? state.time : nil
+        root = state.organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
+    }
+
+    private func time(_ r: CloudTrailRecord) -> Instant {
+        r.additionalEventData?["accesslab:body"]?["time"]?.stringValue.flatMap(ISO8601.parse) ?? ISO8601.parse(r.eventTime)!
+    }
+    private func body(_ r: CloudTrailRecord) -> CloudTrailJSON? { r.additionalEventData?["accesslab:body"] }
+
+    private mutating func emit(_ r: CloudTrailRecord, _ actor: Actor, _ body: EventBody) {
+        let t = max(time(r), state.time ?? time(r))
+        let event = NewEvent(time: t, actor: actor, body: body)
+        state.apply(event.logged(as: state.seq + 1))
+        events.append(event)
+    }
+
+    private mutating func unknown(_ r: CloudTrailRecord, _ text: String) {
+        report.unknowns.append("\(r.eventTime) \(r.eventName) (eventID \(r.eventID)): \(text)")
+    }
+
+    mutating func take(_ r: CloudTrailRecord) {
+        let key = "\(r.eventSource):\(r.eventName)"
+        if let startTime, time(r) <= startTime {
+            report.beforeStart += 1
+            return
+        }
+        if r.errorCode != nil { report.failed[key, default: 0] += 1; return }
+        let before = events.count
+        let modelled = translate(r)
+        if !modelled { report.notModelled[key, default: 0] += 1 } else if events.count > before { report.applied[key, default: 0] += 1 }
+    }
+
+    // MARK: Records to events
+
+    private func s(_ v: CloudTrailJSON?) -> String? { v?.stringValue }
+
+    /// Whether the record is one the model understands (it may still add no event: a known unknown).
+    private mutating func translate(_ r: CloudTrailRecord) -> Bool {
+        let q = r.requestParameters ?? .null, resp = r.responseElements ?? .null
+        switch (r.eventSource, r.eventName) {
+        case ("organizations.amazonaws.com", "CreateOrganizationalUnit"):
+            guard let id = s(resp["organizationalUnit"]?["id"]), let parent = s(q["parentId"]) else { return false }
+            if parent.hasPrefix("r-") && state.organization.accounts.isEmpty && state.organization.organizationalUnits.isEmpty { root = parent }
+            emit(r, .admin, .createOrganizationalUnit(CreateOrganizationalUnit(ouId: id, name: s(q["name"]) ?? id, parentId: parent)))
+        case ("organizations.amazonaws.com", "CreateAccount"):
+            if let name = s(q["accountName"]) { pendingAccountEmails[name] = s(q["email"]) ?? "" }
+            return true
+        case ("organizations.amazonaws.com", "CreateAccountResult"):
+            let status = r.serviceEventDetails?["createAccountStatus"]
+            guard s(status?["state"]) == "SUCCEEDED", let id = s(status?["accountId"]) else { return true }
+            let name = s(status?["accountName"]) ?? id
+            emit(r, .system, .createAccount(CreateAccount(accountId: id, name: name, parentId: root, email: pendingAccountEmails[name] ?? "",
+                                                          isManagementAccount: id == r.recipientAccountId)))
+        case ("organizations.amazonaws.com", "MoveAccount"):
+            guard let id = s(q["accountId"]), let from = s(q["sourceParentId"]), let to = s(q["destinationParentId"]) else { return false }
+            if from.hasPrefix("r-") { root = from }
+            emit(r, .admin, .moveAccount(MoveAccount(accountId: id, sourceParentId: from, destinationParentId: to)))
+        case ("organizations.amazonaws.com", "CreatePolicy"):
+            guard let id = s(resp["policy"]?["policySummary"]?["id"]), let content = s(q["content"]) else { return false }
+            let name = s(q["name"]) ?? id
+            switch s(q["type"]) {
+            case "SERVICE_CONTROL_POLICY": emit(r, .admin, .createServiceControlPolicy(CreateServiceControlPolicy(policyId: id, name: name, content: content)))
+            case "RESOURCE_CONTROL_POLICY": emit(r, .admin, .createResourceControlPolicy(CreateResourceControlPolicy(policyId: id, name: name, content: content)))
+            default: return false
+            }
+        case ("organizations.amazonaws.com", "AttachPolicy"), ("organizations.amazonaws.com", "DetachPolicy"):
+            guard let id = s(q["policyId"]), let target = s(q["targetId"]) else { return false }
+            let attach = r.eventName == "AttachPolicy"
+            if state.organization.serviceControlPolicies[id] != nil {
+                emit(r, .admin, attach ? .attachServiceControlPolicy(AttachServiceControlPolicy(policyId: id, targetId: target))
+                                       : .detachServiceControlPolicy(DetachServiceControlPolicy(policyId: id, targetId: target)))
+            } else if state.organization.resourceControlPolicies[id] != nil {
+                let a = ResourceControlPolicyAttachment(policyId: id, targetId: target)
+                emit(r, .admin, attach ? .attachResourceControlPolicy(a) : .detachResourceControlPolicy(a))
+            } else {
+                unknown(r, "policy \(id) was created before the trail begins and is not in the starting state; its content is unknown")
+            }
+        case ("iam.amazonaws.com", "CreatePolicy"):
+            guard let name = s(q["policyName"]), let document = s(q["policyDocument"]) else { return false }
+            emit(r, .admin, .createCustomerManagedPolicy(CreateCustomerManagedPolicy(accountId: r.recipientAccountId, name: name, document: document)))
+        case ("iam.amazonaws.com", "CreateRole"), ("iam.amazonaws.com", "DeleteRole"):
+            // The role follows its assignment, which the import applied when it was requested.
+            return s(q["roleName"])?.hasPrefix("AWSReservedSSO_") == true
+        case ("sso.amazonaws.com", _):
+            return ssoRecord(r, q, resp)
+        case ("identitystore-scim.amazonaws.com", _):
+            return scimRecord(r, q, resp)
+        case ("identitystore.amazonaws.com", _):
+            return identityStoreRecord(r, q, resp)
+        case ("signin.amazonaws.com", "UserAuthentication"):
+            guard s(r.serviceEventDetails?["UserAuthentication"]) == "Success" else { return true }
+            guard let user = portalUser(r) else {
+                unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
+                return true
+            }
+            let b = body(r)
+            sessionCount += 1
+            let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
+            let expires: Instant
+            if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
+                expires = time(r) + defaultPortalSession
+                report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
+            }
+            emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
+        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
+            return true   // read with the portal's GetRoleCredentials it belongs to
+        default:
+            return false
+        }
+        return true
+    }
+
+    private func portalUser(_ r: CloudTrailRecord) -> String? {
+        if let id = s(body(r)?["userId"]) { return id }
+        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users[id] != nil { return id }
+        // Before July 2025 the identity was `Unknown` with the user name.
+        let name = s(r.userIdentity["userName"]) ?? s(r.additionalEventData?["UserName"])
+        return name.flatMap { n in state.identityCenter.users.values.filter { $0.attributes.userName == n }.map(\.userId).min() }
+    }
+
+    private func permissionSetId(_ arn: String?) -> String? { arn.map { String($0.split(separator: "/").last ?? "") } }
+
+    private mutating func ssoRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+        let ps = permissionSetId(s(q["permissionSetArn"]))
+        switch r.eventName {
+        case "CreatePermissionSet":
+            guard let id = permissionSetId(s(resp["permissionSet"]?["permissionSetArn"])), let name = s(q["name"]) else { return false }
+            let duration = s(q["sessionDuration"]).flatMap(AWSExportImport.seconds(isoDuration:)) ?? 3600
+            emit(r, .admin, .createPermissionSet(CreatePermissionSet(permissionSetId: id, name: name, description: s(q["description"]) ?? "",
+                                                                     sessionDuration_s: duration, relayState: s(q["relayState"]))))
+        case "UpdatePermissionSet":
+            guard let ps else { return false }
+            emit(r, .admin, .updatePermissionSet(UpdatePermissionSet(permissionSetId: ps, description: s(q["description"]),
+                                                                     sessionDuration_s: s(q["sessionDuration"]).flatMap(AWSExportImport.seconds(isoDuration:)))))
+        case "DeletePermissionSet":
+            guard let ps else { return false }
+            emit(r, .admin, .deletePermissionSet(PermissionSetRef(permissionSetId: ps)))
+        case "AttachManagedPolicyToPermissionSet", "DetachManagedPolicyFromPermissionSet":
+            guard let ps, let arn = s(q["managedPolicyArn"]) else { return false }
+            let a = ManagedPolicyAttachment(permissionSetId: ps, managedPolicyArn: arn)
+            emit(r, .admin, r.eventName.hasPrefix("Attach") ? .attachManagedPolicyToPermissionSet(a) : .detachManagedPolicyFromPermissionSet(a))
+        case "AttachCustomerManagedPolicyReferenceToPermissionSet", "DetachCustomerManagedPolicyReferenceFromPermissionSet":
+            guard let ps, let name = s(q["customerManagedPolicyReference"]?["name"]) else { return false }
+            let a = CustomerManagedPolicyAttachment(permissionSetId: ps, reference: CustomerManagedPolicyReference(
+                name: name, path: s(q["customerManagedPolicyReference"]?["path"]) ?? "/"))
+            emit(r, .admin, r.eventName.hasPrefix("Attach") ? .attachCustomerManagedPolicyReferenceToPermissionSet(a)
+                                                            : .detachCustomerManagedPolicyReferenceFromPermissionSet(a))
+        case "PutInlinePolicyToPermissionSet":
+            guard let ps, let policy = s(q["inlinePolicy"]) else { return false }
+            emit(r, .admin, .putInlinePolicyToPermissionSet(PutInlinePolicyToPermissionSet(permissionSetId: ps, inlinePolicy: policy)))
+        case "DeleteInlinePolicyFromPermissionSet":
+            guard let ps else { return false }
+            emit(r, .admin, .deleteInlinePolicyFromPermissionSet(PermissionSetRef(permissionSetId: ps)))
+        case "PutPermissionsBoundaryToPermissionSet":
+            guard let ps else { return false }
+            let b = q["permissionsBoundary"]
+            emit(r, .admin, .putPermissionsBoundaryToPermissionSet(PutPermissionsBoundaryToPermissionSet(
+                permissionSetId: ps, managedPolicyArn: s(b?["managedPolicyArn"]),
+                customerManagedPolicyReference: s(b?["customerManagedPolicyReference"]?["name"]).map {
+                    CustomerManagedPolicyReference(name: $0, path: s(b?["customerManagedPolicyReference"]?["path"]) ?? "/") })))
+        case "DeletePermissionsBoundaryFromPermissionSet":
+            guard let ps else { return false }
+            emit(r, .admin, .deletePermissionsBoundaryFromPermissionSet(PermissionSetRef(permissionSetId: ps)))
+        case "CreateInstanceAccessControlAttributeConfiguration", "UpdateInstanceAccessControlAttributeConfiguration":
+            guard case .array(let items)? = q["instanceAccessControlAttributeConfiguration"]?["accessControlAttributes"] else { return false }
+            let attributes = items.compactMap { item -> AccessControlAttribute? in
+                guard let key = s(item["key"]), case .array(let sources)? = item["value"]?["source"] else { return nil }
+                return AccessControlAttribute(key: key, source: sources.compactMap(\.stringValue))
+            }
+            emit(r, .admin, .putAccessControlAttributeConfiguration(PutAccessControlAttributeConfiguration(attributes: attributes)))
+        case "DeleteInstanceAccessControlAttributeConfiguration":
+            emit(r, .admin, .putAccessControlAttributeConfiguration(PutAccessControlAttributeConfiguration(attributes: [])))
+        case "ProvisionPermissionSet":
+            guard let ps else { return false }
+            let requestId = s(resp["permissionSetProvisioningStatus"]?["requestId"]) ?? r.eventID
+            let targets = s(q["targetId"]).map { [$0] } ?? state.roles.keys.filter { $0.permissionSetId == ps }.map(\.accountId).sorted()
+            emit(r, .admin, .provisionPermissionSet(ProvisionPermissionSet(requestId: requestId, permissionSetId: ps, targetAccountIds: targets)))
+            let version = state.permissionSets[ps]?.version ?? 1
+            for account in targets where state.roles[AccountPermissionSet(account, ps)] != nil {
+                emit(r, .system, .permissionSetProvisioned(PermissionSetProvisioningResult(requestId: requestId, permissionSetId: ps, accountId: account,
+                                                                                           permissionSetVersion: version)))
+            }
+            report.assumptions["provisioning taken as done when requested (its completion is not in the trail)", default: 0] += 1
+        case "CreateAccountAssignment", "DeleteAccountAssignment":
+            guard let ps, let account = s(q["targetId"]), let type = s(q["principalType"]).flatMap(PrincipalType.init(rawValue:)),
+                  let principal = s(q["principalId"]) else { return false }
+            let create = r.eventName == "CreateAccountAssignment"
+            let requestId = s(resp[create ? "accountAssignmentCreationStatus" : "accountAssignmentDeletionStatus"]?["requestId"]) ?? r.eventID
+            let target = AccountPermissionSet(account, ps)
+            let request = AccountAssignmentRequest(requestId: requestId, accountId: account, permissionSetId: ps, principalType: type, principalId: principal)
+            let role = state.roles[target]
+            if create {
+                emit(r, .admin, .createAccountAssignment(request))
+                let name = role?.roleName ?? ReservedRoleName.make(permissionSetName: state.permissionSets[ps]?.name ?? ps, permissionSetId: ps,
+                                                                    accountId: account, generation: state.roleGenerations[target, default: 0] + 1)
+                emit(r, .system, .accountAssignmentCreated(AccountAssignmentResult(requestId: requestId, accountId: account, permissionSetId: ps,
+                                                                                   principalType: type, principalId: principal, roleName: name,
+                                                                                   roleChanged: role == nil)))
+            } else {
+                emit(r, .admin, .deleteAccountAssignment(request))
+                emit(r, .system, .accountAssignmentDeleted(AccountAssignmentResult(requestId: requestId, accountId: account, permissionSetId: ps,
+                                                                                   principalType: type, principalId: principal, roleName: role?.roleName,
+                                                                                   roleChanged: role?.assignmentCount == 1)))
+            }
+            report.assumptions["assignment taken as done when requested (its completion is not in the trail; AWS's takes seconds)", default: 0] += 1
+        case "GetRoleCredentials":
+            return roleCredentials(r)
+        case "Authenticate", "ListAccounts", "ListAccountRoles", "Federate", "Logout", "CreateToken":
+            return true
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// AssumeRoleWithSAML records by (member account, permission set name from `AWSReservedSSO_<name>_<suffix>`,
+    /// second): what the portal's GetRoleCredentials of the same second is paired with.
+    private func assumeKey(_ r: CloudTrailRecord) -> String {
+        let role = s(r.requestParameters?["roleArn"]).map { String($0.split(separator: "/").last ?? "") } ?? ""
+        return "\(r.recipientAccountId)|\(role.split(separator: "_").dropFirst().dropLast().joined(separator: "_"))|\(r.eventTime)"
+    }
+
+    private mutating func roleCredentials(_ r: CloudTrailRecord) -> Bool {
+        guard let user = portalUser(r) else {
+            unknown(r, "credentials for a user the identity store does not hold")
+            return true
+        }
+        let b = body(r)
+        let account = s(b?["accountId"]) ?? s(r.serviceEventDetails?["account_id"]) ?? ""
+        let setName = s(r.serviceEventDetails?["role_name"]) ?? ""
+        guard let ps = s(b?["permissionSetId"]) ?? state.permissionSets.values.filter({ $0.name == setName }).map(\.permissionSetId).min() else {
+            unknown(r, "credentials for permission set '\(setName)', which the state does not hold")
+            return true
+        }
+        let target = AccountPermissionSet(account, ps)
+        let roleName = s(b?["roleName"]) ?? state.roles[target]?.roleName ?? "AWSReservedSSO_\(setName)"
+        let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? time(r)
+        var expires = s(b?["expiresAt"]).flatMap(ISO8601.parse)
+        let key = "\(account)|\(setName)|\(r.eventTime)"
+        if expires == nil, var matches = assumed[key], !matches.isEmpty {
+            let match = matches.removeFirst()
+            assumed[key] = matches
+            expires = s(match.responseElements?["credentials"]?["expiration"]).flatMap(ISO8601.parse)
+        }
+        if expires == nil {
+            let bound = state.permissionSets[ps]?.sessionDuration ?? .hours(1)
+            expires = issued + bound
+            unknown(r, "no AssumeRoleWithSAML in \(account) gives these credentials' expiry; taken as the permission set's session duration (\(bound)), the longest they can last")
+        }
+        let tags: [Tag]
+        if case .array(let items)? = b?["sessionTags"] {
+            tags = items.compactMap { t in s(t["key"]).map { Tag(key: $0, value: s(t["value"]) ?? "") } }
+        } else {
+            tags = state.principalTags(ofUser: user)
+        }
+        let session = s(b?["sessionId"]) ?? state.portalSessions(ofUser: user).filter { $0.startedAt <= issued && issued < $0.expiresAt }
+            .max { $0.startedAt < $1.startedAt }?.sessionId ?? "ct-session-unknown"
+        let credential = s(b?["credentialId"]) ?? "ct-\(r.eventID)"
+        emit(r, .user, .roleCredentialsIssued(RoleCredentialsIssued(credentialId: credential, userId: user, accountId: account, permissionSetId: ps,
+                                                                    roleName: roleName, sessionId: session, issuedAt: issued, expiresAt: expires!,
+                                                                    sessionTags: tags)))
+        return true
+    }
+
+    // MARK: Identity store
+
+    private mutating func scimRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+        let b = body(r)
+        switch r.eventName {
+        case "CreateUser":
+            guard let id = s(resp["id"]) else { return false }
+            let active: Bool = if case .bool(let a)? = resp["active"] { a } else { true }
+            var attributes = UserAttributes(userName: id, givenName: "", familyName: "", displayName: id, email: "")
+            if let b, let name = s(b["userName"]) {
+                attributes = UserAttributes(userName: name, givenName: s(b["name"]?["givenName"]) ?? "", familyName: s(b["name"]?["familyName"]) ?? "",
+                                            displayName: s(b["displayName"]) ?? name,
+                                            email: { if case .array(let e)? = b["emails"] { return s(e.first?["value"]) ?? "" } else { return "" } }())
+            } else {
+                report.assumptions["user names and attributes hidden by AWS in SCIM records: users named by their id", default: 0] += 1
+            }
+            emit(r, .scim, .createUser(CreateUser(userId: id, attributes: attributes, active: active)))
+        case "PatchUser":
+            guard let id = s(q["id"]) else { return false }
+            guard case .array(let ops)? = b?["operations"] else {
+                if case .array(let hidden)? = q["httpBody"]?["operations"] {
+                    let paths = hidden.compactMap { s($0["path"]) }.joined(separator: ", ")
+                    unknown(r, "SCIM PatchUser of \(id) (\(paths)): AWS hides the values; the user's \(paths.contains("active") ? "status (enabled or disabled) " : "attributes ")after this is unknown")
+                }
+                return true
+            }
+            emit(r, .scim, .patchUser(PatchUser(userId: id, operations: ops.compactMap { op in
+                guard let name = s(op["op"]).flatMap(PatchOperation.Op.init(rawValue:)), let path = s(op["path"]) else { return nil }
+                return PatchOperation(op: name, path: path, value: s(op["value"]))
+            })))
+        case "DeleteUser":
+            guard let id = s(q["id"]) else { return false }
+            emit(r, .scim, .deleteUser(DeleteUser(userId: id)))
+        case "CreateGroup":
+            guard let id = s(resp["id"]) else { return false }
+            emit(r, .scim, .createGroup(CreateGroup(groupId: id, displayName: s(b?["displayName"]) ?? id)))
+            if b == nil { report.assumptions["group names hidden by AWS in SCIM records: groups named by their id", default: 0] += 1 }
+        case "PatchGroup":
+            guard let id = s(q["id"]) else { return false }
+            guard let b, case .array(let added)? = b["membersAdded"], case .array(let removed)? = b["membersRemoved"] else {
+                unknown(r, "SCIM PatchGroup of \(id): AWS hides which members were added or removed; the group's members after this are unknown")
+                return true
+            }
+            emit(r, .scim, .patchGroup(PatchGroup(groupId: id, membersAdded: added.compactMap(\.stringValue), membersRemoved: removed.compactMap(\.stringValue))))
+        case "DeleteGroup":
+            guard let id = s(q["id"]) else { return false }
+            emit(r, .scim, .deleteGroup(DeleteGroup(groupId: id)))
+        case "GetUser", "GetGroup", "ListUsers", "ListGroups", "GetSchema", "ListSchemas", "ListResourceTypes", "ServiceProviderConfig":
+            return true
+        default:
+            return false
+        }
+        return true
+    }
+
+    private mutating func identityStoreRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+        switch r.eventName {
+        case "CreateUser":
+            guard let id = s(resp["userId"]) else { return false }
+            let name = s(q["userName"]) ?? id
+            emit(r, .admin, .createUser(CreateUser(userId: id, attributes: UserAttributes(
+                userName: name, givenName: s(q["name"]?["givenName"]) ?? "", familyName: s(q["name"]?["familyName"]) ?? "",
+                displayName: s(q["displayName"]) ?? name, email: ""))))
+        case "CreateGroup":
+            guard let id = s(resp["groupId"]) else { return false }
+            let name = s(q["displayName"]).flatMap { $0 == CloudTrailJSON.hidden.stringValue ? nil : $0 } ?? id
+            emit(r, .admin, .createGroup(CreateGroup(groupId: id, displayName: name)))
+        case "CreateGroupMembership":
+            guard let group = s(q["groupId"]), let user = s(q["memberId"]?["userId"]) else { return false }
+            emit(r, .admin, .patchGroup(PatchGroup(groupId: group, membersAdded: [user])))
+        case "DeleteUser":
+            guard let id = s(q["userId"]) else { return false }
+            emit(r, .admin, .deleteUser(DeleteUser(userId: id)))
+        case "DeleteGroup":
+            guard let id = s(q["groupId"]) else { return false }
+            emit(r, .admin, .deleteGroup(DeleteGroup(groupId: id)))
+        case "DeleteGroupMembership":
+            unknown(r, "a membership deleted by its id (\(s(q["membershipId"]) ?? "?")); the trail does not say whose")
+        default:
+            return false
+        }
+        return true
+    }
+}

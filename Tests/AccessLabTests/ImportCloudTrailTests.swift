@@ -1,0 +1,125 @@
+import AccessLabAWS
+import Foundation
+import Testing
+
+/// `import cloudtrail`: a trail read back into a log.
+@Suite(.serialized) struct ImportCloudTrailTests {
+    static let tiny: String = {
+        let dir = NSTemporaryDirectory() + "accesslab-ct-import-tests-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        _ = try? runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir, "--no-check"])
+        return dir
+    }()
+
+    static func trail(_ dir: TemporaryDirectory, bodies: Bool) throws -> String {
+        let r = try runAccesslab(["log", "--db", tiny, "--cloudtrail"] + (bodies ? ["--with-bodies"] : []))
+        #expect(r.code == 0)
+        let file = dir.sub(bodies ? "bodies.json" : "trail.json")
+        try r.out.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// (user, account, permission set, entitled, can sign in, live credential, can act) at `at`, users by AWS id.
+    static func access(_ db: String, _ at: String, scenarioIds: Bool) throws -> Set<String> {
+        let ids = AWSIdentifiers(managementAccountId: "100000000001")
+        let r = try runAccesslab(["access", "--db", db, "--at", at, "--json"])
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
+        return Set(rows.map { row in
+            let user = row["user"] as! String
+            return [scenarioIds ? ids.userId(user) : user, row["accountId"]!, row["permissionSet"]!, row["entitled"]!, row["canSignIn"]!,
+                    row["liveCredential"]!, row["canAct"]!].map { "\($0)" }.joined(separator: " ")
+        })
+    }
+
+    static let instants = ["2026-01-05T09:10:00Z", "2026-01-06T10:20:00Z", "2026-01-06T11:00:00Z", "2026-01-07T15:00:00Z",
+                           "2026-01-09T12:00:00Z", "2026-01-13T20:00:00Z", "2026-01-18T22:00:00Z"]
+
+    @Test func aTrailWithBodiesReplaysToTheSameAccessAtEveryInstant() throws {
+        let dir = try TemporaryDirectory()
+        let r = try runAccesslab(["import", "cloudtrail", try Self.trail(dir, bodies: true), "--db", dir.sub("replayed")])
+        #expect(r.code == 0, "\(r.err)")
+        for at in Self.instants {
+            let simulated = try Self.access(Self.tiny, at, scenarioIds: true), replayed = try Self.access(dir.sub("replayed"), at, scenarioIds: false)
+            #expect(!simulated.isEmpty && replayed == simulated, "\(at): \(simulated.symmetricDifference(replayed).sorted().prefix(4))")
+        }
+    }
+
+    @Test func withoutBodiesTheHiddenChangesAreListedAndCredentialsTakeTheirExpiryFromTheMemberAccount() throws {
+        let dir = try TemporaryDirectory()
+        let r = try runAccesslab(["import", "cloudtrail", try Self.trail(dir, bodies: false), "--db", dir.sub("replayed"), "--json"])
+        #expect(r.code == 0, "\(r.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let unknowns = report["unknowns"] as? [String] ?? []
+        #expect(unknowns.contains { $0.contains("PatchGroup") && $0.contains("AWS hides which members") })
+        #expect(unknowns.contains { $0.contains("PatchUser") && $0.contains("status (enabled or disabled)") })
+        #expect(!unknowns.contains { $0.contains("no AssumeRoleWithSAML") }, "every credential is paired with its AssumeRoleWithSAML")
+        #expect(((report["applied"] as? [String: Int])?["sso.amazonaws.com:GetRoleCredentials"] ?? 0) > 0)
+    }
+
+    @Test func filesInAnyOrderGzippedOrAsLinesWithDuplicatesGiveTheSameLog() throws {
+        let dir = try TemporaryDirectory()
+        let whole = try Self.trail(dir, bodies: true)
+        let one = try runAccesslab(["import", "cloudtrail", whole, "--db", dir.sub("one")])
+        #expect(one.code == 0)
+        // The same records split in two: the second half gzipped in an AWSLogs tree, the first half as JSON Lines, and the
+        // whole file again (every record a duplicate).
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: whole))) as? [String: Any])
+        let records = try #require(object["Records"] as? [Any])
+        let half = records.count / 2
+        let tree = dir.sub("AWSLogs/100000000001/CloudTrail/us-east-1/2026/01/05")
+        try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        let second = tree + "/100000000001_CloudTrail_us-east-1_20260105T0000Z_abcdefgh12345678.json"
+        try JSONSerialization.data(withJSONObject: ["Records": Array(records[half...])]).write(to: URL(fileURLWithPath: second))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [second]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let lines = try records[..<half].map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+        try lines.write(toFile: dir.sub("lake.jsonl"), atomically: true, encoding: .utf8)
+        let split = try runAccesslab(["import", "cloudtrail", dir.sub("AWSLogs"), dir.sub("lake.jsonl"), whole, "--db", dir.sub("split"), "--json"])
+        #expect(split.code == 0, "\(split.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(split.out.utf8)) as? [String: Any])
+        #expect(report["duplicates"] as? Int == records.count && report["files"] as? Int == 3)
+        let digest = { (db: String) throws -> String in try runAccesslab(["digest", "--db", db]).out }
+        #expect(try digest(dir.sub("split")) == digest(dir.sub("one")))
+    }
+
+    @Test func aMalformedRecordIsNamedAndSkippedNeverACrash() throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.sub("bad.json")
+        try #"{"Records":[{"eventTime":"2026-01-05T00:00:00Z","eventSource":"sso.amazonaws.com","eventName":"CreatePermissionSet"},{"eventVersion":"1.11","eventTime":"not a time","eventSource":"x","eventName":"y","eventID":"e2"},{"eventVersion":"1.11","eventTime":"2026-01-05T00:00:01Z","eventSource":"organizations.amazonaws.com","eventName":"ListAccounts","eventID":"e3","requestParameters":null,"responseElements":null}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        try Data([0x1f, 0x8b, 0x08, 0x00, 0x01]).write(to: URL(fileURLWithPath: dir.sub("broken.json.gz")))
+        let r = try runAccesslab(["import", "cloudtrail", file, dir.sub("broken.json.gz"), "--db", dir.sub("db")])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("skipped records: 3"))
+        #expect(r.out.contains("bad.json: Records[0]: eventID: missing") && r.out.contains("bad.json: Records[1]: eventTime 'not a time'"))
+        #expect(r.out.contains("broken.json.gz: not a complete gzip stream"))
+        #expect(r.out.contains("organizations.amazonaws.com:ListAccounts: 1"))
+    }
+
+    @Test func onTopOfAnExportBothUserIdentityShapesSignIn() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try runAccesslab(["snapshot", "--db", Self.tiny, "--at", "2026-01-06T00:00:00Z", "--format", "aws", "--out", dir.sub("export")]).code == 0)
+        #expect(try runAccesslab(["import", "aws", dir.sub("export"), "--db", dir.sub("db")]).code == 0)
+        let ids = AWSIdentifiers(managementAccountId: "100000000001")
+        func signIn(_ id: String, _ time: String, _ identity: String) -> String {
+            #"{"eventVersion":"1.08","eventTime":"\#(time)","eventSource":"signin.amazonaws.com","eventName":"UserAuthentication","eventID":"\#(id)","#
+                + #""eventType":"AwsServiceEvent","userIdentity":\#(identity),"serviceEventDetails":{"UserAuthentication":"Success"},"recipientAccountId":"100000000001"}"#
+        }
+        // Before July 2025: `Unknown` with the user name. After: `IdentityCenterUser` on behalf of the identity-store user.
+        let old = #"{"type":"Unknown","principalId":"100000000001","arn":"","accountId":"100000000001","accessKeyId":"","userName":"u00001@example.com"}"#
+        let new = #"{"type":"IdentityCenterUser","accountId":"100000000001","onBehalfOf":{"userId":"\#(ids.userId("u00003"))","identityStoreArn":"arn:aws:identitystore::100000000001:identitystore/\#(ids.identityStoreId)"},"credentialId":"abc"}"#
+        let lines = [signIn("e1", "2026-01-06T09:00:00Z", old), signIn("e2", "2026-01-06T09:05:00Z", new), signIn("e0", "2026-01-05T09:00:00Z", new)]
+        try lines.joined(separator: "\n").write(toFile: dir.sub("history.jsonl"), atomically: true, encoding: .utf8)
+        let r = try runAccesslab(["import", "cloudtrail", dir.sub("history.jsonl"), "--db", dir.sub("db"), "--json"])
+        #expect(r.code == 0, "\(r.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect((report["applied"] as? [String: Int])?["signin.amazonaws.com:UserAuthentication"] == 2)
+        #expect(report["beforeStart"] as? Int == 1 && (report["unknowns"] as? [String] ?? []).isEmpty)
+        let access = try runAccesslab(["access", "--db", dir.sub("db"), "--at", "2026-01-06T09:10:00Z", "--user", ids.userId("u00001"), "--json"])
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(access.out.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["canGetCredentials"] as? Bool == true })
+    }
+}
