@@ -124,16 +124,17 @@ public struct AWSRequest: Encodable, Sendable {
     public func encode(to encoder: Encoder) throws {
         try body.encode(to: encoder)
         if let pageToken {
-            var c = encoder.container(keyedBy: MemberKey.self)
-            try c.encode(pageToken.value, forKey: MemberKey(pageToken.member))
+            var c = encoder.container(keyedBy: AWSMemberKey.self)
+            try c.encode(pageToken.value, forKey: AWSMemberKey(pageToken.member))
         }
     }
+}
 
-    struct MemberKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
+/// A JSON member named at run time (page tokens, CloudTrail's free-form objects).
+struct AWSMemberKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -149,19 +149,11 @@ public indirect enum CloudTrailJSON: Codable, Sendable, Equatable, ExpressibleBy
     }
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 
-    struct MemberKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public func encode(to encoder: Encoder) throws {
         switch self {
         case .object(let members):
-            var c = encoder.container(keyedBy: MemberKey.self)
-            for (k, v) in members { try c.encode(v, forKey: MemberKey(k)) }
+            var c = encoder.container(keyedBy: AWSMemberKey.self)
+            for (k, v) in members { try c.encode(v, forKey: AWSMemberKey(k)) }
         case .array(let items):
             var c = encoder.unkeyedContainer()
             for v in items { try c.encode(v) }
@@ -173,7 +165,7 @@ public indirect enum CloudTrailJSON: Codable, Sendable, Equatable, ExpressibleBy
     }
 
     public init(from decoder: Decoder) throws {
-        if let c = try? decoder.container(keyedBy: MemberKey.self) {
+        if let c = try? decoder.container(keyedBy: AWSMemberKey.self) {
             self = .object(try c.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try c.decode(CloudTrailJSON.self, forKey: $0)) })
         } else if var c = try? decoder.unkeyedContainer() {
             var items: [CloudTrailJSON] = []

@@ -3,12 +3,7 @@ import Testing
 
 /// `log --cloudtrail`: the log as a trail would deliver it.
 @Suite(.serialized) struct CloudTrailLogTests {
-    static let tiny: String = {
-        let dir = NSTemporaryDirectory() + "accesslab-cloudtrail-tests-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
-        _ = try? runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir, "--until", "3d", "--no-check"])
-        return dir
-    }()
+    static let tiny = sharedRun("cloudtrail-tests", [scenarioPath("tiny.yaml"), "--until", "3d", "--no-check"])
 
     static func records(_ extra: [String] = []) throws -> (records: [[String: Any]], text: String, err: String) {
         let r = try runAccesslab(["log", "--db", tiny, "--cloudtrail"] + extra)

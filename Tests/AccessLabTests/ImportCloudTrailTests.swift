@@ -4,12 +4,7 @@ import Testing
 
 /// `import cloudtrail`: a trail read back into a log.
 @Suite(.serialized) struct ImportCloudTrailTests {
-    static let tiny: String = {
-        let dir = NSTemporaryDirectory() + "accesslab-ct-import-tests-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
-        _ = try? runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir, "--no-check"])
-        return dir
-    }()
+    static let tiny = sharedRun("ct-import-tests", [scenarioPath("tiny.yaml"), "--no-check"])
 
     static func trail(_ dir: TemporaryDirectory, bodies: Bool) throws -> String {
         let r = try runAccesslab(["log", "--db", tiny, "--cloudtrail"] + (bodies ? ["--with-bodies"] : []))

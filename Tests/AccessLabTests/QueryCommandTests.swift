@@ -6,12 +6,7 @@ import Testing
 /// The time-travel commands end to end, and the golden snapshots in snapshots/.
 @Suite(.serialized) struct QueryCommandTests {
     /// One tiny run shared by the tests below (made once per process).
-    static let tiny: String = {
-        let dir = NSTemporaryDirectory() + "accesslab-query-tests-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
-        _ = try? runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir])
-        return dir
-    }()
+    static let tiny = sharedRun("query-tests", [scenarioPath("tiny.yaml")])
 
     @Test(arguments: ["+2d", "+9d12h"])
     func goldenSnapshotsAreRegeneratedByteForByte(_ at: String) throws {

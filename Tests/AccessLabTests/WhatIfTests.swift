@@ -3,12 +3,7 @@ import Testing
 
 /// `whatif`: proposed admin changes tried on a past state, compared decision by decision, never written.
 @Suite(.serialized) struct WhatIfTests {
-    static let tiny: String = {
-        let dir = NSTemporaryDirectory() + "accesslab-whatif-tests-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
-        _ = try? runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir, "--until", "3d", "--no-check"])
-        return dir
-    }()
+    static let tiny = sharedRun("whatif-tests", [scenarioPath("tiny.yaml"), "--until", "3d", "--no-check"])
 
     static func whatif(_ yaml: String, _ extra: [String] = []) throws -> (code: Int32, json: [String: Any], err: String) {
         let dir = try TemporaryDirectory()

@@ -61,3 +61,11 @@ func runAccesslab(_ arguments: [String]) throws -> (code: Int32, out: String, er
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// A database made once per test process by `accesslab run` with `arguments` (a suite's shared fixture).
+func sharedRun(_ name: String, _ arguments: [String]) -> String {
+    let dir = NSTemporaryDirectory() + "accesslab-\(name)-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    _ = try? runAccesslab(["run"] + arguments + ["--db", dir])
+    return dir
+}
