@@ -185,22 +185,40 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// One line on standard error, rewritten in place, while a run goes on.
+/// One line on standard error, rewritten in place, while a run goes on: the virtual date reached, the
+/// events written and the rate. Shown only once the run has lasted `delay`, at most five times a second.
 final class ProgressLine {
     let enabled: Bool
     let start: Instant
     let end: Instant
+    let delay: Duration
+    private let clock = ContinuousClock()
+    private let began: ContinuousClock.Instant
+    private var lastShown: ContinuousClock.Instant?
     private var shown = false
 
-    init(enabled: Bool, start: Instant, end: Instant) { self.enabled = enabled; self.start = start; self.end = end }
+    init(enabled: Bool, start: Instant, end: Instant, delay: Duration = .seconds(2)) {
+        self.enabled = enabled; self.start = start; self.end = end; self.delay = delay
+        began = clock.now
+    }
 
     func update(at t: Instant, events: UInt64) {
         guard enabled else { return }
-        let total = max(end.ms - start.ms, 1)
-        let percent = min(100, (t.ms - start.ms) * 100 / total)
-        let day = (t.ms - start.ms) / 86_400_000
-        FileHandle.standardError.write(Data("\r  simulating: day \(day) of \(total / 86_400_000)  \(percent)%  \(events) events ".utf8))
+        let now = clock.now
+        guard now - began >= delay, lastShown.map({ now - $0 >= .milliseconds(200) }) ?? true else { return }
+        lastShown = now
+        FileHandle.standardError.write(Data(("\r" + Self.text(at: t, events: events, start: start, end: end, elapsed_s: RunCommand.seconds(now - began)) + "\u{1B}[K").utf8))
         shown = true
+    }
+
+    /// `  2026-01-21T06:00Z  day 16 of 90 (18%)  172345 events  53012 events/s`
+    static func text(at t: Instant, events: UInt64, start: Instant, end: Instant, elapsed_s: Double) -> String {
+        let total = max(end.ms - start.ms, 1)
+        let percent = min(100, max(0, (t.ms - start.ms) * 100 / total))
+        let day = (t.ms - start.ms) / 86_400_000
+        let date = String(t.description.prefix(16)) + "Z"
+        let rate = elapsed_s > 0 ? Int((Double(events) / elapsed_s).rounded()) : 0
+        return "  \(date)  day \(day) of \(total / 86_400_000) (\(percent)%)  \(events) events  \(rate) events/s"
     }
 
     func finish() {

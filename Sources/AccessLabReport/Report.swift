@@ -37,6 +37,7 @@ public enum Report {
         <h1>AccessLab: revocation and access report</h1>
         <p class="sub">\(Markup.escape(input.title)) &middot; from \(Markup.escape(input.source))</p>
         """)
+        if let note = input.interruptionNote { page.append("<p class=\"sub\"><strong>\(Markup.escape(note))</strong></p>") }
         page.append("<h2>Headline figures</h2>")
         page.append(headlineTable(figures))
         page.append("""
@@ -153,6 +154,7 @@ public enum Report {
         let figures = input.figures
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         var out = ["# AccessLab: revocation and access report", "", "\(input.title), from `\(input.source)`", ""]
+        if let note = input.interruptionNote { out += ["**\(note)**", ""] }
         out.append("## Headline figures (\(figures.first?.behaviour ?? "benign") leavers)")
         out.append("")
         out.append("| variant | " + columns.map(\.title).joined(separator: " | ") + " |")

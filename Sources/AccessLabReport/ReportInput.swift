@@ -21,6 +21,14 @@ public struct ReportInput: Sendable {
         self.title = title; self.source = source; self.variants = variants
     }
 
+    /// "Run stopped at T" when a run of the report was interrupted: its figures cover only the period simulated.
+    public var interruptionNote: String? {
+        let stopped = variants.flatMap(\.runs).compactMap { r in r.stopped_at.map { (r, $0) } }
+        guard let (run, at) = stopped.first else { return nil }
+        return "Run stopped at \(at) (interrupted\(stopped.count > 1 ? ", and \(stopped.count - 1) more run(s)" : "")): "
+            + "the figures cover \(run.simulated_start) to \(at), not the full period; `accesslab run --resume --db DIR` completes it."
+    }
+
     /// One variant from one run.
     public init(run: RunFigures, source: String) {
         self.init(title: "\(run.scenario), seed \(run.seed)", source: source,

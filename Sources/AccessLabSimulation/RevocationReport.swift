@@ -228,6 +228,8 @@ public struct RunFigures: Codable, Sendable, Equatable {
     public var movers: MoverSection
     public var joiners: JoinerSection
     public var provisioning: ProvisioningSection?
+    /// Set when the run was interrupted: the virtual time it stopped at (figures cover the period up to it).
+    public var stopped_at: String?
 
     public init(accesslab_version: String, scenario: String, seed: UInt64, digest: String, events: UInt64, start: Instant, end: Instant,
                 report: RevocationReport) {

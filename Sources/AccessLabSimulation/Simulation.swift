@@ -163,6 +163,7 @@ public final class Simulation {
         guard written == expected else { throw SimulationError.sequenceMismatch }
         eventsWritten += UInt64(pending.count)
         pending.removeAll(keepingCapacity: true)
+        progress?(scheduler.now, eventsWritten)
     }
 
     /// Resuming: chains the regenerated events the log already holds instead of writing them, and at the
