@@ -10,6 +10,12 @@ enum Interrupt {
     static func install() {
         signal(SIGINT) { raisedSignal.store($0, ordering: .relaxed) }
         signal(SIGTERM) { raisedSignal.store($0, ordering: .relaxed) }
+        // A parent may start us with them blocked (a blocked mask survives exec); they would never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Back to the default (the process dies at once): for phases with nothing to leave half done.
