@@ -8,23 +8,29 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show entitlements, user status, sessions and credentials gained and lost between two moments, with causes.",
         discussion: """
-        Each change names the event that made it and that event's cause chain (newest first).
+        Each change names the event that made it and that event's cause chain (newest first). Besides what \
+        differs between the two states, it lists what came and went inside the window: credentials issued \
+        and ended in it (credentialsIssuedAndEnded), and every deny on a user added (denyAdded) or taking \
+        effect (denyEffective).
 
-        Example:
+        Examples:
           accesslab diff --db /tmp/tiny --from 2026-01-06T09:00:00Z --to 2026-01-06T12:00:00Z
+          accesslab diff --db /tmp/tiny --from 2026-01-06 --to 2026-01-07 --user u00002@example.com
         """
     )
 
     @OptionGroup var database: DatabaseOption
     @Option(help: ArgumentHelp("The earlier moment.", valueName: "time")) var from: String
     @Option(help: ArgumentHelp("The later moment.", valueName: "time")) var to: String
-    @Option(help: ArgumentHelp("Only changes for this user.", valueName: "user")) var user: String?
+    @Option(help: ArgumentHelp("Only changes for this user (id, user name or email).", valueName: "user")) var user: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         guard let fromSpec = try parseTime(from, option: "--from"), let toSpec = try parseTime(to, option: "--to") else { return }
         let log = try database.openExisting()
+        var userId: String?
         var diff = try log.read { reader -> AccessDiff in
+            userId = try NameLookup.user(user, in: reader)
             do {
                 let history = History(reader: reader)
                 let a = try history.position(of: fromSpec), b = try history.position(of: toSpec)
@@ -32,7 +38,7 @@ struct DiffCommand: ParsableCommand {
                 return try AccessDiff.between(reader, history: history, fromSeq: a.seq, toSeq: b.seq)
             } catch let e as QueryError { throw CLIError(e.description) }
         }
-        if let user { diff.changes = diff.changes.filter { $0.user == user } }
+        if let userId { diff.changes = diff.changes.filter { $0.user == userId } }
         if json { Console.out(try JSONOutput.encode(diff)); return }
         Console.out("Changes after @\(diff.fromSeq) through @\(diff.toSeq): \(diff.changes.count)")
         for c in diff.changes {
