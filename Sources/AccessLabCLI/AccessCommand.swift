@@ -13,9 +13,10 @@ struct StateAtTime {
     let rules: AccessRules
     let metadata: LogMetadata
 
-    init(db: DatabaseOption, at text: String, option: String = "--at", useSnapshots: Bool = true) throws {
+    init(db: DatabaseOption, at text: String, option: String = "--at", useSnapshots: Bool = true, backfillAbove: UInt64? = nil) throws {
         guard let spec = try parseTime(text, option: option) else { throw CLIError("\(option) is required") }
         log = try db.openExisting()
+        if useSnapshots, let backfillAbove { try Self.backfillIfNeeded(log, path: db.db, above: backfillAbove) }
         (position, state, metadata) = try log.read { reader in
             do {
                 let history = History(reader: reader)
@@ -26,6 +27,23 @@ struct StateAtTime {
             }
         }
         rules = AccessRules(parameters: metadata.parameters)
+    }
+
+    /// A large log with no stored snapshot would be replayed from its first event by every query: store
+    /// them once now, and say so (and that a read-only database simply replays).
+    static func backfillIfNeeded(_ log: LMDBEventLog, path: String, above: UInt64) throws {
+        let (events, snapshots) = try log.read { ($0.head.lastSeq, try $0.snapshotSeqs().count) }
+        guard snapshots == 0, events > above else { return }
+        let every: UInt64 = 100_000
+        Console.err("note: \(path) has no stored snapshots, so every query would replay all \(events) events; "
+                    + "storing one every \(every) events now (once; `accesslab verify` checks them)")
+        let clock = ContinuousClock(), began = clock.now
+        do {
+            let stored = try SnapshotBackfill.run(log, every: every)
+            Console.err("note: stored \(stored) snapshots in \(RunCommand.seconds(clock.now - began)) s; later queries start from the nearest")
+        } catch {
+            Console.err("note: could not store snapshots (\(error)); this query replays the log")
+        }
     }
 
     /// The user id a `--user` value names (id, user name or email), or a clear error.
@@ -83,6 +101,7 @@ struct AccessCommand: ParsableCommand {
     var by: AccessSummary.Grouping = .account
     @Option(help: ArgumentHelp("Groups shown in the summary.", valueName: "n")) var top: Int = 15
     @Flag(help: "Print one JSON object (the summary and every row).") var json = false
+    @Option(help: .hidden) var backfillAbove: UInt64 = 100_000
 
     struct Output: Encodable {
         var at: Instant
@@ -95,7 +114,7 @@ struct AccessCommand: ParsableCommand {
     }
 
     func run() throws {
-        let s = try StateAtTime(db: database, at: at)
+        let s = try StateAtTime(db: database, at: at, backfillAbove: backfillAbove)
         let userId = try s.userId(user), accountId = try s.accountId(account)
         let rows = AccessView.rows(s.state, rules: s.rules, at: s.position.time, user: userId, account: accountId)
         let reach = tag.map { key in AccessView.tagReach(s.state, key: key, at: s.position.time).filter { userId == nil || $0.user == userId } }
