@@ -175,6 +175,20 @@ extension ReportInput {
         return v.settings.isEmpty ? v.label : v.settings.map(\.value).joined(separator: " · ")
     }
 
+    /// The worst leaver of each variant (over its runs), in the variants' order, with how many leavers it is the worst of.
+    var worstLeavers: [(variant: String, run: RunFigures, timeline: LeaverTimeline, of: Int)] {
+        variants.compactMap { v in
+            var best: (run: RunFigures, timeline: LeaverTimeline)?
+            for r in v.runs {
+                guard let t = r.leavers.worst_timeline, t.latency_s > best?.timeline.latency_s ?? -1 else { continue }
+                best = (r, t)
+            }
+            guard let best else { return nil }
+            let of = v.runs.reduce(0) { $0 + (best.timeline.behaviour == "persisting" ? ($1.leavers.persisting?.samples_s.count ?? 0) : $1.leavers.benign.samples_s.count) }
+            return (v.label, best.run, best.timeline, of)
+        }
+    }
+
     /// The worst leaver over every run, with the variant and run that produced it.
     var worstLeaver: (variant: String, run: RunFigures, timeline: LeaverTimeline)? {
         var best: (variant: String, run: RunFigures, timeline: LeaverTimeline)?
