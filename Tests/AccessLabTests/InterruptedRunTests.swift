@@ -26,6 +26,8 @@ import Testing
         #expect(timeline.out.contains("Note: run stopped at 2026-01-08T10:"))
         let report = try runAccesslab(["report", "--db", db, "--format", "md"])
         #expect(report.out.contains("Run stopped at 2026-01-08T10:") && report.out.contains("not the full period"))
+        let check = try runAccesslab(["check", "--db", db])
+        #expect(check.code == 1 && check.err.contains("the run stopped at 2026-01-08T10:") && check.err.contains("--resume"))
 
         let resumed = try runAccesslab(["run", "--resume", "--db", db, "--json"])
         #expect(resumed.code == 0, "\(resumed.err)")
