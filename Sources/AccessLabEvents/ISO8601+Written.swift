@@ -2,11 +2,12 @@ extension ISO8601 {
     /// Parses a time as people write it on a command line, the forms the AWS CLI accepts:
     /// `2026-01-05T10:00:00Z`, `2026-01-05T10:00:00.250Z`, with an offset (`+01:00`, `-0500`, `+01`),
     /// without seconds (`2026-01-05T10:00Z`), with a space for the `T`, a bare date (`2026-01-05`,
-    /// midnight UTC), or Unix seconds (`1767607200`). A time with no zone is UTC: virtual time has no
+    /// midnight UTC), or Unix seconds (`1767607200`, nine digits or more). A time with no zone is UTC: virtual time has no
     /// local zone. Returns nil when the text is none of these or names a day or hour that does not exist.
     public static func parseWritten(_ text: String) -> Instant? {
         let b = Array(text.utf8)
-        if !b.isEmpty, b.count <= 12, b.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seconds = Int64(text) {
+        // Nine digits at least, so that a year alone (2026) is refused rather than read as 1970.
+        if b.count >= 9, b.count <= 12, b.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seconds = Int64(text) {
             return Instant(ms: seconds * 1000)
         }
         var p = Cursor(b)
