@@ -85,7 +85,7 @@ public enum Report {
             let t = w.timeline
             let id = i == 0 ? chartIds[5] : "\(chartIds[5])-\(i + 1)"
             let prefix = worst.count > 1 ? "\(w.variant): " : ""
-            page.append(figure(Charts.timeline(id: id, title: "\(prefix)\(t.user): \(t.behaviour) leaver, \(Markup.duration(t.latency_s)) to the last working credential", t),
+            page.append(figure(Charts.timeline(id: id, title: "\(prefix)\(t.user)\(t.user_name.map { " (\($0))" } ?? ""): \(t.behaviour) leaver, \(Markup.duration(t.latency_s)) to the last working credential", t),
                                caption: "Terminated \(t.terminated_at) in \(w.variant), seed \(w.run.seed): the longest of the variant's \(w.of) \(t.behaviour) leavers. Blue bands: entitlements; bars: credentials (blue held at termination, orange minted after); a purple line marks a deny on the user taking hold. Stands on one leaver's \(t.lanes.reduce(0) { $0 + $1.credentials.count }) credentials in \(t.lanes.count) lanes. On that run's database, accesslab timeline --db DIR --user \(t.user) tells the same story as text."))
         }
 

@@ -112,7 +112,7 @@ extension RevocationMeter {
                                        entitled: r.entitledAtTermination.contains(target), entitled_until_s: ended.map(offset),
                                        credentials: credentials)
         }
-        return LeaverTimeline(user: r.userId, behaviour: includeAfter ? "persisting" : "benign", terminated_at: t.description,
+        return LeaverTimeline(user: r.userId, user_name: r.userName, behaviour: includeAfter ? "persisting" : "benign", terminated_at: t.description,
                               latency_s: seconds(measured.latency_ms), marks: marks, lanes: lanes)
     }
 

@@ -109,6 +109,8 @@ public struct LeaverTimeline: Codable, Sendable, Equatable {
         public var credentials: [Credential]
     }
     public var user: String
+    /// The user name at termination (nil in reports written before AccessLab 0.4.1).
+    public var user_name: String? = nil
     /// Which figure it is the worst of: persisting or benign.
     public var behaviour: String
     public var terminated_at: String

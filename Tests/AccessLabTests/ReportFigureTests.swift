@@ -25,6 +25,7 @@ import Testing
         #expect(r.code == 0, "\(r.err)")
         let html = r.out
         #expect(html.contains(">deny in force (runbook) +10m<"))
+        #expect(html.contains("u00001 (u00001@example.com): persisting leaver, 10m to the last working credential"))
         #expect(html.contains(">workload ReadOnly<"), "the lane names the account, not 100000000001")
         let captions = html.components(separatedBy: "<figcaption>").dropFirst()
         #expect(captions.count == Report.chartIds.count)
