@@ -20,5 +20,9 @@ import Testing
         let cameAndWent = changes.filter { $0["kind"] as? String == "credentialsIssuedAndEnded" }.compactMap { $0["detail"] as? String }
         #expect(cameAndWent.contains { $0.hasPrefix("c3 issued 2026-01-05T10:05:00Z until 2026-01-05T22:05:00Z, cut by a deny at 2026-01-05T10:15:04Z") })
         #expect(changes.contains { $0["kind"] as? String == "denyEffective" })
+
+        let positional = try runAccesslab(["diff", "--db", db, "2026-01-05T10:00Z", "2026-01-05T12:00Z", "--user", "u00001"])
+        #expect(positional.code == 0 && positional.out == r.out)
+        #expect(try runAccesslab(["diff", "--db", db, "2026-01-05T10:00Z"]).code != 0)
     }
 }
