@@ -169,7 +169,10 @@ struct RunCommand: ParsableCommand {
         if fm.fileExists(atPath: db) {
             let contents = (try? fm.contentsOfDirectory(atPath: db)) ?? []
             if contents.contains("data.mdb") {
-                let events = (try? LMDBEventLog(path: db).read { $0.head.lastSeq }) ?? 0
+                let (events, stopped) = (try? LMDBEventLog(path: db).read { ($0.head.lastSeq, $0.metadata.runStoppedAt) }) ?? (0, nil)
+                if let stopped, events > 0 {
+                    throw CLIError("\(db) holds a run interrupted at \(stopped); continue it with `accesslab run --resume --db \(db)`, or run into a new directory")
+                }
                 if events > 0 { throw CLIError("\(db) already holds \(events) events; run a scenario into a new directory") }
             }
         } else {

@@ -19,6 +19,8 @@ import Testing
         #expect(stopped.err.contains("Interrupted by SIGINT (Ctrl-C): the run stopped at virtual time 2026-01-08T10:"), "\(stopped.err)")
         #expect(stopped.err.contains("accesslab run --resume --db \(db)"))
         #expect(try runAccesslab(["verify", "--db", db]).code == 0)
+        let again = try runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", db])
+        #expect(again.code == 1 && again.err.contains("holds a run interrupted at 2026-01-08T10:") && again.err.contains("--resume"))
 
         let access = try runAccesslab(["access", "--db", db, "--at", "end"])
         #expect(access.out.contains("run stopped at 2026-01-08T10:") && access.out.contains("nothing after"))
@@ -35,8 +37,8 @@ import Testing
         #expect(digest == Self.uninterrupted)
         #expect(try runAccesslab(["verify", "--db", db]).code == 0)
         #expect(!(try runAccesslab(["access", "--db", db, "--at", "end"])).out.contains("run stopped"))
-        let again = try runAccesslab(["run", "--resume", "--db", db])
-        #expect(again.code == 1 && again.err.contains("holds a finished run; there is nothing to resume"))
+        let finished = try runAccesslab(["run", "--resume", "--db", db])
+        #expect(finished.code == 1 && finished.err.contains("holds a finished run; there is nothing to resume"))
     }
 
     @Test func aRunStoppedTwiceStillResumesToTheSameDigest() throws {
