@@ -38,6 +38,7 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     @Option(help: .hidden) var stopAt: String?
+    @Option(help: .hidden) var progressAfter: Double = 2
 
     @Option(help: ArgumentHelp("Database directory to create (must be new or empty).", valueName: "dir"))
     var db: String?
@@ -83,7 +84,8 @@ struct RunCommand: ParsableCommand {
         let simulation: Simulation
         do { simulation = try Simulation(scenario: scenario, log: log, resuming: resume) } catch { throw CLIError("\(path): \(error)") }
         simulation.runParameters = plan.parameters(scenario: scenario)
-        let progress = ProgressLine(enabled: !json && !quiet && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end)
+        let progress = ProgressLine(enabled: !json && !quiet && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end,
+                                    delay: .milliseconds(Int64(max(progressAfter, 0) * 1000)))
         simulation.progress = { progress.update(at: $0, events: $1) }
         let stopAt = try self.stopAt.map { text -> Instant in
             guard let t = ISO8601.parseWritten(text) else { throw CLIError("--stop-at '\(text)': expected a time") }
