@@ -67,7 +67,8 @@ import Testing
         #expect(fresh.code == 1)
     }
 
-    @Test func sigtermStopsARunCleanly() throws {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalStopsARunCleanly(_ signal: Int32) throws {
         let dir = try TemporaryDirectory()
         let db = dir.sub("db")
         let process = Process()
@@ -78,11 +79,11 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         Thread.sleep(forTimeInterval: 2.5)
-        process.terminate()
+        kill(process.processIdentifier, signal)
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 143, "\(message)")
-        #expect(message.contains("Interrupted by SIGTERM: the run stopped at virtual time"))
+        #expect(process.terminationStatus == 128 + signal, "\(message)")
+        #expect(message.contains("Interrupted by \(signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM"): the run stopped at virtual time"))
         #expect(try runAccesslab(["verify", "--db", db]).code == 0)
         let stoppedAt = try LMDBEventLog(path: db).read { $0.metadata.runStoppedAt }
         #expect(stoppedAt != nil)
