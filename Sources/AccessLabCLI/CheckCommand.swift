@@ -28,6 +28,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let log = try database.openExisting()
         let check: RunCheck = try log.read { reader in
+            if let stopped = reader.metadata.runStoppedAt {
+                throw CLIError("\(database.db): the run stopped at \(stopped) (interrupted), so its figures are not the run's; finish it with `accesslab run --resume --db \(database.db)`, which checks it")
+            }
             guard let context = MeasurementContext(parameters: reader.metadata.parameters) else {
                 throw CLIError("\(database.db): the log does not say how to measure it (written by `import`, or by `run` of AccessLab before 0.3)")
             }

@@ -22,8 +22,8 @@ struct ExplainCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: ArgumentHelp("The moment: ISO-8601 UTC, +offset from the first event, or @seq.", valueName: "time")) var at: String
-    @Option(help: ArgumentHelp("The user id.", valueName: "user")) var user: String
+    @Option(help: ArgumentHelp("The moment: 2026-01-05T10:00:00Z, 2026-01-05T11:00+01:00, 2026-01-05, +3d4h, end, end-6h or @seq.", valueName: "time")) var at: String
+    @Option(help: ArgumentHelp("The user: id, user name or email.", valueName: "user")) var user: String
     @Option(help: ArgumentHelp("The account (id or name).", valueName: "account")) var account: String
     @Option(help: ArgumentHelp("The action, e.g. s3:GetObject.", valueName: "action")) var action: String
     @Option(help: ArgumentHelp("The resource ARN (default *); its declared tags become aws:ResourceTag/*.", valueName: "arn")) var resource: String?
@@ -39,18 +39,14 @@ struct ExplainCommand: ParsableCommand {
             extra[String(kv[0])] = String(kv[1])
         }
         guard action.contains(":") else { throw CLIError("--action '\(action)': expected service:Action, e.g. s3:GetObject") }
-        let s = try StateAtTime(db: database, at: at)
-        try s.requireUser(user)
-        guard let accountId = s.state.organization.accounts[account] != nil ? account
-                : s.state.organization.accounts.values.first(where: { $0.name == account })?.accountId else {
-            throw CLIError("no account '\(account)' in the organization at \(s.position.time)")
-        }
+        let s = try StateAtTime(db: database, at: at, backfillAbove: 100_000)
+        guard let user = try s.userId(user), let accountId = try s.accountId(account) else { return }
         let e = Explanation.build(s.state, rules: s.rules, at: s.position.time, userId: user, accountId: accountId,
                                   action: action, resource: resource, extraContext: extra)
         if json { Console.out(try JSONOutput.encode(e)); return }
         Console.out(s.header)
         let verdict = ["Allowed": "Allowed", "ExplicitlyDenied": "Explicitly denied", "ImplicitlyDenied": "Implicitly denied"][e.decision] ?? e.decision
-        Console.out("\(verdict): \(user) \(action) on \(e.resource) in \(e.accountName ?? "?") (\(accountId))")
+        Console.out("\(verdict): \(Names.label(user: user, in: s.state)) \(action) on \(e.resource) in \(e.accountName ?? "?") (\(accountId))")
         let u = e.user
         Console.out("  user         Identity Center \(u.identityCenterStatus)\(u.identityCenterStatusSince.map { " since \($0)" } ?? "")"
                     + "; IdP \(u.idpStatus ?? "absent")\(u.idpStatusSince.map { " since \($0)" } ?? ""); sign-in \(u.canSignIn ? "possible" : "refused")")

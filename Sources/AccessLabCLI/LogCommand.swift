@@ -16,16 +16,17 @@ struct LogCommand: ParsableCommand {
 
         Examples:
           accesslab log --db /tmp/demo --user u-alice
+          accesslab log --db /tmp/org --user u00755@example.com --account shared-services --from 2026-01-09 --to end
           accesslab log --db /tmp/demo --from +8h --to +10h --type RoleCredentialsIssued
           accesslab log --db /tmp/demo --from @10 --json > tail.jsonl
         """
     )
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: "First point to list (time, +offset or @seq).") var from: String?
-    @Option(help: "Last point to list (time, +offset or @seq).") var to: String?
-    @Option(help: "Only events concerning this user id.") var user: String?
-    @Option(help: "Only events concerning this account id.") var account: String?
+    @Option(help: "First point to list (2026-01-05T10:00Z, 2026-01-05, +3d4h, end-6h or @seq).") var from: String?
+    @Option(help: "Last point to list (a time as for --from, or end).") var to: String?
+    @Option(help: "Only events concerning this user (id, user name or email).") var user: String?
+    @Option(help: "Only events concerning this account (id or name).") var account: String?
     @Option(help: ArgumentHelp("Only events of this type (e.g. CreateAccountAssignment).", valueName: "name")) var type: String?
     @Flag(help: "Print JSON Lines, the form `import` reads.") var json = false
     @Flag(help: ArgumentHelp("Print the records CloudTrail would hold for these events, as a trail delivers them ({\"Records\":[...]}).",
@@ -53,7 +54,8 @@ struct LogCommand: ParsableCommand {
             let lower = try fromSpec.map { try reader.firstSeq(from: $0) } ?? 1
             let upper = try toSpec.map { try reader.lastSeq(asOf: $0) } ?? reader.head.lastSeq
             guard lower <= upper else { return }
-            let entities = [user.map(EntityRef.user), account.map(EntityRef.account)].compactMap { $0 }
+            let userId = try NameLookup.user(user, in: reader), accountId = try NameLookup.account(account, in: reader)
+            let entities = [userId.map(EntityRef.user), accountId.map(EntityRef.account)].compactMap { $0 }
             let emit: (Event) throws -> Void = { event in
                 if let eventType, event.type != eventType { return }
                 Console.out(json ? try EventJSON.line(event) : EventLine.render(event))

@@ -56,8 +56,12 @@ struct ReportCommand: ParsableCommand {
         let log = try DatabaseOption.openExisting(path)
         let figures: RunFigures = try log.read { reader in
             let metadata = reader.metadata
-            guard let context = MeasurementContext(parameters: metadata.parameters) else {
+            guard var context = MeasurementContext(parameters: metadata.parameters) else {
                 throw CLIError("\(path): the log does not say how to measure it (written by `import`, or by `run` of AccessLab before 0.3); run the scenario again with this version")
+            }
+            if let stopped = metadata.runStoppedAt {
+                context.end = stopped
+                Console.err("report: \(metadata.interruptionNote ?? "")")
             }
             let verbose = isatty(STDERR_FILENO) == 1
             let total = reader.head.lastSeq
@@ -65,8 +69,10 @@ struct ReportCommand: ParsableCommand {
                 if verbose { FileHandle.standardError.write(Data("\r  report: measured \(done)/\(total) events ".utf8)) }
             }
             if verbose && total >= 100_000 { FileHandle.standardError.write(Data("\n".utf8)) }
-            return RunFigures(accesslab_version: AccessLabVersion.current, scenario: metadata.scenario ?? "(unnamed)", seed: metadata.seed ?? 0,
-                              digest: reader.head.digest.hex, events: total, start: context.start, end: context.end, report: report)
+            var figures = RunFigures(accesslab_version: AccessLabVersion.current, scenario: metadata.scenario ?? "(unnamed)", seed: metadata.seed ?? 0,
+                                     digest: reader.head.digest.hex, events: total, start: context.start, end: context.end, report: report)
+            figures.stopped_at = metadata.runStoppedAt?.description
+            return figures
         }
         return ReportInput(run: figures, source: "database \(path)")
     }

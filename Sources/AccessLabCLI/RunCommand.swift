@@ -13,18 +13,32 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a scenario on virtual time and report leaver, mover and joiner latencies.",
         discussion: """
         The scenario's events go to an LMDB database (a temporary one, removed afterwards, when --db is \
-        absent). Same scenario and seed give the same digest. A progress line goes to standard error \
-        when it is a terminal.
+        absent). Same scenario and seed give the same digest. A progress line (virtual date, events, rate) \
+        goes to standard error when it is a terminal and the run lasts more than two seconds; --quiet or \
+        --json turn it off. Ctrl-C or SIGTERM stops the run between two steps: everything simulated so far \
+        is committed, the log verifies, it is marked as stopped at that virtual time (queries and reports \
+        say so), and `run --resume --db DIR` continues it to the digest an uninterrupted run gives.
 
         Examples:
           accesslab run scenarios/org-120-jml.yaml
           accesslab run scenarios/tiny.yaml --db /tmp/tiny --seed 7 --json
           accesslab run scenarios/okta-push.yaml --until 14d --report /tmp/okta.json
+          accesslab run scenarios/tiny.yaml --set 'idp.hr_lag={uniform: [5m, 2h]}'
+          accesslab run --resume --db /tmp/org
         """
     )
 
-    @Argument(help: ArgumentHelp("The scenario YAML file.", valueName: "scenario"))
-    var scenario: String
+    @Argument(help: ArgumentHelp("The scenario YAML file (with --resume: the one the run recorded, unless given).", valueName: "scenario"))
+    var scenario: String?
+
+    @Flag(help: "Continue an interrupted run in --db from where it stopped, with the scenario, seed and settings it recorded.")
+    var resume = false
+
+    @Flag(help: "No progress line.")
+    var quiet = false
+
+    @Option(help: .hidden) var stopAt: String?
+    @Option(help: .hidden) var progressAfter: Double = 2
 
     @Option(help: ArgumentHelp("Database directory to create (must be new or empty).", valueName: "dir"))
     var db: String?
@@ -35,7 +49,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop this long after the start (e.g. 14d, 36h) instead of at the scenario's end.", valueName: "duration"))
     var until: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, repeatable: idp.cycle_interval=20m, permission_sets.Developer.session_duration=1h.", valueName: "key=value"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value with a YAML value, repeatable: idp.cycle_interval=20m, 'idp.hr_lag={uniform: [5m, 2h]}'.", valueName: "key=value"))
     var settings: [String] = []
 
     @Option(help: ArgumentHelp("Run this long instead of the scenario's duration (e.g. 365d).", valueName: "duration"))
@@ -51,37 +65,52 @@ struct RunCommand: ParsableCommand {
     var noCheck = false
 
     func run() throws {
+        let plan = try resume ? RunPlan.resuming(self) : RunPlan.fresh(self)
         var scenario: Scenario
-        let overrides = try Self.parseSettings(settings)
         do {
-            scenario = try ScenarioLoader(read: Self.readFile).load(path: self.scenario, settings: overrides)
-        } catch {
-            throw CLIError(error.description)
+            scenario = try ScenarioLoader(read: Self.readFile).load(path: plan.scenarioPath, settings: try Self.parseSettings(plan.settings))
+        } catch let error as CLIError { throw error } catch {
+            throw CLIError(String(describing: error))
         }
-        if let seed { scenario.seed = seed }
-        if let duration {
-            guard let d = Duration_ms(parsing: duration), d.ms >= 60_000 else { throw CLIError("--duration '\(duration)': expected a duration such as 365d or 36h") }
-            scenario.duration = d
-        }
-        var limit: Instant?
-        if let until {
-            guard let d = Duration_ms(parsing: until), d.ms > 0 else { throw CLIError("--until '\(until)': expected a duration such as 14d or 36h") }
-            limit = scenario.start + d
-        }
-        let (path, temporary) = try Self.prepareDatabase(db)
+        if let seed = plan.seed { scenario.seed = seed }
+        if let d = plan.duration { scenario.duration = d }
+        let limit = plan.until.map { scenario.start + $0 }
+        let path: String, temporary: Bool
+        if resume { (path, temporary) = (plan.database ?? "", false) } else { (path, temporary) = try Self.prepareDatabase(db) }
         defer { if temporary { try? FileManager.default.removeItem(atPath: path) } }
         let log: LMDBEventLog
-        do { log = try LMDBEventLog(path: path, create: true) } catch let e as EventLogError { throw CLIError(e.description) }
+        do { log = try LMDBEventLog(path: path, create: !resume) } catch let e as EventLogError { throw CLIError(e.description) }
 
         let simulation: Simulation
-        do { simulation = try Simulation(scenario: scenario, log: log) } catch { throw CLIError("\(path): \(error)") }
-        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end)
+        do { simulation = try Simulation(scenario: scenario, log: log, resuming: resume) } catch { throw CLIError("\(path): \(error)") }
+        simulation.runParameters = plan.parameters(scenario: scenario)
+        let progress = ProgressLine(enabled: !json && !quiet && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end,
+                                    delay: .milliseconds(Int64(max(progressAfter, 0) * 1000)))
         simulation.progress = { progress.update(at: $0, events: $1) }
+        let stopAt = try self.stopAt.map { text -> Instant in
+            guard let t = ISO8601.parseWritten(text) else { throw CLIError("--stop-at '\(text)': expected a time") }
+            return t
+        }
+        simulation.shouldStop = { now in
+            if let stopAt, now >= stopAt { Interrupt.raise(SIGINT) }
+            return Interrupt.raised != 0
+        }
+        Interrupt.install()
         let clock = ContinuousClock()
         let began = clock.now
         let summary: RunSummary
         do { summary = try simulation.run(until: limit) } catch { progress.finish(); throw CLIError("the run stopped: \(error)") }
         progress.finish()
+        Interrupt.restoreDefaults()
+        if let stoppedAt = summary.interruptedAt {
+            let signal = Interrupt.raised
+            let day = (stoppedAt.ms - scenario.start.ms) / 86_400_000
+            let total = ((limit ?? scenario.end).ms - scenario.start.ms) / 86_400_000
+            Console.err("Interrupted by \(Interrupt.name(signal)): the run stopped at virtual time \(stoppedAt) (day \(day) of \(total)); "
+                        + (temporary ? "nothing was kept (no --db)." : "\(summary.events) events are committed to \(path) (`accesslab verify` accepts the log), "
+                           + "and queries and reports on it say where it stopped. Continue it with: accesslab run --resume --db \(path)"))
+            throw ExitCode(Interrupt.exitCode(signal))
+        }
         let elapsed = clock.now - began
         let wall_s = Self.seconds(elapsed)
         let digest = try log.read { $0.head.digest }
@@ -142,7 +171,10 @@ struct RunCommand: ParsableCommand {
         if fm.fileExists(atPath: db) {
             let contents = (try? fm.contentsOfDirectory(atPath: db)) ?? []
             if contents.contains("data.mdb") {
-                let events = (try? LMDBEventLog(path: db).read { $0.head.lastSeq }) ?? 0
+                let (events, stopped) = (try? LMDBEventLog(path: db).read { ($0.head.lastSeq, $0.metadata.runStoppedAt) }) ?? (0, nil)
+                if let stopped, events > 0 {
+                    throw CLIError("\(db) holds a run interrupted at \(stopped); continue it with `accesslab run --resume --db \(db)`, or run into a new directory")
+                }
                 if events > 0 { throw CLIError("\(db) already holds \(events) events; run a scenario into a new directory") }
             }
         } else {
@@ -158,22 +190,40 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// One line on standard error, rewritten in place, while a run goes on.
+/// One line on standard error, rewritten in place, while a run goes on: the virtual date reached, the
+/// events written and the rate. Shown only once the run has lasted `delay`, at most five times a second.
 final class ProgressLine {
     let enabled: Bool
     let start: Instant
     let end: Instant
+    let delay: Duration
+    private let clock = ContinuousClock()
+    private let began: ContinuousClock.Instant
+    private var lastShown: ContinuousClock.Instant?
     private var shown = false
 
-    init(enabled: Bool, start: Instant, end: Instant) { self.enabled = enabled; self.start = start; self.end = end }
+    init(enabled: Bool, start: Instant, end: Instant, delay: Duration = .seconds(2)) {
+        self.enabled = enabled; self.start = start; self.end = end; self.delay = delay
+        began = clock.now
+    }
 
     func update(at t: Instant, events: UInt64) {
         guard enabled else { return }
-        let total = max(end.ms - start.ms, 1)
-        let percent = min(100, (t.ms - start.ms) * 100 / total)
-        let day = (t.ms - start.ms) / 86_400_000
-        FileHandle.standardError.write(Data("\r  simulating: day \(day) of \(total / 86_400_000)  \(percent)%  \(events) events ".utf8))
+        let now = clock.now
+        guard now - began >= delay, lastShown.map({ now - $0 >= .milliseconds(200) }) ?? true else { return }
+        lastShown = now
+        FileHandle.standardError.write(Data(("\r" + Self.text(at: t, events: events, start: start, end: end, elapsed_s: RunCommand.seconds(now - began)) + "\u{1B}[K").utf8))
         shown = true
+    }
+
+    /// `  2026-01-21T06:00Z  day 16 of 90 (18%)  172345 events  53012 events/s`
+    static func text(at t: Instant, events: UInt64, start: Instant, end: Instant, elapsed_s: Double) -> String {
+        let total = max(end.ms - start.ms, 1)
+        let percent = min(100, max(0, (t.ms - start.ms) * 100 / total))
+        let day = (t.ms - start.ms) / 86_400_000
+        let date = String(t.description.prefix(16)) + "Z"
+        let rate = elapsed_s > 0 ? Int((Double(events) / elapsed_s).rounded()) : 0
+        return "  \(date)  day \(day) of \(total / 86_400_000) (\(percent)%)  \(events) events  \(rate) events/s"
     }
 
     func finish() {

@@ -91,7 +91,7 @@ struct RunReport: Encodable {
             out.append("    IdP -> Identity Center    \(Self.pair(p.stages.idp_to_identity_center))")
             out.append("    sign-in cache             \(Self.pair(p.stages.signin_cache))")
             out.append("    credential lifetime       \(Self.pair(p.stages.credential_lifetime))")
-            out.append("  worst: " + p.worst.map { "\($0.user) \(Self.duration($0.latency_s)) (\($0.account ?? "-"))" }.joined(separator: ", "))
+            out.append("  worst: " + p.worst.map { "\($0.user) \(Self.duration($0.latency_s)) (\([$0.account_name, $0.account].compactMap { $0 }.joined(separator: " ").nonEmpty ?? "-"))" }.joined(separator: ", "))
         }
         out.append("")
         return out
@@ -156,4 +156,8 @@ extension Duration_ms {
 
 extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -1,3 +1,4 @@
+import AccessLabScenario
 import AccessLabSweep
 import ArgumentParser
 import Foundation
@@ -9,43 +10,60 @@ struct SweepCommand: ParsableCommand {
         abstract: "Run a scenario over every combination of settings and seeds; write results.csv and results.json.",
         discussion: """
         Each run is `accesslab run SCENARIO --seed S --set KEY=VALUE ...` in its own process, up to --jobs at \
-        once; a finished run is kept in OUT/runs/ and not redone when the sweep is restarted. --shard I/N runs \
-        only every N-th run starting at the I-th (for Slurm job arrays or Kubernetes indexed Jobs); \
+        once; a finished run is kept in OUT/runs/ and not redone when the sweep is restarted. Every combination of \
+        settings is checked against the scenario before any run starts. --shard I/N runs only every N-th run \
+        starting at the I-th; --shard auto/N takes I from a Kubernetes Indexed Job or a Slurm job array; \
         `accesslab merge` combines shard directories into results identical to a single-machine sweep.
 
         Examples:
           accesslab sweep scenarios/org-120-jml.yaml --set idp.model=cycle,push,hours \\
               --set permission_sets.ReadOnly.session_duration=1h,12h --seeds 1..5 --jobs 2 --out /tmp/sweep
           accesslab sweep scenarios/tiny.yaml --set idp.cycle_interval=20m,40m --seeds 1..3 --shard 2/3 --out /tmp/s2
+          accesslab sweep scenarios/tiny.yaml --set 'idp.hr_lag={uniform: [5m, 2h]}' --set 'idp.hr_lag={fixed: 1h}' \\
+              --seeds 1..3,7 --out /tmp/lag
+          accesslab sweep scenarios/org-120-jml.yaml --set idp.model=cycle,push --seeds 1..20 --shard auto/16 --out /shared/shard-$JOB_COMPLETION_INDEX
         """
     )
 
     @Argument(help: ArgumentHelp("The scenario YAML file.", valueName: "scenario")) var scenario: String
-    @Option(name: .customLong("set"), help: ArgumentHelp("A scenario path and its values, repeatable.", valueName: "key=v1,v2,..."))
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "A scenario path and its YAML values, separated by ';' or by commas outside brackets; repeat the option to add values.",
+        valueName: "key=v1,v2"))
     var settings: [String] = []
-    @Option(help: ArgumentHelp("Seeds: 1..5, or a list 1,7,42.", valueName: "seeds")) var seeds: String = "1"
+    @Option(help: ArgumentHelp("Seeds: numbers and ranges, 1..5 or 1..3,5,9.", valueName: "seeds")) var seeds: String = "1"
     @Option(help: "Runs at once.") var jobs: Int = 1
-    @Option(help: ArgumentHelp("Run only the I-th of N slices of the runs.", valueName: "I/N")) var shard: String?
+    @Option(help: ArgumentHelp("Run only the I-th of N slices of the runs; auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm).", valueName: "I/N"))
+    var shard: String?
+    @Flag(help: "No progress on standard error.") var quiet = false
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir")) var out: String
 
     func run() throws {
-        let plan = SweepPlan(settings: try Self.parseSettings(settings), seeds: try Self.parseSeeds(seeds))
-        var runs = plan.runs
-        if let shard {
-            let parts = shard.split(separator: "/").compactMap { Int($0) }
-            guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { throw CLIError("--shard '\(shard)': expected I/N with 1 <= I <= N") }
-            runs = plan.shard(parts[0], of: parts[1])
-        }
+        let plan: SweepPlan
+        var runs: [SweepPlan.Run]
+        do {
+            plan = SweepPlan(settings: try SweepArguments.settings(settings), seeds: try SweepArguments.seeds(seeds))
+            runs = plan.runs
+            if let shard {
+                let (i, n) = try SweepArguments.shard(shard, environment: ProcessInfo.processInfo.environment)
+                runs = plan.shard(i, of: n)
+                if shard.hasPrefix("auto") && !quiet { Console.err("sweep: shard \(i) of \(n), \(runs.count) of \(plan.runs.count) runs") }
+            }
+        } catch { throw CLIError(error.description) }
         guard jobs >= 1, jobs <= 64 else { throw CLIError("--jobs must be between 1 and 64") }
+        try Self.validate(scenario: scenario, plan: plan)
         let runsDir = out + "/runs"
         try FileManager.default.createDirectory(atPath: runsDir, withIntermediateDirectories: true)
         let pending = runs.filter { !FileManager.default.fileExists(atPath: "\(runsDir)/\($0.id).json") }
-        let verbose = isatty(STDERR_FILENO) == 1
+        let verbose = !quiet && isatty(STDERR_FILENO) == 1
         if verbose { Console.err("sweep: \(runs.count) runs, \(runs.count - pending.count) already done, \(pending.count) to run, \(jobs) at a time") }
         var failures: [String] = []
         var running: [(SweepPlan.Run, Process, String, Pipe)] = []
         var next = 0, done = 0
+        Interrupt.install()
         while next < pending.count || !running.isEmpty {
+            if Interrupt.raised != 0 {
+                try stop(running, done: done, of: runs.count, already: runs.count - pending.count, verbose: verbose)
+            }
             while running.count < jobs, next < pending.count {
                 let run = pending[next]
                 next += 1
@@ -81,26 +99,38 @@ struct SweepCommand: ParsableCommand {
         Console.out("\(runs.count) runs in \(out)/results.csv and results.json (\(pending.count - failures.count) run now)")
     }
 
-    static func parseSettings(_ raw: [String]) throws -> [(key: String, values: [String])] {
-        try raw.map { text in
-            let kv = text.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, !kv[0].isEmpty else { throw CLIError("--set '\(text)': expected key=v1,v2") }
-            let values = kv[1].split(separator: ",").map(String.init)
-            guard !values.isEmpty else { throw CLIError("--set '\(text)': no values") }
-            return (String(kv[0]), values)
+    /// Ctrl-C or SIGTERM: stops the runs in progress (each run discards its temporary database), keeps
+    /// the finished ones and their results, and says how to go on.
+    func stop(_ running: [(SweepPlan.Run, Process, String, Pipe)], done: Int, of total: Int, already: Int, verbose: Bool) throws -> Never {
+        for (_, process, _, _) in running where process.isRunning { process.terminate() }
+        for (_, process, report, errors) in running {
+            process.waitUntilExit()
+            _ = errors.fileHandleForReading.readDataToEndOfFile()
+            try? FileManager.default.removeItem(atPath: report)
         }
+        if verbose && done > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        try MergeCommand.writeResults(from: [out], to: out)
+        let signal = Interrupt.raised
+        Console.err("sweep: interrupted by \(Interrupt.name(signal)); \(already + done) of \(total) runs are finished in \(out)/runs "
+                    + "(\(running.count) stopped, their results discarded); the same command again runs the rest")
+        throw ExitCode(Interrupt.exitCode(signal))
     }
 
-    static func parseSeeds(_ text: String) throws -> [UInt64] {
-        if let dots = text.range(of: "..") {
-            guard let lo = UInt64(text[..<dots.lowerBound]), let hi = UInt64(text[dots.upperBound...]), lo <= hi, hi - lo < 100_000 else {
-                throw CLIError("--seeds '\(text)': expected a range such as 1..10")
-            }
-            return Array(lo...hi)
+    /// Loads the scenario with every combination of settings, so that a bad key or value stops the sweep
+    /// before any run starts (each value alone past 1,000 combinations).
+    static func validate(scenario: String, plan: SweepPlan) throws {
+        var combinations: [[Setting]] = []
+        for run in plan.runs where !combinations.contains(run.settings) { combinations.append(run.settings) }
+        if combinations.count > 1000 {
+            combinations = Array(Set(combinations.flatMap { $0 })).sorted { ($0.key, $0.value) < ($1.key, $1.value) }.map { [$0] }
         }
-        let list = text.split(separator: ",").compactMap { UInt64($0) }
-        guard !list.isEmpty, list.count == text.split(separator: ",").count else { throw CLIError("--seeds '\(text)': expected 1..10 or 1,7,42") }
-        return list
+        let loader = ScenarioLoader(read: RunCommand.readFile)
+        for settings in combinations.isEmpty ? [[]] : combinations {
+            do { _ = try loader.load(path: scenario, settings: settings.map { ($0.key, $0.value) }) } catch {
+                let named = settings.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                throw CLIError("\(error.description)\(named.isEmpty ? "" : " (with --set \(named))"); no run was started")
+            }
+        }
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> Data { Data(try JSONOutput.encode(value, pretty: false).utf8) }

@@ -16,19 +16,38 @@ struct TimelineCommand: ParsableCommand {
 
         Example:
           accesslab timeline --db /tmp/tiny --user u00002
+          accesslab timeline --db /tmp/tiny --user u00002@example.com --json
         """
     )
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: ArgumentHelp("The user id.", valueName: "user")) var user: String
+    @Option(help: ArgumentHelp("The user: id, user name or email.", valueName: "user")) var user: String
     @Flag(help: "Print one JSON object.") var json = false
+
+    /// The timeline's fields, and where an interrupted run stopped.
+    struct Output: Encodable {
+        var timeline: Timeline
+        var runStoppedAt: Instant?
+        func encode(to encoder: any Encoder) throws {
+            try timeline.encode(to: encoder)
+            enum Key: CodingKey { case runStoppedAt }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encodeIfPresent(runStoppedAt, forKey: .runStoppedAt)
+        }
+    }
 
     func run() throws {
         let log = try database.openExisting()
-        let timeline = try log.read { reader in try Timeline.build(reader, user: user) }
+        let (timeline, metadata, name) = try log.read { reader in
+            let userId = try NameLookup.user(user, in: reader) ?? user
+            let timeline = try Timeline.build(reader, user: userId)
+            let name = timeline.userName
+            return (timeline, reader.metadata, name)
+        }
         if timeline.milestones.isEmpty && timeline.targets.isEmpty { throw CLIError("no events concern user '\(user)' in this log") }
-        if json { Console.out(try JSONOutput.encode(timeline)); return }
-        Console.out("Timeline of \(user)")
+        if json { Console.out(try JSONOutput.encode(Output(timeline: timeline, runStoppedAt: metadata.runStoppedAt))); return }
+        Console.out("Timeline of \(timeline.user)\(name.map { " (\($0))" } ?? "")")
+        if let note = metadata.interruptionNote { Console.out("Note: \(note)") }
         for m in timeline.milestones { Console.out("  \(m.time)  @\(m.seq)  \(m.what)") }
         for i in timeline.signIn { Console.out("  can sign in  " + Self.describe(i, logEndsAt: timeline.logEndsAt)) }
         for t in timeline.targets {

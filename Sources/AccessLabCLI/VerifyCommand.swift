@@ -1,3 +1,4 @@
+import AccessLabEvents
 import AccessLabLog
 import AccessLabQuery
 import ArgumentParser
@@ -28,6 +29,8 @@ struct VerifyCommand: ParsableCommand {
         var snapshots: Int?
         var seq: UInt64?
         var problem: String?
+        /// Where an interrupted run stopped: the log is whole, the run is not finished.
+        var runStoppedAt: Instant?
     }
 
     func run() throws {
@@ -43,10 +46,12 @@ struct VerifyCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             if json {
-                try printJSON(Outcome(ok: true, events: report.eventCount, digest: report.digest.hex, snapshots: snapshots.snapshotsChecked))
+                try printJSON(Outcome(ok: true, events: report.eventCount, digest: report.digest.hex, snapshots: snapshots.snapshotsChecked,
+                                      runStoppedAt: try log.read { $0.metadata.runStoppedAt }))
             } else {
                 let note = snapshots.snapshotsChecked > 0 ? " (\(snapshots.snapshotsChecked) snapshots)" : ""
                 Console.out("ok \(report.eventCount) events digest \(report.digest.hex)\(note)")
+                if let stopped = try log.read({ $0.metadata.interruptionNote }) { Console.err("note: \(stopped)") }
             }
         } catch let error as EventLogError {
             guard json else { throw CLIError("verify failed: \(error.description)") }

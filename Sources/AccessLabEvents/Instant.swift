@@ -98,7 +98,7 @@ public enum ISO8601 {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -1,14 +1,26 @@
-/// A point in the log as a user writes it: an ISO-8601 UTC time, an offset from the log's first
-/// event (`+90m`, `+36h`, `+3d`, `+45s`), or a sequence number (`@12345`).
+/// A point in the log as a user writes it: an ISO-8601 time (as the AWS CLI takes it: with `Z` or an
+/// offset, without seconds, a bare date, Unix seconds), an offset from the log's first event (`+90m`,
+/// `+3d4h`), the end of the run or a span before it (`end`, `end-6h`), or a sequence number (`@12345`).
 public enum TimeSpec: Equatable, Sendable, CustomStringConvertible {
     case instant(Instant)
     case offset(Duration_ms)
+    /// This long before the end of the run (`end` is zero): where the run stopped, or its simulated end.
+    case beforeEnd(Duration_ms)
     case seq(UInt64)
 
-    /// Parses the three forms; the error says which forms are accepted.
+    static let forms = "an ISO-8601 time (2026-01-05T10:00:00Z, 2026-01-05T11:00+01:00, 2026-01-05), an offset from the first event (+90m, +3d4h), end or end-6h, or a sequence number (@12345)"
+
+    /// Parses every form; the error says which forms are accepted.
     public init(parsing text: String) throws(TimeSpecError) {
         let trimmed = text.trimmingWhitespace()
-        if trimmed.hasPrefix("@") {
+        if trimmed.lowercased() == "end" || trimmed.lowercased() == "start" {
+            self = trimmed.lowercased() == "end" ? .beforeEnd(.zero) : .offset(.zero)
+        } else if trimmed.lowercased().hasPrefix("end-") {
+            guard let d = Duration_ms(parsing: String(trimmed.dropFirst(4))) else {
+                throw TimeSpecError(text: text, problem: "after end- comes a duration: end-6h, end-1d12h")
+            }
+            self = .beforeEnd(d)
+        } else if trimmed.hasPrefix("@") {
             guard let n = UInt64(trimmed.dropFirst()) else { throw TimeSpecError(text: text, problem: "a sequence number after @ must be a whole number") }
             self = .seq(n)
         } else if trimmed.hasPrefix("+") {
@@ -16,10 +28,12 @@ public enum TimeSpec: Equatable, Sendable, CustomStringConvertible {
                 throw TimeSpecError(text: text, problem: "an offset is a number and a unit: +90m, +36h, +3d, +45s, +500ms")
             }
             self = .offset(d)
-        } else if let instant = ISO8601.parse(trimmed) {
+        } else if let instant = ISO8601.parseWritten(trimmed), Instant.representable.contains(instant) {
             self = .instant(instant)
+        } else if trimmed.first?.isNumber == true && trimmed.contains("-") {
+            throw TimeSpecError(text: text, problem: "not a valid date or time; expected \(Self.forms)")
         } else {
-            throw TimeSpecError(text: text, problem: "expected an ISO-8601 UTC time (2026-03-02T09:00:00Z), an offset from the first event (+90m, +36h, +3d) or a sequence number (@12345)")
+            throw TimeSpecError(text: text, problem: "expected \(Self.forms)")
         }
     }
 
@@ -27,6 +41,7 @@ public enum TimeSpec: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .instant(let t): t.description
         case .offset(let d): "+\(d)"
+        case .beforeEnd(let d): d.ms == 0 ? "end" : "end-\(d)"
         case .seq(let n): "@\(n)"
         }
     }

@@ -18,6 +18,10 @@ public protocol EventLog: AnyObject {
     /// Stores a projection snapshot of the log through `seq`, which must be the current head (so the
     /// stored digest is the head's). Snapshots are derived data: they speed up "as of", nothing more.
     func putSnapshot(_ bytes: [UInt8], at seq: UInt64) throws
+
+    /// Stores a projection snapshot of an earlier point, `seq` at or before the head, with the chain
+    /// digest through it as the caller computed it replaying the log (for logs stored without snapshots).
+    func putSnapshot(_ bytes: [UInt8], at seq: UInt64, digest: Digest) throws
 }
 
 /// A consistent, read-only view of a prefix of the log.

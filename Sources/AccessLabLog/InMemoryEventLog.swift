@@ -47,6 +47,13 @@ public final class InMemoryEventLog: EventLog {
         state.snapshots.append(StoredSnapshot(seq: seq, digest: state.head.digest, bytes: bytes))
     }
 
+    public func putSnapshot(_ bytes: [UInt8], at seq: UInt64, digest: Digest) throws {
+        guard seq <= state.head.lastSeq else { throw EventLogError(kind: .snapshotNotAtHead(seq: seq, head: state.head.lastSeq)) }
+        state.snapshots.removeAll { $0.seq == seq }
+        state.snapshots.append(StoredSnapshot(seq: seq, digest: digest, bytes: bytes))
+        state.snapshots.sort { $0.seq < $1.seq }
+    }
+
     /// Test hook: overwrite one byte of a stored record, as a failing disk would.
     public func corruptByte(seq: UInt64, at offset: Int) {
         let i = Int(seq) - 1

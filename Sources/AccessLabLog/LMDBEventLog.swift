@@ -163,6 +163,17 @@ public final class LMDBEventLog: EventLog {
         }
     }
 
+    public func putSnapshot(_ bytes: [UInt8], at seq: UInt64, digest: Digest) throws {
+        guard let snapshotsDB else { throw EventLogError(kind: .noSnapshotStore(path: path)) }
+        try withStorage {
+            try env.write { txn in
+                let head = try Reader.readHead(txn.reader, meta: meta)
+                guard seq <= head.lastSeq else { throw EventLogError(kind: .snapshotNotAtHead(seq: seq, head: head.lastSeq)) }
+                try txn.put(snapshotsDB, key: Self.bytes(seq.bigEndian), value: digest.bytes + bytes)
+            }
+        }
+    }
+
     /// Runs storage work, turning LMDB's errors into messages about this database.
     func withStorage<R>(_ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as LMDBError { throw Self.translate(error, path: path, opening: false) }

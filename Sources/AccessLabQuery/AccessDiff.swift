@@ -3,10 +3,13 @@ import AccessLabLog
 import AccessLabProjections
 
 /// What changed between two moments: entitlements, user status, portal sessions and credentials
-/// gained and lost, each with the event that made the change and that event's cause chain.
+/// gained and lost, each with the event that made the change and that event's cause chain; and what
+/// came and went between them, which comparing the two states cannot see: credentials issued and ended
+/// inside the window, and every deny on a user that was added or took effect.
 public struct AccessDiff: Codable, Equatable, Sendable {
     public struct Change: Codable, Equatable, Sendable {
-        public enum Kind: String, Codable, Sendable { case entitlementGained, entitlementLost, statusChanged, sessionStarted, sessionEnded, credentialsIssued, credentialsEnded }
+        public enum Kind: String, Codable, Sendable { case entitlementGained, entitlementLost, statusChanged, sessionStarted, sessionEnded, credentialsIssued, credentialsEnded,
+                                                      credentialsIssuedAndEnded, denyAdded, denyEffective }
         public var kind: Kind
         public var user: String
         public var accountId: String?
@@ -30,6 +33,8 @@ public struct AccessDiff: Codable, Equatable, Sendable {
         var statusChange: [String: UInt64] = [:]
         var sessionEvents: [String: UInt64] = [:]
         var credentialEvents: [String: UInt64] = [:]
+        var issuedInside: [String: (seq: UInt64, payload: RoleCredentialsIssued)] = [:]
+        var denies: [(seq: UInt64, kind: Change.Kind, deny: UserDenyPolicy)] = []
         if toSeq > fromSeq {
             try reader.forEachEvent(in: (fromSeq + 1)...toSeq) { event in
                 let users = affectedUsers(event, state: state)
@@ -45,7 +50,9 @@ public struct AccessDiff: Codable, Equatable, Sendable {
                 switch event.body {
                 case .portalSignIn(let p): sessionEvents[p.sessionId] = event.seq
                 case .portalSessionEnded(let p): sessionEvents[p.sessionId] = event.seq
-                case .roleCredentialsIssued(let p): credentialEvents[p.credentialId] = event.seq
+                case .roleCredentialsIssued(let p): credentialEvents[p.credentialId] = event.seq; issuedInside[p.credentialId] = (event.seq, p)
+                case .denyUser(let p): denies.append((event.seq, .denyAdded, p))
+                case .denyUserEffective(let p): denies.append((event.seq, .denyEffective, p))
                 case .roleCredentialsExpired(let p): credentialEvents[p.credentialId] = event.seq
                 default: break
                 }
@@ -83,9 +90,20 @@ public struct AccessDiff: Codable, Equatable, Sendable {
         }
         for id in credentialEvents.keys.sorted() {
             let was = start.credentials[id], now = state.credentials[id]
+            if was == nil, now == nil, let (issueSeq, p) = issuedInside[id], let endSeq = credentialEvents[id] {
+                let works = state.workingEnd(userId: p.userId, target: AccountPermissionSet(p.accountId, p.permissionSetId), issuedAt: p.issuedAt, expiresAt: p.expiresAt)
+                let cut = works < p.expiresAt ? ", cut by a deny at \(works)" : ""
+                changes.append(Change(kind: .credentialsIssuedAndEnded, user: p.userId, accountId: p.accountId, permissionSet: psName(p.permissionSetId),
+                                      detail: "\(id) issued \(p.issuedAt) until \(p.expiresAt)\(cut), expired @\(endSeq)", because: try chain(issueSeq), seq: issueSeq))
+                continue
+            }
             guard (was == nil) != (now == nil), let seq = credentialEvents[id], let c = now ?? was else { continue }
             changes.append(Change(kind: now != nil ? .credentialsIssued : .credentialsEnded, user: c.userId, accountId: c.target.accountId,
                                   permissionSet: psName(c.target.permissionSetId), detail: "\(id) until \(c.expiresAt)", because: try chain(seq), seq: seq))
+        }
+        for d in denies {
+            changes.append(Change(kind: d.kind, user: d.deny.userId, detail: "identitystore:UserId deny on \(d.deny.scope.rawValue) \(d.deny.targetId)",
+                                  because: try chain(d.seq), seq: d.seq))
         }
         changes.sort { ($0.seq, $0.user, $0.kind.rawValue, $0.accountId ?? "") < ($1.seq, $1.user, $1.kind.rawValue, $1.accountId ?? "") }
         return AccessDiff(fromSeq: fromSeq, toSeq: toSeq, changes: changes)

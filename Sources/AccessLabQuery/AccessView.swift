@@ -17,6 +17,10 @@ public struct AccessRow: Codable, Equatable, Sendable {
         public var sessionTags: [Tag]
     }
     public var user: String
+    /// The user's user name (`u00002@example.com`), as Identity Center or the IdP holds it.
+    public var userName: String?
+    /// The user's team attribute, when the directory has one.
+    public var team: String?
     public var userStatusIdentityCenter: String
     public var userStatusIdP: String?
     public var accountId: String
@@ -90,6 +94,7 @@ public enum AccessView {
             }
             let ic = state.identityCenter.users[userId]
             let idpStatus = state.idp.users[userId]?.status.rawValue
+            let attributes = (ic ?? state.idp.users[userId])?.attributes
             let pending = pendingSync(state, userId)
             let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, at: at, held: credentials)
             for (i, access) in zip(order, decided) {
@@ -99,6 +104,8 @@ public enum AccessView {
                 let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
                     user: userId,
+                    userName: attributes?.userName,
+                    team: attributes?.team ?? attributes?.department,
                     userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
                     userStatusIdP: idpStatus,
                     accountId: target.accountId, accountName: state.organization.accounts[target.accountId]?.name,

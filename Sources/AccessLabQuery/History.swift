@@ -35,7 +35,7 @@ public struct History {
         let seq: UInt64
         switch spec {
         case .instant(let t): at = t; seq = try reader.lastSeq(atOrBefore: t)
-        case .offset(let d): at = first + d; seq = try reader.lastSeq(atOrBefore: at)
+        case .offset, .beforeEnd: at = try reader.instant(of: spec) ?? last; seq = try reader.lastSeq(atOrBefore: at)
         case .seq(let n):
             guard n <= reader.head.lastSeq else { throw QueryError("@\(n) is past the end of the log (@\(reader.head.lastSeq))") }
             seq = n

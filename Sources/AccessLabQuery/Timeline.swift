@@ -33,6 +33,8 @@ public struct Timeline: Codable, Equatable, Sendable {
         public var credentials: [Credential]
     }
     public var user: String
+    /// The user name at the end of the log (`u00002@example.com`), when the directory had one.
+    public var userName: String?
     /// The time of the log's last event: interval ends after it are what time passing brings with no
     /// further events (credentials expiring, the sign-in cache running out).
     public var logEndsAt: Instant?
@@ -52,7 +54,7 @@ public struct Timeline: Codable, Equatable, Sendable {
         var issued: [String: (UInt64, RoleCredentialsIssued)] = [:]
         var milestones: [Milestone] = []
         guard reader.head.lastSeq > 0 else {
-            return Timeline(user: user, logEndsAt: nil, milestones: [], signIn: [], targets: [], signInLostAt: nil, lastCanActAt: nil)
+            return Timeline(user: user, userName: nil, logEndsAt: nil, milestones: [], signIn: [], targets: [], signInLostAt: nil, lastCanActAt: nil)
         }
         try reader.forEachEvent(in: 1...reader.head.lastSeq) { event in
             tracker.willApply(event, to: state)
@@ -77,7 +79,7 @@ public struct Timeline: Codable, Equatable, Sendable {
                    entitlement: history.entitlement[t] ?? [], canAct: history.canAct[t] ?? [],
                    credentials: (byTarget[t] ?? []).sorted { $0.issuedSeq < $1.issuedSeq })
         }
-        return Timeline(user: user, logEndsAt: state.time, milestones: milestones, signIn: history.signIn, targets: targets,
+        return Timeline(user: user, userName: Names.userName(user, in: state), logEndsAt: state.time, milestones: milestones, signIn: history.signIn, targets: targets,
                         signInLostAt: history.signInLostAt, lastCanActAt: history.lastCanActAt)
     }
 

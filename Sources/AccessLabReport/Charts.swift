@@ -9,8 +9,10 @@ enum Charts {
         var values: [Double]
     }
 
-    /// Empirical CDFs of durations in seconds: the share of people whose duration was at most x.
-    static func cdf(id: String, title: String, xTitle: String, series: [Series], legendTitle: String? = nil) -> SVGChart {
+    /// Empirical CDFs of durations in seconds: the share of people whose duration was at most x. With
+    /// `clipOutliers`, an axis that a few values far beyond the rest would stretch stops near the largest
+    /// series' 95th percentile; the curves climb to 100% at its edge and a note says what lies beyond.
+    static func cdf(id: String, title: String, xTitle: String, series: [Series], legendTitle: String? = nil, clipOutliers: Bool = false) -> SVGChart {
         var chart = SVGChart(id: id, title: title, height: 360, plotHeight: 260)
         let top = series.flatMap(\.values).max() ?? 0
         guard series.contains(where: { !$0.values.isEmpty }) else {
@@ -19,11 +21,18 @@ enum Charts {
             chart.message("nobody to measure in these runs")
             return chart
         }
-        let xMax = Scale.niceMax(top, steps: Scale.timeSteps)
+        var xMax = Scale.niceMax(top, steps: Scale.timeSteps)
+        if clipOutliers, let limit = outlierLimit(series.map { $0.values.sorted() }), limit < xMax { xMax = limit }
         let x = Scale(domain: 0...xMax, pixels: (chart.plot.left, chart.plot.right))
         let y = Scale(domain: 0...1, pixels: (chart.plot.bottom, chart.plot.top))
         chart.axes(x: x, xTicks: Scale.ticks(0...xMax, steps: Scale.timeSteps), xLabel: Markup.duration, xTitle: xTitle,
                    y: y, yTicks: [0, 0.25, 0.5, 0.75, 1], yLabel: percent, yTitle: "share of people")
+        let beyond = series.flatMap(\.values).filter { $0 > xMax }
+        if let farthest = beyond.max() {
+            chart.text("\(beyond.count) value\(beyond.count == 1 ? "" : "s") beyond \(Markup.duration(xMax)), up to \(Markup.duration(farthest)) (axis clipped) \u{2192}",
+                       x: chart.plot.right - 4, y: chart.plot.top + 14, anchor: "end", size: 11, color: "#b00")
+            chart.line(x1: chart.plot.right, y1: chart.plot.top, x2: chart.plot.right, y2: chart.plot.bottom, color: "#b00", width: 1.5, dash: "2 3")
+        }
         for s in series where !s.values.isEmpty {
             chart.path(stepPath(s.values.sorted(), x: x, y: y), color: s.color, dash: s.dash,
                        label: "\(s.label): \(s.values.count) people, median \(Markup.duration(VariantFigures.rank(s.values.sorted(), 0.5)))")
@@ -33,6 +42,15 @@ enum Charts {
     }
 
     static func percent(_ v: Double) -> String { "\(Int((v * 100).rounded()))%" }
+
+    /// Where to stop an axis that outliers would stretch: 1.5 times the largest series' 95th percentile
+    /// (rounded to a tick), when the largest value lies beyond three times that percentile; nil otherwise.
+    static func outlierLimit(_ sortedSeries: [[Double]]) -> Double? {
+        let p95 = sortedSeries.map { VariantFigures.rank($0, 0.95) }.max() ?? 0
+        let top = sortedSeries.compactMap(\.last).max() ?? 0
+        guard p95 > 0, top > 3 * p95 else { return nil }
+        return Scale.niceMax(p95 * 1.5, steps: Scale.timeSteps)
+    }
 
     /// A step function through sorted values: flat until each value, then up by the share it adds.
     /// Steps closer than half a pixel are drawn as one, so that a curve of a million leavers is no
@@ -45,7 +63,7 @@ enum Charts {
         while i < sorted.count {
             let v = sorted[i]
             while i < sorted.count && sorted[i] == v { i += 1 }
-            let px = x(v), py = y(Double(i) / n)
+            let px = min(x(v), x(x.domain.upperBound)), py = y(Double(i) / n)
             if let p = pending, px - p.x >= 0.5 { d += "H\(Markup.n(p.x))V\(Markup.n(p.y))"; pending = (px, py) }
             else { pending = (pending?.x ?? px, py) }
         }
@@ -114,12 +132,15 @@ enum Charts {
         // Each credential gets its own thin row in its lane, so that overlapping ones stay visible.
         func laneHeight(_ lane: LeaverTimeline.Lane) -> Double { max(26, 10 + 7 * Double(lane.credentials.count)) }
         let marks = t.marks
-        var chart = SVGChart(id: id, title: title, height: 0, plotHeight: lanes.reduce(0) { $0 + laneHeight($1) } + 70, left: 250)
         let offsets = marks.map(\.offset_s) + lanes.flatMap { $0.credentials.flatMap { [$0.issued_s, $0.ends_s] } }
         let lo = min(offsets.min() ?? 0, -3600), hi = max(offsets.max() ?? 0, 3600)
         let pad = (hi - lo) * 0.03
-        let x = Scale(domain: (lo - pad)...(hi + pad), pixels: (chart.plot.left, chart.plot.right))
-        let lanesTop = chart.plot.top + 70
+        let left = 250.0, right = 960.0 - 24
+        let x = Scale(domain: (lo - pad)...(hi + pad), pixels: (left, right))
+        let placed = markLabels(marks, x: x, right: right)
+        let header = 16 + 14 * Double((placed.map(\.row).max() ?? 0) + 1)
+        var chart = SVGChart(id: id, title: title, height: 0, plotHeight: lanes.reduce(0) { $0 + laneHeight($1) } + header, left: left)
+        let lanesTop = chart.plot.top + header
         for tick in Scale.ticks(x.domain, steps: Scale.timeSteps) {
             chart.line(x1: x(tick), y1: lanesTop - 4, x2: x(tick), y2: chart.plot.bottom, color: "#eeeeee")
             chart.text((tick < 0 ? "-" : tick > 0 ? "+" : "") + Markup.duration(abs(tick)), x: x(tick), y: chart.plot.bottom + 16,
@@ -129,7 +150,8 @@ enum Charts {
         var y = lanesTop
         for lane in lanes {
             let height = laneHeight(lane)
-            chart.text("\(lane.account) \(SVGChart.clip(lane.permission_set_name, 18))", x: chart.plot.left - 8, y: y + height / 2 + 4, anchor: "end", size: 11)
+            let account = lane.account_name.map { SVGChart.clip($0, 20) } ?? lane.account
+            chart.text("\(account) \(SVGChart.clip(lane.permission_set_name, 16))", x: chart.plot.left - 8, y: y + height / 2 + 4, anchor: "end", size: 11)
             if lane.entitled {
                 let end = lane.entitled_until_s.map(x.callAsFunction) ?? chart.plot.right
                 chart.rect(x: chart.plot.left, y: y + 3, width: end - chart.plot.left, height: height - 6, color: "#0072B2", opacity: 0.15,
@@ -144,20 +166,55 @@ enum Charts {
             }
             y += height
         }
-        let names = ["termination": "terminated", "idp_deactivated": "IdP deactivated", "sign_in_lost": "sign-in lost (Identity Center disabled)",
-                     "no_entitlements": "no entitlements", "last_mint": "last credential minted", "last_access": "last credential expires"]
-        for (i, m) in marks.enumerated() {
+        for p in placed {
+            let m = p.mark
             let mx = x(m.offset_s)
-            let color = m.name == "termination" ? "#111111" : m.name == "last_access" ? "#D55E00" : "#555555"
-            chart.line(x1: mx, y1: chart.plot.top + 8 + Double(i % 4) * 14, x2: mx, y2: chart.plot.bottom, color: color, width: 1.5,
-                       dash: m.name == "termination" || m.name == "last_access" ? nil : "4 3")
-            let label = "\(names[m.name] ?? m.name) \(m.offset_s == 0 ? "" : "+" + Markup.duration(m.offset_s))"
-            chart.text(label, x: mx + 3, y: chart.plot.top + 18 + Double(i % 4) * 14, anchor: mx > chart.plot.right - 160 ? "end" : "start",
+            let color = markColor(m.name)
+            chart.line(x1: mx, y1: chart.plot.top + 8 + Double(p.row) * 14, x2: mx, y2: chart.plot.bottom, color: color, width: 1.5,
+                       dash: ["termination", "last_access", "deny_effective"].contains(m.name) ? nil : "4 3")
+            chart.text(p.label, x: p.anchorEnd ? mx - 3 : mx + 3, y: chart.plot.top + 18 + Double(p.row) * 14, anchor: p.anchorEnd ? "end" : "start",
                        size: 11, color: color)
         }
-        if t.lanes.count > lanes.count { chart.text("(\(t.lanes.count - lanes.count) more lanes not drawn)", x: chart.plot.left, y: chart.plot.bottom + 50, size: 11) }
+        var legendTop = chart.plot.bottom + 56
+        if t.lanes.count > lanes.count {
+            chart.text("(\(t.lanes.count - lanes.count) more lanes not drawn)", x: chart.plot.left, y: chart.plot.bottom + 52, size: 11)
+            legendTop += 18
+        }
         chart.legend([("entitled (a provisioned assignment reaches the user)", "#9ec5e0", nil), ("credential held at termination", "#0072B2", nil),
-                      ("credential minted after termination", "#D55E00", nil)], top: chart.plot.bottom + 56)
+                      ("credential minted after termination", "#D55E00", nil)], top: legendTop)
         return chart
+    }
+
+    static let markNames = ["termination": "terminated", "idp_deactivated": "IdP deactivated", "sign_in_lost": "sign-in lost (Identity Center disabled)",
+                            "no_entitlements": "no entitlements", "last_mint": "last credential minted", "last_access": "last credential expires",
+                            "deny_effective": "deny in force (runbook)"]
+
+    static func markColor(_ name: String) -> String {
+        switch name {
+        case "termination": "#111111"
+        case "last_access": "#D55E00"
+        case "deny_effective": "#7B2D8E"
+        default: "#555555"
+        }
+    }
+
+    /// The marks' labels, each on the first row where it overlaps no label already placed (widths
+    /// estimated at 6.5 pixels a character of 11-pixel text, generous for the sans-serif fonts in use).
+    static func markLabels(_ marks: [LeaverTimeline.Mark], x: Scale, right: Double) -> [(mark: LeaverTimeline.Mark, label: String, row: Int, anchorEnd: Bool)] {
+        var rows: [[ClosedRange<Double>]] = []
+        var out: [(mark: LeaverTimeline.Mark, label: String, row: Int, anchorEnd: Bool)] = []
+        for m in marks {
+            let label = "\(markNames[m.name] ?? m.name)\(m.offset_s == 0 ? "" : " +" + Markup.duration(m.offset_s))"
+            let width = Double(label.count) * 6.5
+            let mx = x(m.offset_s)
+            let anchorEnd = mx + 3 + width > right
+            let extent = anchorEnd ? (mx - 3 - width)...(mx - 3) : (mx + 3)...(mx + 3 + width)
+            let padded = (extent.lowerBound - 6)...(extent.upperBound + 6)
+            let row = rows.firstIndex { $0.allSatisfy { !$0.overlaps(padded) } } ?? rows.count
+            if row == rows.count { rows.append([]) }
+            rows[row].append(padded)
+            out.append((m, label, row, anchorEnd))
+        }
+        return out
     }
 }

@@ -37,6 +37,7 @@ public enum Report {
         <h1>AccessLab: revocation and access report</h1>
         <p class="sub">\(Markup.escape(input.title)) &middot; from \(Markup.escape(input.source))</p>
         """)
+        if let note = input.interruptionNote { page.append("<p class=\"sub\"><strong>\(Markup.escape(note))</strong></p>") }
         page.append("<h2>Headline figures</h2>")
         page.append(headlineTable(figures))
         page.append("""
@@ -52,20 +53,20 @@ public enum Report {
         }
         let benign = perVariant(\.benign)
         page.append(figure(Charts.cdf(id: chartIds[0], title: "Benign leavers: latency CDF", xTitle: "termination to last working credential", series: benign, legendTitle: input.legendTitle),
-                           caption: "Leavers who stop at termination keep only the credentials already live."))
+                           caption: "Leavers who stop at termination keep only the credentials already live. " + standsOn(figures, "benign leavers") { $0.benign.count }))
         let persisting = perVariant { $0.persisting ?? [] }
         page.append(figure(Charts.cdf(id: chartIds[1], title: "Persisting leavers: latency CDF", xTitle: "termination to last working credential", series: persisting, legendTitle: input.legendTitle),
-                           caption: figures.contains { $0.persisting != nil } ? "Leavers who keep signing in and minting credentials until refused." :
-                               "These runs' leavers are benign (churn.leaver_behaviour); nothing persisting to draw."))
+                           caption: (figures.contains { $0.persisting != nil } ? "Leavers who keep signing in and minting credentials until refused. " :
+                               "These runs' leavers are benign (churn.leaver_behaviour); nothing persisting to draw. ") + standsOn(figures, "persisting leavers") { $0.persisting?.count ?? 0 }))
 
         page.append("<h2>Where the latency goes</h2>")
-        page.append(figure(Charts.stages(id: chartIds[2], title: "Stages of a leaver's latency (mean)", rows: figures.map { ($0.label, $0.stageMeans_s) }),
-                           caption: "HR to IdP: until the IdP deactivates the user. Sync: until Identity Center disables the user or removes the last entitlement. Sign-in cache: until the last credential minted after that (a persisting leaver mints at the last instant the cache or the portal session allows; nothing for benign leavers). Credential lifetime: until the last credential stops working (at most the longest permission-set session). The four add up to each leaver's latency; bars show their means over the \(figures.first?.behaviour ?? "") leavers."))
+        page.append(figure(Charts.stages(id: chartIds[2], title: "Stages of a leaver's latency (mean)", rows: figures.map { ("\($0.label) (n=\($0.headline.count))", $0.stageMeans_s) }),
+                           caption: "HR to IdP: until the IdP deactivates the user. Sync: until Identity Center disables the user or removes the last entitlement. Sign-in cache: until the last credential minted after that (a persisting leaver mints at the last instant the cache or the portal session allows; nothing for benign leavers). Credential lifetime: until the last credential stops working (at most the longest permission-set session). The four add up to each leaver's latency; bars show their means over the \(figures.first?.behaviour ?? "") leavers. " + standsOn(figures, "\(figures.first?.behaviour ?? "") leavers") { $0.headline.count }))
 
         page.append("<h2>Exposure over the simulated period</h2>")
         let exposure = perVariant(\.exposureByDay_h)
         page.append(figure(Charts.exposure(id: chartIds[3], title: "Credential-hours after termination, per simulated day", series: exposure, legendTitle: input.legendTitle),
-                           caption: "Each day's share of the time terminated people's credentials worked (mean over a variant's runs)."))
+                           caption: "Each day's share of the time terminated people's credentials worked (mean over a variant's runs). " + standsOn(figures, "\(figures.first?.behaviour ?? "") leavers") { $0.headline.count }))
 
         page.append("<h2>Joiners: time to access</h2>")
         // One variant: its time to all team accounts and to the first; several: all team accounts each.
@@ -74,16 +75,18 @@ public enum Report {
                Charts.Series(label: "first account", color: Palette.color(1), dash: "6 4", values: figures[0].joinerFirst)]
             : perVariant(\.joinerFull)
         page.append(figure(Charts.cdf(id: chartIds[4], title: "Joiners: hire to access", xTitle: "HR hire to able to act", series: joiners,
-                                      legendTitle: figures.count == 1 ? nil : input.legendTitle),
-                           caption: "From the hire to Identity Center entitling the joiner in every account their team is assigned (or the first one)."))
+                                      legendTitle: figures.count == 1 ? nil : input.legendTitle, clipOutliers: true),
+                           caption: "From the hire to Identity Center entitling the joiner in every account their team is assigned (or the first one). A few joiners far slower than the rest do not stretch the axis: it stops at 1.5 times the 95th percentile and says what lies beyond. " + standsOn(figures, "joiners") { $0.joinerFull.count }))
 
-        page.append("<h2>The worst leaver</h2>")
-        if let worst = input.worstLeaver {
-            let t = worst.timeline
-            page.append(figure(Charts.timeline(id: chartIds[5], title: "\(t.user): \(t.behaviour) leaver, \(Markup.duration(t.latency_s)) to the last working credential", t),
-                               caption: "Terminated \(t.terminated_at) in \(worst.variant), seed \(worst.run.seed). Blue bands: entitlements; bars: credentials (blue held at termination, orange minted after). On that run's database, accesslab timeline --db DIR --user \(t.user) tells the same story as text."))
-        } else {
-            page.append("<p>No leaver in these runs.</p>")
+        let worst = input.worstLeavers
+        page.append(worst.count > 1 ? "<h2>The worst leaver of each variant</h2>" : "<h2>The worst leaver</h2>")
+        if worst.isEmpty { page.append("<p>No leaver in these runs.</p>") }
+        for (i, w) in worst.enumerated() {
+            let t = w.timeline
+            let id = i == 0 ? chartIds[5] : "\(chartIds[5])-\(i + 1)"
+            let prefix = worst.count > 1 ? "\(w.variant): " : ""
+            page.append(figure(Charts.timeline(id: id, title: "\(prefix)\(t.user)\(t.user_name.map { " (\($0))" } ?? ""): \(t.behaviour) leaver, \(Markup.duration(t.latency_s)) to the last working credential", t),
+                               caption: "Terminated \(t.terminated_at) in \(w.variant), seed \(w.run.seed): the longest of the variant's \(w.of) \(t.behaviour) leavers. Blue bands: entitlements; bars: credentials (blue held at termination, orange minted after); a purple line marks a deny on the user taking hold. Stands on one leaver's \(t.lanes.reduce(0) { $0 + $1.credentials.count }) credentials in \(t.lanes.count) lanes. On that run's database, accesslab timeline --db DIR --user \(t.user) tells the same story as text."))
         }
 
         page.append("<h2>Provenance</h2>")
@@ -96,6 +99,15 @@ public enum Report {
         </html>
         """)
         return page.joined(separator: "\n") + "\n"
+    }
+
+    /// "Stands on 112 benign leavers from 1 run." or, for several variants, the range per variant.
+    static func standsOn(_ figures: [VariantFigures], _ noun: String, _ count: (VariantFigures) -> Int) -> String {
+        let counts = figures.map(count)
+        let runs = figures.map(\.runs)
+        if figures.count == 1 { return "Stands on \(counts[0]) \(noun) from \(runs[0]) run\(runs[0] == 1 ? "" : "s")." }
+        let lo = counts.min() ?? 0, hi = counts.max() ?? 0
+        return "Stands on \(counts.reduce(0, +)) \(noun) from \(runs.reduce(0, +)) runs: \(lo == hi ? "\(lo)" : "\(lo) to \(hi)") per variant (n in the legend)."
     }
 
     static func figure(_ chart: SVGChart, caption: String) -> String {
@@ -153,6 +165,7 @@ public enum Report {
         let figures = input.figures
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         var out = ["# AccessLab: revocation and access report", "", "\(input.title), from `\(input.source)`", ""]
+        if let note = input.interruptionNote { out += ["**\(note)**", ""] }
         out.append("## Headline figures (\(figures.first?.behaviour ?? "benign") leavers)")
         out.append("")
         out.append("| variant | " + columns.map(\.title).joined(separator: " | ") + " |")
@@ -189,6 +202,17 @@ public enum Report {
             out.append("| moment | after termination |")
             out.append("|:--|--:|")
             for m in t.marks { out.append("| \(m.name.replacingOccurrences(of: "_", with: " ")) | \(Markup.duration(m.offset_s)) |") }
+        }
+        let worstPerVariant = input.worstLeavers
+        if worstPerVariant.count > 1 {
+            out.append("")
+            out.append("## The worst leaver of each variant")
+            out.append("")
+            out.append("| variant | leaver | latency | seed | of leavers |")
+            out.append("|:--|:--|--:|--:|--:|")
+            for w in worstPerVariant {
+                out.append("| \(cell(w.variant)) | \(w.timeline.user) | \(Markup.duration(w.timeline.latency_s)) | \(w.run.seed) | \(w.of) |")
+            }
         }
         out.append("")
         out.append("## Provenance")

@@ -21,6 +21,14 @@ public struct ReportInput: Sendable {
         self.title = title; self.source = source; self.variants = variants
     }
 
+    /// "Run stopped at T" when a run of the report was interrupted: its figures cover only the period simulated.
+    public var interruptionNote: String? {
+        let stopped = variants.flatMap(\.runs).compactMap { r in r.stopped_at.map { (r, $0) } }
+        guard let (run, at) = stopped.first else { return nil }
+        return "Run stopped at \(at) (interrupted\(stopped.count > 1 ? ", and \(stopped.count - 1) more run(s)" : "")): "
+            + "the figures cover \(run.simulated_start) to \(at), not the full period; `accesslab run --resume --db DIR` completes it."
+    }
+
     /// One variant from one run.
     public init(run: RunFigures, source: String) {
         self.init(title: "\(run.scenario), seed \(run.seed)", source: source,
@@ -165,6 +173,20 @@ extension ReportInput {
     func legendLabel(_ i: Int) -> String {
         let v = variants[i]
         return v.settings.isEmpty ? v.label : v.settings.map(\.value).joined(separator: " · ")
+    }
+
+    /// The worst leaver of each variant (over its runs), in the variants' order, with how many leavers it is the worst of.
+    var worstLeavers: [(variant: String, run: RunFigures, timeline: LeaverTimeline, of: Int)] {
+        variants.compactMap { v in
+            var best: (run: RunFigures, timeline: LeaverTimeline)?
+            for r in v.runs {
+                guard let t = r.leavers.worst_timeline, t.latency_s > best?.timeline.latency_s ?? -1 else { continue }
+                best = (r, t)
+            }
+            guard let best else { return nil }
+            let of = v.runs.reduce(0) { $0 + (best.timeline.behaviour == "persisting" ? ($1.leavers.persisting?.samples_s.count ?? 0) : $1.leavers.benign.samples_s.count) }
+            return (v.label, best.run, best.timeline, of)
+        }
     }
 
     /// The worst leaver over every run, with the variant and run that produced it.

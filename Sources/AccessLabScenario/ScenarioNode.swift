@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Where a value came from, for `file:line:column` errors.
@@ -112,17 +113,27 @@ public struct ScenarioNode: Sendable {
 extension ScenarioNode {
     static let settingLocation = SourceLocation(file: "--set", line: 1, column: 1)
 
-    /// The tree with the scalar at a dotted path (`idp.cycle_interval`, `permission_sets.Developer.session_duration`)
-    /// set to `value`. A path segment under a list picks the item whose `name` (or one of whose `names`) it is.
-    /// Missing mapping keys are created; the builder then reports any that are not scenario fields.
+    /// The tree with the value at a dotted path (`idp.cycle_interval`, `permission_sets.Developer.session_duration`)
+    /// set to `value`, read as YAML: `20m`, `{uniform: [5m, 2h]}`, `[a, b]`. A path segment under a list picks the
+    /// item whose `name` (or one of whose `names`) it is. Missing mapping keys are created; the builder then
+    /// reports any that are not scenario fields.
     public func setting(_ path: String, to value: String) throws(ScenarioError) -> ScenarioNode {
-        let segments = path.split(separator: ".").map(String.init)
-        guard !segments.isEmpty else { throw ScenarioError(Self.settingLocation, field: path, "an empty setting path") }
-        return try set(segments[...], value, path)
+        let segments = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !path.isEmpty, !segments.contains(where: \.isEmpty) else { throw ScenarioError(Self.settingLocation, field: path, "an empty segment in the setting path") }
+        return try set(segments[...], try Self.settingValue(value, path: path), path)
     }
 
-    private func set(_ segments: ArraySlice<String>, _ value: String, _ path: String) throws(ScenarioError) -> ScenarioNode {
-        guard let head = segments.first else { return ScenarioNode(value: .scalar(value), location: Self.settingLocation) }
+    /// A `--set` value parsed as YAML, its errors placed at `--set PATH:line:column`.
+    public static func settingValue(_ text: String, path: String) throws(ScenarioError) -> ScenarioNode {
+        let file = "--set \(path)"
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ScenarioError(SourceLocation(file: file, line: 1, column: 1), field: path, "no value after '='")
+        }
+        return try parse(text, file: file)
+    }
+
+    private func set(_ segments: ArraySlice<String>, _ value: ScenarioNode, _ path: String) throws(ScenarioError) -> ScenarioNode {
+        guard let head = segments.first else { return value }
         let rest = segments.dropFirst()
         switch self.value {
         case .mapping(var pairs):

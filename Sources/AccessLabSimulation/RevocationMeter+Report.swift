@@ -27,7 +27,7 @@ extension RevocationMeter {
                                        account: headline.account))
         }
         people.sort { ($0.terminated_at, $0.user) < ($1.terminated_at, $1.user) }
-        let benignSummary = summarize(benign, context), persistingSummary = persisting ? summarize(after, context) : nil
+        let benignSummary = summarize(benign, context, state), persistingSummary = persisting ? summarize(after, context, state) : nil
         // The headline figure's worst leaver, drawn from the measurement already made.
         let headline = persisting ? after : benign
         let worstTimeline = (persistingSummary ?? benignSummary).worst.first.flatMap { w -> LeaverTimeline? in
@@ -92,6 +92,11 @@ extension RevocationMeter {
                                            ("no_entitlements", r.noEntitlementsAt), ("last_mint", measured.lastMint),
                                            ("last_access", t + Duration_ms(measured.latency_ms))]
         for (name, at) in named { if let at { marks.append(.init(name: name, offset_s: offset(at))) } }
+        // A deny on the user (a runbook's, or an admin's) is the other way access ends: mark when it took hold.
+        if let deny = state.denies[r.userId]?.compactMap(\.effectiveAt).min() {
+            marks.append(.init(name: "deny_effective", offset_s: offset(deny)))
+            marks.sort { $0.offset_s < $1.offset_s }
+        }
         var targets = Set(r.entitledAtTermination)
         for span in spans { targets.insert(span.target) }
         let lanes = targets.sorted().map { target in
@@ -101,16 +106,17 @@ extension RevocationMeter {
                 }
             }
             let ended = r.entitlementEndedAt[target]
-            return LeaverTimeline.Lane(account: target.accountId, permission_set: target.permissionSetId,
+            return LeaverTimeline.Lane(account: target.accountId, account_name: state.organization.accounts[target.accountId]?.name,
+                                       permission_set: target.permissionSetId,
                                        permission_set_name: state.permissionSets[target.permissionSetId]?.name ?? target.permissionSetId,
                                        entitled: r.entitledAtTermination.contains(target), entitled_until_s: ended.map(offset),
                                        credentials: credentials)
         }
-        return LeaverTimeline(user: r.userId, behaviour: includeAfter ? "persisting" : "benign", terminated_at: t.description,
+        return LeaverTimeline(user: r.userId, user_name: r.userName, behaviour: includeAfter ? "persisting" : "benign", terminated_at: t.description,
                               latency_s: seconds(measured.latency_ms), marks: marks, lanes: lanes)
     }
 
-    private func summarize(_ all: [Measured], _ context: MeasurementContext) -> LeaverLatency {
+    private func summarize(_ all: [Measured], _ context: MeasurementContext, _ state: AccessState) -> LeaverLatency {
         let m = all.filter { !$0.censored }
         let exposure_h = Double(m.reduce(0) { $0 + $1.exposure_ms }) / 3_600_000
         return LeaverLatency(
@@ -124,7 +130,7 @@ extension RevocationMeter {
             exposure_credential_hours_total: (exposure_h * 1000).rounded() / 1000,
             exposure_credential_hours_mean: m.isEmpty ? 0 : (exposure_h / Double(m.count) * 1000).rounded() / 1000,
             exposure_by_day_h: Self.byDay(m.flatMap(\.exposed), context),
-            worst: Self.worst(m.map { ($0.userId, $0.at, $0.latency_ms, $0.account) }))
+            worst: Self.worst(m.map { ($0.userId, $0.at, $0.latency_ms, $0.account) }, state: state))
     }
 
     /// Hours of the intervals falling in each day from the context's start to its end.
@@ -145,9 +151,10 @@ extension RevocationMeter {
         return ms.map { (Double($0) / 3_600) .rounded() / 1000 }
     }
 
-    static func worst(_ items: [(String, Instant, Int64, String?)], limit: Int = 5) -> [WorstCase] {
+    static func worst(_ items: [(String, Instant, Int64, String?)], limit: Int = 5, state: AccessState? = nil) -> [WorstCase] {
         items.sorted { ($1.2, $0.0) < ($0.2, $1.0) }.prefix(limit).map {
-            WorstCase(user: $0.0, at: $0.1.description, latency_s: Double($0.2) / 1000, account: $0.3)
+            WorstCase(user: $0.0, at: $0.1.description, latency_s: Double($0.2) / 1000, account: $0.3,
+                      account_name: $0.3.flatMap { state?.organization.accounts[$0]?.name })
         }
     }
 

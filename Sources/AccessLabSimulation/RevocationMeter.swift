@@ -38,6 +38,8 @@ public struct RevocationMeter: Sendable {
         /// What the leaver was entitled to at termination, and when each entitlement went away.
         var entitledAtTermination: [AccountPermissionSet]
         var entitlementEndedAt: [AccountPermissionSet: Instant] = [:]
+        /// The user name at termination, for reports that name people as they are known.
+        var userName: String? = nil
 
         /// The credentials a benign leaver kept, or with `includeAfter` everything a persisting one had.
         func spans(includeAfter: Bool) -> [Span] { includeAfter ? spans : spans.filter { !$0.afterEvent } }
@@ -77,7 +79,8 @@ public struct RevocationMeter: Sendable {
                 movers[i].terminatedAt = t
             }
             leavers[p.employeeId] = LeaverRecord(userId: p.employeeId, terminatedAt: t, spans: liveSpans(state, p.employeeId, at: t),
-                                                 entitledAtTermination: state.entitledTargets(ofUser: p.employeeId))
+                                                 entitledAtTermination: state.entitledTargets(ofUser: p.employeeId),
+                                                 userName: (state.identityCenter.users[p.employeeId] ?? state.idp.users[p.employeeId])?.attributes.userName)
         case .hrTransfer(let p):
             // A move whose old group has gone is settled; what this move takes away is not charged to it.
             watchedMoves[p.employeeId] = watchedMoves[p.employeeId]?.filter { movers[$0].oldGroupLeftAt == nil }

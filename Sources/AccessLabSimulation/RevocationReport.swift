@@ -63,6 +63,8 @@ public struct WorstCase: Codable, Sendable, Equatable {
     public var at: String
     public var latency_s: Double
     public var account: String?
+    /// The account's name in the organization, when known.
+    public var account_name: String? = nil
 }
 
 public struct LeaverLatency: Codable, Sendable, Equatable {
@@ -84,7 +86,7 @@ public struct LeaverLatency: Codable, Sendable, Equatable {
 public struct LeaverTimeline: Codable, Sendable, Equatable {
     public struct Mark: Codable, Sendable, Equatable {
         /// termination, idp_deactivated, sign_in_lost (Identity Center disabled or deleted the user), no_entitlements,
-        /// last_mint (the last credential issued after the cut), last_access
+        /// last_mint (the last credential issued after the cut), last_access, deny_effective (a deny on the user took hold)
         public var name: String
         public var offset_s: Double
     }
@@ -96,6 +98,8 @@ public struct LeaverTimeline: Codable, Sendable, Equatable {
     }
     public struct Lane: Codable, Sendable, Equatable {
         public var account: String
+        /// The account's name in the organization (nil in reports written before AccessLab 0.4.1).
+        public var account_name: String?
         public var permission_set: String
         public var permission_set_name: String
         /// Entitled at termination (a provisioned assignment reaches the user, whatever the user's status);
@@ -105,6 +109,8 @@ public struct LeaverTimeline: Codable, Sendable, Equatable {
         public var credentials: [Credential]
     }
     public var user: String
+    /// The user name at termination (nil in reports written before AccessLab 0.4.1).
+    public var user_name: String? = nil
     /// Which figure it is the worst of: persisting or benign.
     public var behaviour: String
     public var terminated_at: String
@@ -228,6 +234,8 @@ public struct RunFigures: Codable, Sendable, Equatable {
     public var movers: MoverSection
     public var joiners: JoinerSection
     public var provisioning: ProvisioningSection?
+    /// Set when the run was interrupted: the virtual time it stopped at (figures cover the period up to it).
+    public var stopped_at: String?
 
     public init(accesslab_version: String, scenario: String, seed: UInt64, digest: String, events: UInt64, start: Instant, end: Instant,
                 report: RevocationReport) {

@@ -45,8 +45,19 @@ public final class Simulation {
 
     /// Reports progress: virtual time reached and events written so far.
     public var progress: ((Instant, UInt64) -> Void)?
+    /// Asked after every task with the virtual time: true stops the run there, its events committed
+    /// whole (what a signal does, through a flag; tests stop at a chosen virtual time).
+    public var shouldStop: ((Instant) -> Bool)?
+    /// Recorded in the log's metadata beside the run's own parameters (how to run it again).
+    public var runParameters: [String: String] = [:]
+    /// When resuming: the events already in the log, which the run regenerates and checks instead of writing.
+    let resumeHead: LogHead
+    var replayDigest = Digest.genesis
 
-    public init(scenario: Scenario, log: any EventLog, batchSize: Int = 50_000) throws {
+    /// A simulation into an empty log, or, with `resuming`, into a log an interrupted run of the same
+    /// scenario and seed wrote: its events are regenerated and checked against the log's digest, and the
+    /// run appends from where the log stops.
+    public init(scenario: Scenario, log: any EventLog, batchSize: Int = 50_000, resuming: Bool = false) throws {
         self.scenario = scenario
         self.rules = AccessRules(signinCache: scenario.identityCenter.signinCache, cliTokenLifetime: scenario.users.cliTokenLifetime,
                                  identityCenterRegion: scenario.identityCenter.region)
@@ -58,7 +69,8 @@ public final class Simulation {
         self.scim = ScimClient(requestsPerSecond: scenario.idp.scimRequestsPerSecond, start: scenario.start)
         self.controlPlane = ControlPlane(tps: scenario.identityCenter.controlPlaneTPS, start: scenario.start)
         let head = try log.read { $0.head }
-        guard head.lastSeq == 0 else { throw SimulationError.logNotEmpty(events: head.lastSeq) }
+        guard head.lastSeq == 0 || resuming else { throw SimulationError.logNotEmpty(events: head.lastSeq) }
+        resumeHead = head
         nextSeq = 1
         for ps in scenario.permissionSets { permissionSetById[ps.permissionSetId] = ps }
         for a in scenario.assignments { assignmentsByTeam[a.team, default: []].append(a) }
@@ -68,7 +80,17 @@ public final class Simulation {
     public func run(until: Instant? = nil) throws -> RunSummary {
         let end = min(until ?? scenario.end, scenario.end)
         let context = MeasurementContext(scenario: scenario, end: end)
-        try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed, parameters: context.parameters.merging(rules.parameters) { a, _ in a }))
+        let metadata = LogMetadata(scenario: scenario.name, seed: scenario.seed,
+                                   parameters: context.parameters.merging(rules.parameters) { a, _ in a }.merging(runParameters) { a, _ in a })
+        let resuming = resumeHead.lastSeq > 0
+        if resuming {
+            let recorded = try log.read { $0.metadata }
+            guard recorded.scenario == metadata.scenario, recorded.seed == metadata.seed else {
+                throw SimulationError.resumeMismatch("the log was written by scenario \(recorded.scenario ?? "?") seed \(recorded.seed.map(String.init) ?? "?"), not \(scenario.name) seed \(scenario.seed)")
+            }
+        } else {
+            try log.setMetadata(metadata)
+        }
         try scheduler.schedule(.setup, at: scenario.start)
         var lastProgressDay: Int64 = -1
         while let (_, task) = scheduler.popNext(until: end) {
@@ -79,14 +101,35 @@ public final class Simulation {
             if pending.count >= batchSize { try flush() }
             let day = (scheduler.now.ms - scenario.start.ms) / 86_400_000
             if day != lastProgressDay { lastProgressDay = day; progress?(scheduler.now, eventsWritten + UInt64(pending.count)) }
+            if let shouldStop, shouldStop(scheduler.now) { return try stop(context: context, metadata: metadata) }
         }
         scheduler.advance(to: end)
         try takeSnapshot()
+        guard eventsWritten >= resumeHead.lastSeq else {
+            throw SimulationError.resumeMismatch("the log holds \(resumeHead.lastSeq) events, the scenario produces only \(eventsWritten)")
+        }
+        if resuming { try log.setMetadata(metadata) }
         fold.checkRoles()
         progress?(end, eventsWritten)
         return RunSummary(events: eventsWritten, start: scenario.start, end: end,
                           report: meter.report(state: state, context: context),
                           invariantViolations: checker.violations)
+    }
+
+    /// Commits what was simulated and marks the log as stopped at the current virtual time (a resumed
+    /// run stopped again before passing its first stop keeps that one).
+    func stop(context: MeasurementContext, metadata: LogMetadata) throws -> RunSummary {
+        try flush()
+        var stopped = metadata
+        let at = eventsWritten > resumeHead.lastSeq ? scheduler.now : (try log.read { $0.metadata.runStoppedAt } ?? scheduler.now)
+        stopped.parameters[LogMetadata.RunKey.stoppedAt] = String(at.ms)
+        try log.setMetadata(stopped)
+        progress?(scheduler.now, eventsWritten)
+        var partial = context
+        partial.end = at
+        return RunSummary(events: max(eventsWritten, resumeHead.lastSeq), start: scenario.start, end: at,
+                          report: meter.report(state: state, context: partial), invariantViolations: checker.violations,
+                          interruptedAt: at)
     }
 
     // MARK: - Emitting events
@@ -105,18 +148,37 @@ public final class Simulation {
     func takeSnapshot() throws {
         try flush()
         guard state.seq > lastSnapshotSeq else { return }
-        try log.putSnapshot(try state.encodedSnapshot(), at: state.seq)
+        // A resumed run's earlier snapshots are in the log already; the one at its head may not be.
+        if state.seq >= resumeHead.lastSeq { try log.putSnapshot(try state.encodedSnapshot(), at: state.seq) }
         lastSnapshotSeq = state.seq
         snapshotsWritten += 1
     }
 
     func flush() throws {
         guard !pending.isEmpty else { return }
+        if eventsWritten < resumeHead.lastSeq { try checkRegenerated() }
+        guard !pending.isEmpty else { return }
         let expected = UInt64(eventsWritten + 1)...UInt64(eventsWritten + UInt64(pending.count))
         let written = try log.append(pending)
         guard written == expected else { throw SimulationError.sequenceMismatch }
         eventsWritten += UInt64(pending.count)
         pending.removeAll(keepingCapacity: true)
+        progress?(scheduler.now, eventsWritten)
+    }
+
+    /// Resuming: chains the regenerated events the log already holds instead of writing them, and at the
+    /// log's head requires the chain to equal the log's digest, before anything is appended.
+    func checkRegenerated() throws {
+        let count = Int(min(UInt64(pending.count), resumeHead.lastSeq - eventsWritten))
+        for event in pending[..<count] {
+            let bytes = try EventCodec.encode(event)
+            eventsWritten += 1
+            replayDigest = bytes.withUnsafeBytes { DigestChain.next(replayDigest, seq: eventsWritten, encoded: $0) }
+        }
+        pending.removeFirst(count)
+        if eventsWritten == resumeHead.lastSeq, replayDigest != resumeHead.digest {
+            throw SimulationError.resumeMismatch("the events regenerated through @\(eventsWritten) do not match the log (digest \(replayDigest.hex), the log's \(resumeHead.digest.hex)): the scenario file, its settings or AccessLab changed since the run began")
+        }
     }
 
     // MARK: - Randomness and scheduling
@@ -218,17 +280,21 @@ public struct RunSummary: Sendable {
     public var end: Instant
     public var report: RevocationReport
     public var invariantViolations: [String]
+    /// Set when `shouldStop` ended the run: the virtual time it stopped at.
+    public var interruptedAt: Instant? = nil
 }
 
 public struct SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
-    enum Kind: Equatable, Sendable { case logNotEmpty(UInt64), sequenceMismatch }
+    enum Kind: Equatable, Sendable { case logNotEmpty(UInt64), sequenceMismatch, resumeMismatch(String) }
     let kind: Kind
     static func logNotEmpty(events: UInt64) -> SimulationError { SimulationError(kind: .logNotEmpty(events)) }
     static let sequenceMismatch = SimulationError(kind: .sequenceMismatch)
+    static func resumeMismatch(_ why: String) -> SimulationError { SimulationError(kind: .resumeMismatch(why)) }
     public var description: String {
         switch kind {
         case .logNotEmpty(let n): "the database already holds \(n) events; run a scenario into a new directory"
         case .sequenceMismatch: "the log assigned sequence numbers the simulation did not expect (another writer?)"
+        case .resumeMismatch(let why): "cannot resume: \(why); nothing was appended"
         }
     }
 }

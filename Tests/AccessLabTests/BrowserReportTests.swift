@@ -13,6 +13,8 @@ import Testing
         var width: Double
         var height: Double
         var painted: Int
+        /// Pairs of text labels whose laid-out boxes intersect, as "a | b".
+        var overlaps: [String]
     }
 
     @Test func theReportRendersEveryChartInChromium() throws {
@@ -31,6 +33,24 @@ import Testing
         }
     }
 
+    /// At the narrowest width the report supports, no two labels of any chart overlap: a run whose
+    /// leaver's marks crowd together (a runbook's deny minutes after the termination) and a sweep.
+    @Test func noLabelsOverlapAtTheNarrowestWidth() throws {
+        let dir = TemporaryDirectory()
+        #expect(try runAccesslab(["run", scenarioPath("checks/runbook-deny.yaml"), "--db", dir.sub("db")]).code == 0)
+        #expect(try runAccesslab(["report", "--db", dir.sub("db"), "--out", dir.sub("run.html")]).code == 0)
+        #expect(try runAccesslab(["sweep", scenarioPath("tiny.yaml"), "--set", "idp.model=cycle,push", "--seeds", "1..2", "--jobs", "2", "--out", dir.sub("sweep")]).code == 0)
+        #expect(try runAccesslab(["report", "--from-sweep", dir.sub("sweep"), "--out", dir.sub("sweep.html")]).code == 0)
+        for page in ["run.html", "sweep.html"] {
+            let (_, measures) = try Self.render(dir, page: page, window: Self.narrowest)
+            #expect(measures.count >= Report.chartIds.count, "\(page): \(measures.keys.sorted())")
+            for (id, m) in measures.sorted(by: { $0.key < $1.key }) {
+                #expect(m.overlaps.isEmpty, "\(page) \(id): \(m.overlaps)")
+                #expect(m.width < 480, "\(page) \(id) is laid out \(m.width) wide")
+            }
+        }
+    }
+
     /// The check can fail: with benign leavers only, the persisting chart's plot area stays blank.
     @Test func aChartWithoutDataPaintsNothing() throws {
         let dir = TemporaryDirectory()
@@ -43,8 +63,10 @@ import Testing
     }
 
     static let window = "1100,4200"
+    /// The narrowest window the report is laid out for (README, "Reports"): a phone held upright.
+    static let narrowest = "480,3000"
 
-    static func render(_ dir: TemporaryDirectory, page: String) throws -> (Data, [String: ChartMeasure]) {
+    static func render(_ dir: TemporaryDirectory, page: String, window: String = window) throws -> (Data, [String: ChartMeasure]) {
         let chromium = try #require(Self.chromium(), "Chromium is not installed: run `bash tools/setup.sh --browser` (the test command does)")
         let shot = dir.sub("shot.png")
         let screenshot = try Self.run(chromium, ["--screenshot=\(shot)", "--window-size=\(window)", "file://\(dir.sub(page))"])
@@ -118,7 +140,14 @@ import Testing
             if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) painted++;
           }
         }
-        out[svg.id] = {paths: paths.length, length: length, width: r.width, height: r.height, painted: painted};
+        const boxes = [...svg.querySelectorAll('text')].map(t => ({t: t.textContent, b: t.getBoundingClientRect()})).filter(x => x.b.width > 0);
+        const overlaps = [];
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i].b, b = boxes[j].b;
+          const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left), dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (dx > 0.5 && dy > 0.5 * Math.min(a.height, b.height)) overlaps.push(boxes[i].t + ' | ' + boxes[j].t);
+        }
+        out[svg.id] = {paths: paths.length, length: length, width: r.width, height: r.height, painted: painted, overlaps: overlaps};
       }
       document.getElementById('accesslab-measure').textContent = JSON.stringify(out);
     };
