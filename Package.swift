@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "AccessLabReport", dependencies: ["AccessLabSimulation", "AccessLabSweep"]),
         .target(
             name: "AccessLabBench",
-            dependencies: ["LMDB", "AccessLabEvents", "AccessLabImport", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
+            dependencies: ["LMDB", "AccessLabAWS", "AccessLabEvents", "AccessLabImport", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
         ),
         .target(
             name: "AccessLabCLI",

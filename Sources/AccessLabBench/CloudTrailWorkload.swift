@@ -1,3 +1,4 @@
+import AccessLabAWS
 import AccessLabEvents
 import AccessLabImport
 import AccessLabLog

@@ -84,14 +84,15 @@ extension LogCommand {
             let final = try History(reader: reader).state(through: reader.head.lastSeq, useSnapshots: true)
             var writer = CloudTrailWriter(final: final, region: AccessRules(parameters: reader.metadata.parameters).identityCenterRegion,
                                           withBodies: withBodies)
+            let userId = try NameLookup.user(user, in: reader), accountId = try NameLookup.account(account, in: reader)
             Console.write("{\"Records\":[")
             guard upper >= 1 else { Console.out("]}"); return }
             try reader.forEachEvent(in: 1...upper) { event in
                 let records = writer.records(event)
                 guard event.seq >= lower, eventType == nil || event.type == eventType else { return true }
                 let touching = Set(event.body.payload.entities)
-                if let u = user, !touching.contains(.user(u)) { return true }
-                if let a = account, !touching.contains(.account(a)) { return true }
+                if let u = userId, !touching.contains(.user(u)) { return true }
+                if let a = accountId, !touching.contains(.account(a)) { return true }
                 for r in records {
                     Console.write((written == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(r), as: UTF8.self))
                     written += 1

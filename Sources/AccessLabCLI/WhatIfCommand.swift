@@ -35,8 +35,8 @@ struct WhatIfCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
     @Argument(help: ArgumentHelp("The change file (YAML).", valueName: "change.yaml")) var changes: String
-    @Option(help: ArgumentHelp("The moment: ISO-8601 UTC, +offset from the first event, or @seq (default: the log's end).", valueName: "time"))
-    var at: String?
+    @Option(help: ArgumentHelp("The moment: a time as the AWS CLI takes it, +offset from the first event, end, or @seq.", valueName: "time"))
+    var at = "end"
     @Option(help: ArgumentHelp("The actions that matter, comma-separated (default: \(WhatIf.defaultActions.count) common reads, writes, deletes and escalation paths).",
                                valueName: "actions"))
     var actions: String?
@@ -45,7 +45,7 @@ struct WhatIfCommand: ParsableCommand {
     func run() throws {
         let proposed: [ProposedChange]
         do { proposed = try ScenarioLoader(read: RunCommand.readFile).loadChanges(path: changes) } catch { throw CLIError(error.description) }
-        let s = try StateAtTime(db: database, at: at ?? "@\(try database.openExisting().read { $0.head.lastSeq })")
+        let s = try StateAtTime(db: database, at: at)
         let after: AccessState
         do { after = try WhatIf.apply(proposed, to: s.state, at: s.position.time) } catch { throw CLIError("\(changes): \(error.description)") }
         let list = actions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? WhatIf.defaultActions
