@@ -10,7 +10,7 @@ import unittest
 import boto3
 from moto.server import ThreadedMotoServer
 
-from test_snapshot_aws import BIN, ROOT, accesslab
+from test_snapshot_aws import ROOT, accesslab, reset_moto
 
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 
@@ -69,6 +69,7 @@ class ExportImportThroughMotoTests(unittest.TestCase):
         server.start()
         try:
             host, port = server.get_host_and_port()
+            reset_moto(host, port)
             endpoint = f"http://{host}:{port}"
             kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
             expected = seed({s: boto3.client(s, **kw) for s in ("organizations", "sso-admin", "identitystore")})

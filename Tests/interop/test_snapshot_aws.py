@@ -23,6 +23,12 @@ def accesslab(*args):
     return done.stdout
 
 
+def reset_moto(host, port):
+    """moto's backends live in the process, not the server: every test starts from an empty AWS."""
+    import urllib.request
+    urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")).read()
+
+
 def iso_ms(text):
     """Milliseconds since the epoch of an ISO-8601 UTC time."""
     import datetime
@@ -153,6 +159,7 @@ class SnapshotAWSFormatTests(unittest.TestCase):
         server.start()
         try:
             host, port = server.get_host_and_port()
+            reset_moto(host, port)
             kw = dict(endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
             loaded = load_into_moto(export, {s: boto3.client(s, **kw) for s in ("organizations", "sso-admin", "identitystore")})
