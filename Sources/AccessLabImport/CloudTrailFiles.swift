@@ -31,41 +31,53 @@ public struct CloudTrailFiles {
             }
         }
         let text = bytes.drop { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
-        if text.first == UInt8(ascii: "{"), let records = delivery(Data(text), name: name) {
-            for (i, r) in records.enumerated() { decode(r, name: name, index: i) }
-            return
+        if text.first == UInt8(ascii: "{") {
+            // A delivery file is decoded in one pass; each record's own failure is kept, not the file's.
+            if let file = try? JSONDecoder().decode(DeliveryFile.self, from: Data(text)) {
+                // A decoding error's path already says Records[i].
+                for (i, r) in file.Records.enumerated() { take(r.result, place: name, name: name, index: i, at: "Records[\(i)]") }
+                return
+            }
+            if let single = try? JSONDecoder().decode(Lenient.self, from: Data(text)), case .success = single.result {
+                take(single.result, place: name, name: name, index: 0, at: "the record")
+                return
+            }
+            if (try? JSONSerialization.jsonObject(with: Data(text))) is [String: Any] {
+                skipped.append("\(name): a JSON object without Records; not a CloudTrail file")
+                return
+            }
         }
         // One record a line.
         var index = 0
+        let decoder = JSONDecoder()
         for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
             defer { index += 1 }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0d || $0 == 0x09 }) { continue }
-            decode(Data(line), name: name, index: index, lineNumbered: true)
+            let result: Result<CloudTrailRecord, Error> = Result { try decoder.decode(CloudTrailRecord.self, from: Data(line)) }
+            take(result, place: "\(name):\(index + 1)", name: name, index: index, at: "")
         }
     }
 
-    /// The records of a delivery file as raw JSON, or nil when the text is one record a line instead.
-    private mutating func delivery(_ data: Data, name: String) -> [Data]? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        guard let records = object["Records"] as? [Any] else {
-            if object["eventID"] != nil { return [data] }   // a single record
-            skipped.append("\(name): a JSON object without Records; not a CloudTrail file")
-            return []
-        }
-        return records.map { (try? JSONSerialization.data(withJSONObject: $0)) ?? Data() }
+    /// `{"Records":[...]}` with every record decoded on its own.
+    struct DeliveryFile: Decodable { var Records: [Lenient] }
+    /// A record, or why it is not one; decoding never fails, so one bad record does not lose the file.
+    struct Lenient: Decodable {
+        var result: Result<CloudTrailRecord, Error>
+        init(from decoder: Decoder) throws { result = Result { try CloudTrailRecord(from: decoder) } }
     }
 
     private var seen = Set<String>()
 
-    private mutating func decode(_ data: Data, name: String, index: Int, lineNumbered: Bool = false) {
-        let place = lineNumbered ? "\(name):\(index + 1)" : "\(name): Records[\(index)]"
+    private mutating func take(_ result: Result<CloudTrailRecord, Error>, place: String, name: String, index: Int, at: String) {
         let record: CloudTrailRecord
-        do { record = try JSONDecoder().decode(CloudTrailRecord.self, from: data) } catch {
+        switch result {
+        case .success(let r): record = r
+        case .failure(let error):
             skipped.append("\(place): \(ImportError.describe(error))")
             return
         }
         guard ISO8601.parse(record.eventTime) != nil else {
-            skipped.append("\(place): eventTime '\(record.eventTime)' is not an ISO-8601 time")
+            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")eventTime '\(record.eventTime)' is not an ISO-8601 time")
             return
         }
         guard seen.insert(record.eventID).inserted else { duplicates += 1; return }

@@ -89,7 +89,7 @@ import Testing
         let r = try runAccesslab(["import", "cloudtrail", file, dir.sub("broken.json.gz"), "--db", dir.sub("db")])
         #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("skipped records: 3"))
-        #expect(r.out.contains("bad.json: Records[0]: eventID: missing") && r.out.contains("bad.json: Records[1]: eventTime 'not a time'"))
+        #expect(r.out.contains("bad.json: Records[0].eventID: missing") && r.out.contains("bad.json: Records[1].eventTime 'not a time'"))
         #expect(r.out.contains("broken.json.gz: not a complete gzip stream"))
         #expect(r.out.contains("organizations.amazonaws.com:ListAccounts: 1"))
     }
