@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Scenario
-        do { loaded = try ScenarioLoader(read: RunCommand.readFile).load(path: scenarioPath) } catch { throw CLIError(error.description) }
+        do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
         let work = String(cString: made)

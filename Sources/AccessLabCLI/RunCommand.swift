@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
         let plan = try resume ? RunPlan.resuming(self) : RunPlan.fresh(self)
         var scenario: Scenario
         do {
-            scenario = try ScenarioLoader(read: Self.readFile).load(path: plan.scenarioPath, settings: try Self.parseSettings(plan.settings))
+            scenario = try ScenarioLoader.files.load(path: plan.scenarioPath, settings: try Self.parseSettings(plan.settings))
         } catch let error as CLIError { throw error } catch {
             throw CLIError(String(describing: error))
         }
@@ -237,5 +237,17 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension ScenarioLoader {
+    /// Scenarios, policies and change files from the file system, and databases for `organization: {from: DIR}`
+    /// (the state at the end of the log).
+    static var files: ScenarioLoader {
+        ScenarioLoader(read: RunCommand.readFile, readDatabase: { path in
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no such database") }
+            let log = try LMDBEventLog(path: path)
+            return try log.read { try History(reader: $0).state(through: $0.head.lastSeq, useSnapshots: true) }
+        })
     }
 }

@@ -124,7 +124,7 @@ struct SweepCommand: ParsableCommand {
         if combinations.count > 1000 {
             combinations = Array(Set(combinations.flatMap { $0 })).sorted { ($0.key, $0.value) < ($1.key, $1.value) }.map { [$0] }
         }
-        let loader = ScenarioLoader(read: RunCommand.readFile)
+        let loader = ScenarioLoader.files
         for settings in combinations.isEmpty ? [[]] : combinations {
             do { _ = try loader.load(path: scenario, settings: settings.map { ($0.key, $0.value) }) } catch {
                 let named = settings.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -44,7 +44,7 @@ struct WhatIfCommand: ParsableCommand {
 
     func run() throws {
         let proposed: [ProposedChange]
-        do { proposed = try ScenarioLoader(read: RunCommand.readFile).loadChanges(path: changes) } catch { throw CLIError(error.description) }
+        do { proposed = try ScenarioLoader.files.loadChanges(path: changes) } catch { throw CLIError(error.description) }
         let s = try StateAtTime(db: database, at: at)
         let after: AccessState
         do { after = try WhatIf.apply(proposed, to: s.state, at: s.position.time) } catch { throw CLIError("\(changes): \(error.description)") }

@@ -1,4 +1,5 @@
 import AccessLabEvents
+import AccessLabProjections
 import AccessLabSimulation
 import Foundation
 
@@ -9,8 +10,11 @@ public struct ScenarioLoader {
     /// Reads a file's text; throws with a readable reason when it cannot.
     public typealias ReadFile = (String) throws -> String
     let read: ReadFile
+    /// Reads an AccessLab database's state at its end (for `organization: {from: DIR}`).
+    public typealias ReadDatabase = (String) throws -> AccessState
+    let readDatabase: ReadDatabase?
 
-    public init(read: @escaping ReadFile) { self.read = read }
+    public init(read: @escaping ReadFile, readDatabase: ReadDatabase? = nil) { self.read = read; self.readDatabase = readDatabase }
 
     /// Loads `path`, following `extends` (at most 8 levels) and reading policy files next to it.
     public func load(path: String, settings: [(key: String, value: String)] = []) throws(ScenarioError) -> Scenario {
@@ -64,18 +68,39 @@ struct ScenarioBuilder {
         var s = Scenario(name: name, seed: UInt64(seed), start: start, duration: duration)
         if let c = try top.mapping("calendar") { s.calendar = try calendar(c) }
         var org = OrganizationBuilder()
-        if let o = try top.mapping("organization") { try org.read(o) }
-        s.organizationalUnits = org.units
-        s.teams = try teams(top.list("teams"), field: "teams")
-        s.accounts = try org.expandAccounts(teams: s.teams)
-        s.permissionSets = try permissionSets(top.list("permission_sets"))
-        s.assignments = try assignments(top.list("assignments"), scenario: s)
+        var imported: ImportedOrganization?
+        if let o = try top.mapping("organization") {
+            if let from = o.value("from") {
+                try o.finish()
+                imported = try importedOrganization(from, field: o.field("from"), top: top)
+            } else {
+                try org.read(o)
+            }
+        }
+        if let imported {
+            s.organizationalUnits = imported.units
+            s.accounts = imported.accounts
+            s.teams = imported.teams
+            s.permissionSets = imported.permissionSets
+            s.assignments = imported.assignments
+            s.serviceControlPolicies = imported.serviceControlPolicies
+            s.resourceControlPolicies = imported.resourceControlPolicies
+            s.accessControlAttributes = imported.accessControlAttributes
+        } else {
+            s.organizationalUnits = org.units
+            s.teams = try teams(top.list("teams"), field: "teams")
+            s.accounts = try org.expandAccounts(teams: s.teams)
+            s.permissionSets = try permissionSets(top.list("permission_sets"))
+            s.assignments = try assignments(top.list("assignments"), scenario: s)
+        }
         s.assignmentMode = try top.oneOf("assignment_mode", AssignmentMode.group)
-        s.resourceControlPolicies = try organizationPolicies(top.list("resource_control_policies"), section: "resource_control_policies", kind: "RCP",
-                                                             org: org, accounts: s.accounts)
-        s.serviceControlPolicies = try organizationPolicies(top.list("service_control_policies"), section: "service_control_policies", kind: "SCP",
-                                                            org: org, accounts: s.accounts)
-        if let a = try top.mapping("abac") { s.accessControlAttributes = try abac(a) }
+        if imported == nil {
+            s.resourceControlPolicies = try organizationPolicies(top.list("resource_control_policies"), section: "resource_control_policies", kind: "RCP",
+                                                                 org: org, accounts: s.accounts)
+            s.serviceControlPolicies = try organizationPolicies(top.list("service_control_policies"), section: "service_control_policies", kind: "SCP",
+                                                                org: org, accounts: s.accounts)
+            if let a = try top.mapping("abac") { s.accessControlAttributes = try abac(a) }
+        }
         s.resources = try resources(top.list("resources"), scenario: s)
         if let m = try top.mapping("idp") { s.idp = try idp(m, start: start) }
         if let m = try top.mapping("identity_center") { s.identityCenter = try identityCenter(m) }

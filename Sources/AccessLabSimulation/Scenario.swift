@@ -65,8 +65,17 @@ public struct ServiceControlPolicySpec: Sendable, Equatable {
 
 public struct TeamSpec: Sendable, Equatable {
     public var name: String, department: String, size: Int
+    /// The team's people as an imported organisation has them (ids and attributes kept); empty: generated.
+    public var members: [ExistingPerson] = []
     public var groupId: String { "g-\(name)" }
     public init(name: String, department: String, size: Int) { self.name = name; self.department = department; self.size = size }
+}
+
+/// A person who exists already (from an imported organisation): their identity-store id and attributes.
+public struct ExistingPerson: Sendable, Equatable {
+    public var userId: String
+    public var attributes: UserAttributes
+    public init(userId: String, attributes: UserAttributes) { self.userId = userId; self.attributes = attributes }
 }
 
 public struct PermissionSetSpec: Sendable {

@@ -71,8 +71,8 @@ extension Simulation {
         }
         for team in scenario.teams {
             var members: [String] = []
-            for _ in 0..<team.size {
-                let person = newPerson(team: team)
+            for i in 0..<team.size {
+                let person = i < team.members.count ? existingPerson(team.members[i], team: team) : newPerson(team: team)
                 emit(.idp, .idPDirectoryChange(IdPDirectoryChange(change: .userCreated, userId: person.userId, attributes: person.attributes)))
                 emit(.idp, .idPDirectoryChange(IdPDirectoryChange(change: .groupMemberAdded, userId: person.userId, groupId: team.groupId)))
                 emit(.scim, .createUser(CreateUser(userId: person.userId, attributes: person.attributes)))
@@ -116,6 +116,18 @@ extension Simulation {
         people[userId] = person
         employedIndex[userId] = employed.count
         employed.append(userId)
+        return person
+    }
+
+    /// Registers a person an imported organisation already has, with their own id and attributes.
+    @discardableResult
+    func existingPerson(_ existing: ExistingPerson, team: TeamSpec) -> Person {
+        var attributes = existing.attributes
+        if attributes.team == nil { attributes.team = team.name }
+        let person = Person(userId: existing.userId, team: team.name, attributes: attributes)
+        people[existing.userId] = person
+        employedIndex[existing.userId] = employed.count
+        employed.append(existing.userId)
         return person
     }
 

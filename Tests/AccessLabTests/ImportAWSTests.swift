@@ -56,3 +56,44 @@ import Testing
         #expect(none.code != 0 && none.err.contains("no export.json"))
     }
 }
+
+/// `organization: {from: DIR}`: a scenario that simulates an imported organisation.
+@Suite(.serialized) struct ScenarioFromImportTests {
+    @Test func anImportedOrganisationIsSimulatedWithItsOwnIdsAndTheCheckAgrees() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir.sub("sim"), "--until", "3d", "--no-check"]).code == 0)
+        #expect(try runAccesslab(["snapshot", "--db", dir.sub("sim"), "--at", "end", "--format", "aws", "--out", dir.sub("export")]).code == 0)
+        #expect(try runAccesslab(["import", "aws", dir.sub("export"), "--db", dir.sub("org")]).code == 0)
+        try """
+        name: ours
+        start: 2026-02-02T00:00:00Z
+        duration: 14d
+        organization:
+          from: org
+        idp:
+          model: push
+        churn:
+          leavers_per_week: 1
+          movers_per_week: 1
+          joiners_per_week: 1
+        """.write(toFile: dir.sub("ours.yaml"), atomically: true, encoding: .utf8)
+        let r = try runAccesslab(["run", dir.sub("ours.yaml"), "--db", dir.sub("run"), "--json"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("\"digest\""))
+        // The people, accounts and permission sets are the export's, by their AWS ids.
+        let ids = AWSIdentifiers(managementAccountId: "100000000001")
+        let created = try runAccesslab(["log", "--db", dir.sub("run"), "--type", "CreateUser"]).out
+        // Joiners get generated ids; everyone the export holds keeps theirs.
+        #expect([1, 3, 4, 5, 6, 7, 8].allSatisfy { created.contains(ids.userId(String(format: "u%05d", $0))) })
+        let assignments = try runAccesslab(["log", "--db", dir.sub("run"), "--type", "CreateAccountAssignment"]).out
+        #expect(assignments.contains("accountId=100000000003") && assignments.contains("ps-"))
+        #expect(try runAccesslab(["check", "--db", dir.sub("run")]).code == 0)
+
+        try "name: bad\norganization:\n  from: org\nteams:\n  - {name: x, size: 3, department: y}\n".write(toFile: dir.sub("bad.yaml"), atomically: true, encoding: .utf8)
+        let bad = try runAccesslab(["run", dir.sub("bad.yaml"), "--db", dir.sub("bad")])
+        #expect(bad.code != 0 && bad.err.contains("bad.yaml:3:") && bad.err.contains("comes from the imported organisation"))
+        try "name: none\norganization:\n  from: missing\n".write(toFile: dir.sub("none.yaml"), atomically: true, encoding: .utf8)
+        let none = try runAccesslab(["run", dir.sub("none.yaml"), "--db", dir.sub("none")])
+        #expect(none.code != 0 && none.err.contains("cannot read the database"))
+    }
+}
