@@ -31,6 +31,18 @@ public struct CloudTrailRecord: Codable, Sendable, Equatable {
     public var recipientAccountId: String
     public var eventCategory = "Management"
 
+    /// A record as read, its time as written.
+    public init(userIdentity: CloudTrailJSON, eventTime: String, eventSource: String, eventName: String, awsRegion: String,
+                sourceIPAddress: String, userAgent: String?, requestParameters: CloudTrailJSON?, responseElements: CloudTrailJSON?,
+                requestID: String?, eventID: String, readOnly: Bool, eventType: String, recipientAccountId: String) {
+        self.userIdentity = userIdentity; self.eventTime = eventTime
+        self.eventSource = eventSource; self.eventName = eventName; self.awsRegion = awsRegion
+        self.sourceIPAddress = sourceIPAddress; self.userAgent = userAgent
+        self.requestParameters = requestParameters; self.responseElements = responseElements
+        self.requestID = requestID; self.eventID = eventID; self.readOnly = readOnly; self.eventType = eventType
+        self.recipientAccountId = recipientAccountId
+    }
+
     public init(userIdentity: CloudTrailJSON, eventTime: Instant, eventSource: String, eventName: String, awsRegion: String,
                 sourceIPAddress: String, userAgent: String?, requestParameters: CloudTrailJSON?, responseElements: CloudTrailJSON?,
                 requestID: String?, eventID: String, readOnly: Bool, eventType: String, recipientAccountId: String) {

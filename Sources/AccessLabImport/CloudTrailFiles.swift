@@ -31,21 +31,18 @@ public struct CloudTrailFiles {
             }
         }
         let text = bytes.drop { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
-        if text.first == UInt8(ascii: "{") {
-            // A delivery file is decoded in one pass; each record's own failure is kept, not the file's.
-            if let file = try? JSONDecoder().decode(DeliveryFile.self, from: Data(text)) {
-                // A decoding error's path already says Records[i].
-                for (i, r) in file.Records.enumerated() { take(r.result, place: name, name: name, index: i, at: "Records[\(i)]") }
-                return
-            }
-            if let single = try? JSONDecoder().decode(Lenient.self, from: Data(text)), case .success = single.result {
-                take(single.result, place: name, name: name, index: 0, at: "the record")
-                return
-            }
-            if (try? JSONSerialization.jsonObject(with: Data(text))) is [String: Any] {
+        // A delivery file is parsed once (JSONSerialization is several times faster here than JSONDecoder,
+        // whose failed type probes build coding paths) and each record read on its own. Text that is not
+        // one JSON object is read a line at a time.
+        if text.first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(text)) as? [String: Any] {
+            if let list = object["Records"] as? [Any] {
+                for (i, item) in list.enumerated() { take(Self.record(item), place: name, name: name, index: i, at: "Records[\(i)]") }
+            } else if object["eventID"] != nil {
+                take(Self.record(object), place: name, name: name, index: 0, at: "")
+            } else {
                 skipped.append("\(name): a JSON object without Records; not a CloudTrail file")
-                return
             }
+            return
         }
         // One record a line.
         var index = 0
@@ -53,17 +50,55 @@ public struct CloudTrailFiles {
         for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
             defer { index += 1 }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0d || $0 == 0x09 }) { continue }
-            let result: Result<CloudTrailRecord, Error> = Result { try decoder.decode(CloudTrailRecord.self, from: Data(line)) }
+            let result: Result<CloudTrailRecord, Error> = (try? JSONSerialization.jsonObject(with: Data(line))).map(Self.record)
+                ?? Result { try decoder.decode(CloudTrailRecord.self, from: Data(line)) }
             take(result, place: "\(name):\(index + 1)", name: name, index: index, at: "")
         }
     }
 
-    /// `{"Records":[...]}` with every record decoded on its own.
-    struct DeliveryFile: Decodable { var Records: [Lenient] }
-    /// A record, or why it is not one; decoding never fails, so one bad record does not lose the file.
-    struct Lenient: Decodable {
-        var result: Result<CloudTrailRecord, Error>
-        init(from decoder: Decoder) throws { result = Result { try CloudTrailRecord(from: decoder) } }
+    struct Missing: Error, CustomStringConvertible { var description: String }
+
+    /// A record from its parsed JSON: the time, source, name and id are required; the rest as present.
+    static func record(_ any: Any) -> Result<CloudTrailRecord, Error> {
+        guard let o = any as? [String: Any] else { return .failure(Missing(description: "not a JSON object")) }
+        var strings: [String: String] = [:]
+        for key in ["eventTime", "eventSource", "eventName", "eventID"] {
+            guard let v = o[key] as? String else { return .failure(Missing(description: "\(key): missing (every record has it)")) }
+            strings[key] = v
+        }
+        var r = CloudTrailRecord(
+            userIdentity: o["userIdentity"].map(json) ?? .null, eventTime: strings["eventTime"]!, eventSource: strings["eventSource"]!,
+            eventName: strings["eventName"]!, awsRegion: o["awsRegion"] as? String ?? "", sourceIPAddress: o["sourceIPAddress"] as? String ?? "",
+            userAgent: o["userAgent"] as? String, requestParameters: o["requestParameters"].map(json), responseElements: o["responseElements"].map(json),
+            requestID: o["requestID"] as? String, eventID: strings["eventID"]!, readOnly: boolean(o["readOnly"]) ?? false,
+            eventType: o["eventType"] as? String ?? "AwsApiCall", recipientAccountId: o["recipientAccountId"] as? String ?? "")
+        r.eventVersion = o["eventVersion"] as? String ?? "1.0"
+        r.errorCode = o["errorCode"] as? String
+        r.errorMessage = o["errorMessage"] as? String
+        r.additionalEventData = o["additionalEventData"].map(json)
+        r.serviceEventDetails = o["serviceEventDetails"].map(json)
+        r.resources = (o["resources"] as? [Any])?.map(json)
+        r.managementEvent = boolean(o["managementEvent"]) ?? true
+        r.eventCategory = o["eventCategory"] as? String ?? "Management"
+        return .success(r)
+    }
+
+    static func json(_ any: Any) -> CloudTrailJSON {
+        switch any {
+        case let o as [String: Any]: return .object(o.keys.sorted().map { ($0, json(o[$0]!)) })
+        case let a as [Any]: return .array(a.map(json))
+        case let s as String: return .string(s)
+        case let n as NSNumber:
+            if let b = boolean(n) { return .bool(b) }
+            return .number(n.int64Value)
+        default: return .null
+        }
+    }
+
+    /// JSON booleans come back from Foundation as a boolean subclass of NSNumber.
+    static func boolean(_ any: Any?) -> Bool? {
+        guard let n = any as? NSNumber, String(describing: type(of: n)).contains("Boolean") else { return nil }
+        return n.boolValue
     }
 
     private var seen = Set<String>()
@@ -73,7 +108,7 @@ public struct CloudTrailFiles {
         switch result {
         case .success(let r): record = r
         case .failure(let error):
-            skipped.append("\(place): \(ImportError.describe(error))")
+            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")\(ImportError.describe(error))")
             return
         }
         guard ISO8601.parse(record.eventTime) != nil else {
