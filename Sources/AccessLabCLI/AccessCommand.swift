@@ -114,6 +114,7 @@ struct AccessCommand: ParsableCommand {
     }
 
     func run() throws {
+        CloudTrailSources.annotateOutput(db: database.db, json: json)
         let s = try StateAtTime(db: database, at: at, backfillAbove: backfillAbove)
         let userId = try s.userId(user), accountId = try s.accountId(account)
         let rows = AccessView.rows(s.state, rules: s.rules, at: s.position.time, user: userId, account: accountId)
@@ -139,6 +140,7 @@ struct AccessCommand: ParsableCommand {
                 Console.out("  \(r.user) \(r.credentialId) -> \(r.resource) [\(r.sessionTagValue)] until \(r.expiresAt)\(stale)")
             }
         }
+        CloudTrailSources.printUnknowns(database.db, through: s.position.time, about: userId.map { [$0] }, json: json)
     }
 
     static func render(_ r: AccessRow) -> [String] {

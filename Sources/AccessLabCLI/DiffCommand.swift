@@ -33,6 +33,7 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
+        CloudTrailSources.annotateOutput(db: database.db, json: json)
         let (fromText, toText) = moments.count == 2 ? (moments[0], moments[1]) : (from, to)
         guard let fromSpec = try parseTime(fromText, option: moments.isEmpty ? "--from" : "FROM"),
               let toSpec = try parseTime(toText, option: moments.isEmpty ? "--to" : "TO") else { return }

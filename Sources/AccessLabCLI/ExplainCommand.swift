@@ -32,6 +32,7 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
+        CloudTrailSources.annotateOutput(db: database.db, json: json)
         var extra: [String: String] = [:]
         for pair in contextPairs {
             let kv = pair.split(separator: "=", maxSplits: 1)
@@ -69,5 +70,6 @@ struct ExplainCommand: ParsableCommand {
             }
             for n in p.notes { Console.out("    note        \(n)") }
         }
+        CloudTrailSources.printUnknowns(database.db, through: s.position.time, about: [user], json: json)
     }
 }

@@ -203,7 +203,10 @@ struct ImportCloudTrailCommand: ParsableCommand {
                 try log.setMetadata(LogMetadata(scenario: "import cloudtrail", seed: nil,
                                                 parameters: AccessRules().parameters.merging(["import": "cloudtrail"]) { a, _ in a }))
             }
-            if !replay.events.isEmpty { _ = try log.append(replay.events) }
+            if !replay.events.isEmpty, let range = try log.append(replay.events) {
+                try CloudTrailSources.append(db, first: range.lowerBound, eventIDs: replay.eventIDs)
+            }
+            try CloudTrailSources.appendUnknowns(db, replay.unknownsAt)
         } catch let error as EventLogError {
             throw CLIError("\(error.description); nothing was imported")
         }

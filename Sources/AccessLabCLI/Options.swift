@@ -29,7 +29,9 @@ func parseTime(_ text: String?, option: String) throws -> TimeSpec? {
 
 /// Writes to standard output and standard error; the only place output leaves the process.
 enum Console {
-    static func out(_ line: String) { print(line) }
+    /// Set by a command for its text output (one command a process): e.g. CloudTrail event ids after `@seq`.
+    nonisolated(unsafe) static var annotate: ((String) -> String)?
+    static func out(_ line: String) { print(annotate.map { $0(line) } ?? line) }
     /// Text without a line end (for output streamed in pieces).
     static func write(_ text: String) { print(text, terminator: "") }
     /// This executable, for commands that run it again as a child process (bench, sweep).

@@ -37,6 +37,7 @@ struct TimelineCommand: ParsableCommand {
     }
 
     func run() throws {
+        CloudTrailSources.annotateOutput(db: database.db, json: json)
         let log = try database.openExisting()
         let (timeline, metadata, name) = try log.read { reader in
             let userId = try NameLookup.user(user, in: reader) ?? user
@@ -61,6 +62,7 @@ struct TimelineCommand: ParsableCommand {
         }
         Console.out("Sign-in " + (timeline.signInLostAt.map { "lost at \($0)" } ?? "not lost")
                     + "; last instant able to act: " + (timeline.lastCanActAt.map { "\($0)" } ?? "none"))
+        if let end = timeline.logEndsAt { CloudTrailSources.printUnknowns(database.db, through: end, about: [timeline.user], json: json) }
     }
 
     /// `from (@seq Event)  ->  to (@seq Event: reason)`; an end with no event is time passing.

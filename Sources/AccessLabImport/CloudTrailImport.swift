@@ -25,7 +25,10 @@ public struct CloudTrailImport {
     }
 
     public private(set) var events: [NewEvent] = []
+    /// The CloudTrail `eventID` each event came from, by position in `events`.
+    public private(set) var eventIDs: [String] = []
     public private(set) var report = Report()
+    var current = ""
     var state: AccessState
     /// The time of the state the history starts from (nil: it starts from nothing).
     let startTime: Instant?
@@ -66,11 +69,21 @@ public struct CloudTrailImport {
         let event = NewEvent(time: t, actor: actor, body: body)
         state.apply(event.logged(as: state.seq + 1))
         events.append(event)
+        eventIDs.append(current)
     }
 
     private mutating func unknown(_ r: CloudTrailRecord, _ text: String) {
         report.unknowns.append("\(r.eventTime) \(r.eventName) (eventID \(r.eventID)): \(text)")
+        unknownsAt.append(Unknown(time: time(r), eventID: r.eventID, text: text))
     }
+
+    /// What the trail could not decide, with when: queries at or after `time` carry it.
+    public struct Unknown: Sendable, Equatable {
+        public var time: Instant
+        public var eventID: String
+        public var text: String
+    }
+    public private(set) var unknownsAt: [Unknown] = []
 
     mutating func take(_ r: CloudTrailRecord) {
         let key = "\(r.eventSource):\(r.eventName)"
@@ -79,6 +92,7 @@ public struct CloudTrailImport {
             return
         }
         if r.errorCode != nil { report.failed[key, default: 0] += 1; return }
+        current = r.eventID
         let before = events.count
         let modelled = translate(r)
         if !modelled { report.notModelled[key, default: 0] += 1 } else if events.count > before { report.applied[key, default: 0] += 1 }
@@ -338,7 +352,7 @@ public struct CloudTrailImport {
             guard case .array(let ops)? = b?["operations"] else {
                 if case .array(let hidden)? = q["httpBody"]?["operations"] {
                     let paths = hidden.compactMap { s($0["path"]) }.joined(separator: ", ")
-                    unknown(r, "SCIM PatchUser of \(id) (\(paths)): AWS hides the values; the user's \(paths.contains("active") ? "status (enabled or disabled) " : "attributes ")after this is unknown")
+                    unknown(r, "SCIM PatchUser of \(id) (\(paths)): AWS hides the values; the user's \(paths.contains("active") ? "status (enabled or disabled) after this is" : "attributes after this are") unknown")
                 }
                 return true
             }

@@ -49,6 +49,15 @@ import Testing
         #expect(unknowns.contains { $0.contains("PatchUser") && $0.contains("status (enabled or disabled)") })
         #expect(!unknowns.contains { $0.contains("no AssumeRoleWithSAML") }, "every credential is paired with its AssumeRoleWithSAML")
         #expect(((report["applied"] as? [String: Int])?["sso.amazonaws.com:GetRoleCredentials"] ?? 0) > 0)
+
+        // The answers name the CloudTrail record of each event they cite, and what the trail cannot know.
+        let created = try runAccesslab(["log", "--db", dir.sub("replayed"), "--type", "CreateUser"]).out
+        let user = try #require(created.split(separator: "\n").first?.split(separator: " ").first { $0.hasPrefix("userId=") }?.dropFirst(7))
+        let timeline = try runAccesslab(["timeline", "--db", dir.sub("replayed"), "--user", String(user)])
+        #expect(timeline.code == 0 && timeline.out.contains("(CloudTrail ") && timeline.out.contains("Not known from the CloudTrail history"))
+        #expect(timeline.out.contains("AWS hides which members were added or removed"))
+        let json = try runAccesslab(["timeline", "--db", dir.sub("replayed"), "--user", String(user), "--json"])
+        #expect((try? JSONSerialization.jsonObject(with: Data(json.out.utf8))) != nil, "JSON output is left as it is")
     }
 
     @Test func filesInAnyOrderGzippedOrAsLinesWithDuplicatesGiveTheSameLog() throws {
