@@ -155,6 +155,8 @@ public struct CloudTrailImport {
             return scimRecord(r, q, resp)
         case ("identitystore.amazonaws.com", _):
             return identityStoreRecord(r, q, resp)
+        case ("sso-directory.amazonaws.com", _):
+            return directoryConsoleRecord(r, q, resp)
         case ("signin.amazonaws.com", "UserAuthentication"):
             guard s(r.serviceEventDetails?["UserAuthentication"]) == "Success" else { return true }
             guard let user = portalUser(r) else {
@@ -379,6 +381,24 @@ public struct CloudTrailImport {
             emit(r, .scim, .deleteGroup(DeleteGroup(groupId: id)))
         case "GetUser", "GetGroup", "ListUsers", "ListGroups", "GetSchema", "ListSchemas", "ListResourceTypes", "ServiceProviderConfig":
             return true
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// The console's identity-store calls (`sso-directory.amazonaws.com`): only those whose records the
+    /// sources show (CreateGroup, AddMemberToGroup and its inverse).
+    private mutating func directoryConsoleRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+        switch r.eventName {
+        case "CreateGroup":
+            guard let id = s(resp["group"]?["groupId"]) else { return false }
+            let name = s(resp["group"]?["displayName"]).flatMap { $0 == CloudTrailJSON.hidden.stringValue ? nil : $0 } ?? id
+            emit(r, .admin, .createGroup(CreateGroup(groupId: id, displayName: name)))
+        case "AddMemberToGroup", "RemoveMemberFromGroup":
+            guard let group = s(q["groupId"]), let member = s(q["member"]?["memberId"]) else { return false }
+            emit(r, .admin, .patchGroup(r.eventName == "AddMemberToGroup" ? PatchGroup(groupId: group, membersAdded: [member])
+                                                                          : PatchGroup(groupId: group, membersRemoved: [member])))
         default:
             return false
         }

@@ -115,7 +115,10 @@ import Testing
         // Before July 2025: `Unknown` with the user name. After: `IdentityCenterUser` on behalf of the identity-store user.
         let old = #"{"type":"Unknown","principalId":"100000000001","arn":"","accountId":"100000000001","accessKeyId":"","userName":"u00001@example.com"}"#
         let new = #"{"type":"IdentityCenterUser","accountId":"100000000001","onBehalfOf":{"userId":"\#(ids.userId("u00003"))","identityStoreArn":"arn:aws:identitystore::100000000001:identitystore/\#(ids.identityStoreId)"},"credentialId":"abc"}"#
-        let lines = [signIn("e1", "2026-01-06T09:00:00Z", old), signIn("e2", "2026-01-06T09:05:00Z", new), signIn("e0", "2026-01-05T09:00:00Z", new)]
+        // The console adds u00008 to payments (sso-directory, as the 2023 records in the sources show it).
+        let console = #"{"eventVersion":"1.08","eventTime":"2026-01-06T08:00:00Z","eventSource":"sso-directory.amazonaws.com","eventName":"AddMemberToGroup","eventID":"e3","#
+            + #""userIdentity":{"type":"Root"},"requestParameters":{"identityStoreId":"\#(ids.identityStoreId)","groupId":"\#(ids.groupId("g-payments"))","member":{"memberId":"\#(ids.userId("u00008"))"}},"responseElements":null}"#
+        let lines = [signIn("e1", "2026-01-06T09:00:00Z", old), signIn("e2", "2026-01-06T09:05:00Z", new), signIn("e0", "2026-01-05T09:00:00Z", new), console]
         try lines.joined(separator: "\n").write(toFile: dir.sub("history.jsonl"), atomically: true, encoding: .utf8)
         let r = try runAccesslab(["import", "cloudtrail", dir.sub("history.jsonl"), "--db", dir.sub("db"), "--json"])
         #expect(r.code == 0, "\(r.err)")
@@ -125,5 +128,8 @@ import Testing
         let access = try runAccesslab(["access", "--db", dir.sub("db"), "--at", "2026-01-06T09:10:00Z", "--user", ids.userId("u00001"), "--json"])
         let rows = try #require((try JSONSerialization.jsonObject(with: Data(access.out.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
         #expect(!rows.isEmpty && rows.allSatisfy { $0["canGetCredentials"] as? Bool == true })
+        let moved = try runAccesslab(["access", "--db", dir.sub("db"), "--at", "2026-01-06T09:10:00Z", "--user", ids.userId("u00008"), "--json"])
+        let movedRows = try #require((try JSONSerialization.jsonObject(with: Data(moved.out.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(movedRows.contains { $0["accountName"] as? String == "payments-dev" && $0["entitled"] as? Bool == true })
     }
 }
