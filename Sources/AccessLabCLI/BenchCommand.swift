@@ -26,7 +26,21 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy.", valueName: "workload"))
+    var only: String?
+    @Option(help: ArgumentHelp("With --only: how many operations.", valueName: "n")) var count = 200_000
+
     func run() throws {
+        if let only {
+            guard only == "policy" else { throw CLIError("--only takes policy, got '\(only)'") }
+            let clock = ContinuousClock(), origin = clock.now
+            let seconds = try Bench.policyEvaluations(count, now: {
+                let d = clock.now - origin
+                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            })
+            Console.out("policy_evals_per_s \(Int((Double(count) / seconds).rounded())) (\(count) evaluations)")
+            return
+        }
         let loaded: Scenario
         do { loaded = try ScenarioLoader(read: RunCommand.readFile).load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
