@@ -34,9 +34,11 @@ public enum Evaluator {
     public static func evaluate(_ c: EvaluationCase) -> Decision {
         let r = c.request
         if let g = r.serviceGuard { return g.decision }
-        let scpExempt = c.managementAccountId != nil && r.principalAccount == c.managementAccountId
+        // A context lookup: read once.
+        let principalAccount = r.principalAccount
+        let scpExempt = c.managementAccountId != nil && principalAccount == c.managementAccountId
         let rcpApplies = r.kind.rcpService && !c.resourceControlPolicies.isEmpty
-            && (c.managementAccountId == nil || (r.resourceAccount ?? r.principalAccount) != c.managementAccountId)
+            && (c.managementAccountId == nil || (r.resourceAccount ?? principalAccount) != c.managementAccountId)
         let hasBoundary = !c.permissionBoundaries.isEmpty
         var denies: [Decision.StatementRef] = []
         func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
@@ -64,6 +66,7 @@ public enum Evaluator {
         if !denies.isEmpty { return Decision(response: .ExplicitlyDenied, statements: denies, reason: nil) }
 
         var decisive: [Decision.StatementRef] = []
+        decisive.reserveCapacity(c.serviceControlPolicies.count + 2)
         if !scpExempt {
             for level in c.serviceControlPolicies {
                 let allows = allowing(level.policies, .scp(level.orgIdentifier), r)
@@ -92,7 +95,7 @@ public enum Evaluator {
             // statement lets the account's IAM policies in (AWS KMS Developer Guide, "Default key policy").
             grant = .account
         }
-        let sameAccount = r.resourceAccount == nil || r.principalAccount == nil || r.resourceAccount == r.principalAccount
+        let sameAccount = r.resourceAccount == nil || principalAccount == nil || r.resourceAccount == principalAccount
         let mustGrant = r.kind.isAssumeRole || r.kind.isKMS
         let allowed: Bool
         if sameAccount {

@@ -9,6 +9,8 @@ public struct Request: Sendable {
     /// The action lowercased and the resource, as scalars, matched against every statement.
     let actionScalars: [Unicode.Scalar]
     let resourceScalars: [Unicode.Scalar]
+    /// The lowercased action's text before its first colon (nil without one), for `ActionIndex`.
+    let actionService: String?
     let kind: ActionKind
     let serviceGuard: ServiceGuard?
 
@@ -17,6 +19,7 @@ public struct Request: Sendable {
         self.principal = principal; self.context = context
         let lowercasedAction = action.lowercased()
         actionScalars = Array(lowercasedAction.unicodeScalars)
+        actionService = lowercasedAction.unicodeScalars.firstIndex(of: ":").map { String(lowercasedAction.unicodeScalars[..<$0]) }
         kind = ActionKind(lowercasedAction: lowercasedAction)
         serviceGuard = ServiceGuard.deciding(action: lowercasedAction, resource: resource, principal: principal)
         resourceScalars = Array(resource.unicodeScalars)
@@ -28,7 +31,7 @@ public struct Request: Sendable {
         if let resourceAccount { self.context.setIfAbsent("aws:ResourceAccount", [resourceAccount]) }
     }
 
-    public var principalAccount: String? { context.values("aws:principalaccount").first }
+    public var principalAccount: String? { context.values(lowercased: "aws:principalaccount")?.first }
 
     /// The account field of an ARN (`arn:aws:sts::111122223333:assumed-role/...`), if it has one.
     static func account(ofArn arn: String) -> String? {
