@@ -179,6 +179,10 @@ struct Fold {
     }
 
     mutating func checkRoles() { checker.checkRoles(state) }
+
+    /// Runs `body` on the state in place. `mutating` only for that: a non-mutating call on a struct
+    /// held by a class copies the struct first (retaining its ~20 collections), an in-place access does not.
+    @inline(__always) mutating func reading<R>(_ body: (AccessState) throws -> R) rethrows -> R { try body(state) }
 }
 
 /// Everything the scheduler can run. Cases with large payloads are boxed (`indirect`): the heap moves
