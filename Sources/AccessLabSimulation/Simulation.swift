@@ -20,6 +20,8 @@ public final class Simulation {
     let log: any EventLog
     let batchSize: Int
     var pending: [NewEvent] = []
+    /// Writes batches and snapshots on a second thread during `run`; nil outside it (then writes are direct).
+    var writer: LogWriter?
     var nextSeq: UInt64
     public private(set) var eventsWritten: UInt64 = 0
     public private(set) var snapshotsWritten = 0
@@ -70,6 +72,12 @@ public final class Simulation {
         let context = MeasurementContext(scenario: scenario, end: end)
         try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed, parameters: context.parameters.merging(rules.parameters) { a, _ in a }))
         try scheduler.schedule(.setup, at: scenario.start)
+        let writer = LogWriter(log: log)
+        self.writer = writer
+        defer {
+            // Only when the run stopped early: the error it throws is the one to report.
+            if self.writer != nil { self.writer = nil; try? writer.finish() }
+        }
         var lastProgressDay: Int64 = -1
         while let (_, task) = scheduler.popNext(until: end) {
             // A snapshot closes each simulated day (before its first task) and every N events.
@@ -82,6 +90,8 @@ public final class Simulation {
         }
         scheduler.advance(to: end)
         try takeSnapshot()
+        self.writer = nil
+        try writer.finish()
         fold.checkRoles()
         progress?(end, eventsWritten)
         return RunSummary(events: eventsWritten, start: scenario.start, end: end,
@@ -105,7 +115,8 @@ public final class Simulation {
     func takeSnapshot() throws {
         try flush()
         guard state.seq > lastSnapshotSeq else { return }
-        try log.putSnapshot(try state.encodedSnapshot(), at: state.seq)
+        let bytes = try state.encodedSnapshot()
+        if let writer { try writer.submit(.snapshot(bytes, seq: state.seq)) } else { try log.putSnapshot(bytes, at: state.seq) }
         lastSnapshotSeq = state.seq
         snapshotsWritten += 1
     }
@@ -113,10 +124,16 @@ public final class Simulation {
     func flush() throws {
         guard !pending.isEmpty else { return }
         let expected = UInt64(eventsWritten + 1)...UInt64(eventsWritten + UInt64(pending.count))
-        let written = try log.append(pending)
-        guard written == expected else { throw SimulationError.sequenceMismatch }
-        eventsWritten += UInt64(pending.count)
-        pending.removeAll(keepingCapacity: true)
+        defer { eventsWritten = expected.upperBound }
+        if let writer {
+            // The batch moves to the writer thread; the next one starts in a new array.
+            try writer.submit(.append(pending, expected: expected))
+            pending = []
+        } else {
+            let written = try log.append(pending)
+            guard written == expected else { throw SimulationError.sequenceMismatch }
+            pending.removeAll(keepingCapacity: true)
+        }
     }
 
     // MARK: - Randomness and scheduling
