@@ -1,5 +1,6 @@
 import AccessLabEvents
 import AccessLabLog
+import AccessLabProjections
 import Foundation
 
 /// Appends the simulation's batches and snapshots to the log on a second thread, in the order they
@@ -7,6 +8,8 @@ import Foundation
 /// LMDB writes (about 40% of a run's instructions) then overlap the model instead of following it.
 /// The log receives exactly the calls a synchronous run makes, in the same order, so its bytes and
 /// digest are the same; the simulation itself stays single-threaded and reads nothing back.
+/// Snapshots are encoded here too, from a copy of the state (a value: the simulation's later changes
+/// copy only the collections they touch, and leave this one as it was at the snapshot's `seq`).
 ///
 /// At most `limit` pieces of work wait (one batch being written, one queued), so memory stays bounded
 /// and the simulation never runs far ahead of the log. The first failure stops the writer: later work
@@ -14,7 +17,7 @@ import Foundation
 final class LogWriter: @unchecked Sendable {
     enum Work {
         case append([NewEvent], expected: ClosedRange<UInt64>)
-        case snapshot([UInt8], seq: UInt64)
+        case snapshot(AccessState)
     }
 
     static let limit = 2
@@ -85,8 +88,8 @@ final class LogWriter: @unchecked Sendable {
         case .append(let events, let expected):
             let written = try log.append(events)
             guard written == expected else { throw SimulationError.sequenceMismatch }
-        case .snapshot(let bytes, let seq):
-            try log.putSnapshot(bytes, at: seq)
+        case .snapshot(let state):
+            try log.putSnapshot(try state.encodedSnapshot(), at: state.seq)
         }
     }
 }

@@ -115,8 +115,7 @@ public final class Simulation {
     func takeSnapshot() throws {
         try flush()
         guard state.seq > lastSnapshotSeq else { return }
-        let bytes = try state.encodedSnapshot()
-        if let writer { try writer.submit(.snapshot(bytes, seq: state.seq)) } else { try log.putSnapshot(bytes, at: state.seq) }
+        if let writer { try writer.submit(.snapshot(state)) } else { try log.putSnapshot(try state.encodedSnapshot(), at: state.seq) }
         lastSnapshotSeq = state.seq
         snapshotsWritten += 1
     }
