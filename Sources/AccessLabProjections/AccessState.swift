@@ -16,6 +16,9 @@ public struct AccessState: Sendable, Equatable {
     public internal(set) var assignments: [AssignmentKey: AssignmentStatus] = [:]
     /// Provisioned assignments by principal, for entitlement lookups.
     public internal(set) var grants: [Principal: Set<AccountPermissionSet>] = [:]
+    /// The same targets per principal as sorted arrays, kept beside `grants`: a user's entitled targets
+    /// are then a merge of a few sorted runs, not a sort of hash-ordered sets at every sign-in.
+    public internal(set) var sortedGrants: [Principal: [AccountPermissionSet]] = [:]
     public internal(set) var roles: [AccountPermissionSet: ProvisionedRole] = [:]
     /// How many times a role has been created for (account, permission set); a re-created role gets a new suffix.
     public internal(set) var roleGenerations: [AccountPermissionSet: Int] = [:]
