@@ -5,7 +5,7 @@ public struct Request: Sendable {
     public var resource: String
     public var resourceAccount: String?
     public var principal: String?
-    public var context: RequestContext
+    public var context: RequestContext { didSet { principalAccount = context.values(lowercased: "aws:principalaccount")?.first } }
     /// The action lowercased and the resource, as scalars, matched against every statement.
     let actionScalars: [Unicode.Scalar]
     let resourceScalars: [Unicode.Scalar]
@@ -29,9 +29,12 @@ public struct Request: Sendable {
             if let account = Request.account(ofArn: principal) { self.context.setIfAbsent("aws:PrincipalAccount", [account]) }
         }
         if let resourceAccount { self.context.setIfAbsent("aws:ResourceAccount", [resourceAccount]) }
+        // didSet does not run inside init.
+        principalAccount = self.context.values(lowercased: "aws:principalaccount")?.first
     }
 
-    public var principalAccount: String? { context.values(lowercased: "aws:principalaccount")?.first }
+    /// `aws:PrincipalAccount` from the context, kept as the context changes (a lookup read several times per evaluation).
+    public private(set) var principalAccount: String?
 
     /// The account field of an ARN (`arn:aws:sts::111122223333:assumed-role/...`), if it has one.
     static func account(ofArn arn: String) -> String? {
