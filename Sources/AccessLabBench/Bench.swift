@@ -141,12 +141,7 @@ public struct Bench {
         // 5. Policy evaluation with the reference permission sets' policies and ABAC conditions.
         let evals = o.quick ? 200_000 : 2_000_000
         o.progress("policy evaluations: \(evals)")
-        let cases = try PolicyWorkload.cases()
-        var allowed = 0
-        let t3 = o.now()
-        for i in 0..<evals where Evaluator.evaluate(cases[i % cases.count]).response == .Allowed { allowed += 1 }
-        let policySeconds = o.now() - t3
-        guard allowed > 0, allowed < evals else { throw QueryError("the policy workload decided everything the same way") }
+        let policySeconds = try Self.policyEvaluations(evals, now: o.now)
 
         let raw = Double(values.count) / rawSeconds, append = Double(events.count) / appendSeconds
         return Results(
@@ -158,6 +153,17 @@ public struct Bench {
             policy_evals_per_s: (Double(evals) / policySeconds).rounded(), peak_rss_mb: longPeak ?? Self.peakRSSMegabytes(),
             events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
+    }
+
+    /// Seconds for `count` evaluations of the policy workload (alone: `bench --only policy`, e.g. under callgrind).
+    public static func policyEvaluations(_ count: Int, now: () -> Double) throws -> Double {
+        let cases = try PolicyWorkload.cases()
+        var allowed = 0
+        let t = now()
+        for i in 0..<count where Evaluator.evaluate(cases[i % cases.count]).response == .Allowed { allowed += 1 }
+        let seconds = now() - t
+        guard allowed > 0, allowed < count else { throw QueryError("the policy workload decided everything the same way") }
+        return seconds
     }
 
     /// The physical baseline: the same values under the same keys, `MDB_APPEND`, the same batches, no encoding.

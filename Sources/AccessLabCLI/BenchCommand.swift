@@ -26,7 +26,21 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy.", valueName: "workload"))
+    var only: String?
+    @Option(help: ArgumentHelp("With --only: how many operations.", valueName: "n")) var count = 200_000
+
     func run() throws {
+        if let only {
+            guard only == "policy" else { throw CLIError("--only takes policy, got '\(only)'") }
+            let clock = ContinuousClock(), origin = clock.now
+            let seconds = try Bench.policyEvaluations(count, now: {
+                let d = clock.now - origin
+                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            })
+            Console.out("policy_evals_per_s \(Int((Double(count) / seconds).rounded())) (\(count) evaluations)")
+            return
+        }
         let loaded: Scenario
         do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
@@ -75,9 +89,9 @@ struct BenchCommand: ParsableCommand {
             ("append_events_per_s", r.append_events_per_s, ">= 1000000", r.append_events_per_s >= 1_000_000),
             ("append_vs_raw", r.append_vs_raw, ">= 0.5 (stretch 0.8)", r.append_vs_raw >= 0.5),
             ("replay_events_per_s", r.replay_events_per_s, ">= 1000000", r.replay_events_per_s >= 1_000_000),
-            ("simulate_events_per_s", r.simulate_events_per_s, ">= 500000", r.simulate_events_per_s >= 500_000),
+            ("simulate_events_per_s", r.simulate_events_per_s, ">= 1000000", r.simulate_events_per_s >= 1_000_000),
             ("asof_p50_ms", r.asof_p50_ms, "", nil),
-            ("asof_p99_ms", r.asof_p99_ms, "<= 50", r.asof_p99_ms <= 50),
+            ("asof_p99_ms", r.asof_p99_ms, "<= 10", r.asof_p99_ms <= 10),
             ("asof_replay_from_zero_ms", r.asof_replay_from_zero_ms, "baseline", nil),
             ("policy_evals_per_s", r.policy_evals_per_s, ">= 1000000", r.policy_evals_per_s >= 1_000_000),
             ("peak_rss_mb", r.peak_rss_mb, "<= 1024 (\(r.mode == "full" ? "the 10M-event run, its own process" : "this process"))", r.peak_rss_mb <= 1024),

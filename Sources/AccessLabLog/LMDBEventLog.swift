@@ -82,18 +82,25 @@ public final class LMDBEventLog: EventLog {
                 var encoder = RecordEncoder(head: try Reader.readHead(txn.reader, meta: meta))
                 var entityKey: [UInt8] = []
                 var postings: [EntityRef: [UInt64]] = [:]
-                for (index, event) in batch.enumerated() {
+                // One owned copy per event (each copy retains every string the event holds): the loop
+                // variable, borrowed below. `enumerated()` and subscripts inside closures made two.
+                var index = 0
+                for event in batch {
+                    var stored: UInt64 = 0
+                    let time = event.time
                     try encoder.append(event, index: index) { seq, record in
+                        stored = seq
                         try withUnsafeBytes(of: seq.bigEndian) { key in try txn.put(events, key: key, value: record, append: true) }
                         if (seq - 1) % Self.timeIndexStride == 0 {
-                            var timeKey = TimeKey(time: event.time, seq: seq)
+                            var timeKey = TimeKey(time: time, seq: seq)
                             try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
                         }
-                        for entity in event.body.entities {
-                            // One hash lookup per entity: check and append in the same access.
-                            postings[entity, default: []].appendUnlessLast(seq)
-                        }
                     }
+                    for entity in event.body.entities {
+                        // One hash lookup per entity: check and append in the same access.
+                        postings[entity, default: []].appendUnlessLast(stored)
+                    }
+                    index += 1
                 }
                 var value = ByteWriter(capacity: 64)
                 for entity in postings.keys.sorted() {

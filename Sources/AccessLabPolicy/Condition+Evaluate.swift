@@ -21,8 +21,8 @@ extension Condition {
         func matchesOne(_ v: String) -> Bool {
             // The positive form of the operator: does `v` match any policy value?
             for p in values {
-                if !p.hasVariables, family == .StringEquals || family == .StringNotEquals {
-                    if p.description == v { return true }
+                if family == .StringEquals || family == .StringNotEquals {
+                    if !p.hasVariables ? p.description == v : p.resolvedEquals(v, in: context) == true { return true }
                     continue
                 }
                 if let r = p.resolve(context), Self.compare(family, policy: r, request: v) { return true }

@@ -34,9 +34,11 @@ public enum Evaluator {
     public static func evaluate(_ c: EvaluationCase) -> Decision {
         let r = c.request
         if let g = r.serviceGuard { return g.decision }
-        let scpExempt = c.managementAccountId != nil && r.principalAccount == c.managementAccountId
+        // A context lookup: read once.
+        let principalAccount = r.principalAccount
+        let scpExempt = c.managementAccountId != nil && principalAccount == c.managementAccountId
         let rcpApplies = r.kind.rcpService && !c.resourceControlPolicies.isEmpty
-            && (c.managementAccountId == nil || (r.resourceAccount ?? r.principalAccount) != c.managementAccountId)
+            && (c.managementAccountId == nil || (r.resourceAccount ?? principalAccount) != c.managementAccountId)
         let hasBoundary = !c.permissionBoundaries.isEmpty
         var denies: [Decision.StatementRef] = []
         func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
@@ -64,20 +66,17 @@ public enum Evaluator {
         if !denies.isEmpty { return Decision(response: .ExplicitlyDenied, statements: denies, reason: nil) }
 
         var decisive: [Decision.StatementRef] = []
+        decisive.reserveCapacity(c.serviceControlPolicies.count + 2)
         if !scpExempt {
             for level in c.serviceControlPolicies {
-                let allows = allowing(level.policies, .scp(level.orgIdentifier), r)
-                guard !allows.isEmpty else {
+                guard appendAllowing(level.policies, .scp(level.orgIdentifier), r, to: &decisive) else {
                     return Decision(response: .ImplicitlyDenied, statements: [], reason: "no service control policy at \(level.orgIdentifier) allows the action")
                 }
-                decisive += allows
             }
         }
         var boundaryAllows = true
         if hasBoundary {
-            let allows = allowing(c.permissionBoundaries, .boundary, r)
-            boundaryAllows = !allows.isEmpty
-            decisive += allows
+            boundaryAllows = appendAllowing(c.permissionBoundaries, .boundary, r, to: &decisive)
         }
         let identity = allowing(c.identityPolicies, .identity, r)
         var resource: [Decision.StatementRef] = []
@@ -92,7 +91,7 @@ public enum Evaluator {
             // statement lets the account's IAM policies in (AWS KMS Developer Guide, "Default key policy").
             grant = .account
         }
-        let sameAccount = r.resourceAccount == nil || r.principalAccount == nil || r.resourceAccount == r.principalAccount
+        let sameAccount = r.resourceAccount == nil || principalAccount == nil || r.resourceAccount == principalAccount
         let mustGrant = r.kind.isAssumeRole || r.kind.isKMS
         let allowed: Bool
         if sameAccount {
@@ -126,11 +125,20 @@ public enum Evaluator {
 
     static func allowing(_ policies: [Policy], _ layer: Decision.StatementRef.Layer, _ r: Request) -> [Decision.StatementRef] {
         var out: [Decision.StatementRef] = []
+        appendAllowing(policies, layer, r, to: &out)
+        return out
+    }
+
+    /// Appends the allowing statements to `out` (no array per layer); true when there was one.
+    @discardableResult
+    static func appendAllowing(_ policies: [Policy], _ layer: Decision.StatementRef.Layer, _ r: Request,
+                               to out: inout [Decision.StatementRef]) -> Bool {
+        let before = out.count
         let isResource = layer.isResourceSide
         for i in policies.indices {
             for s in policies[i].statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(layer, i, s)) }
         }
-        return out
+        return out.count > before
     }
 
     static func ref(_ layer: Decision.StatementRef.Layer, _ policyIndex: Int, _ s: Statement) -> Decision.StatementRef {

@@ -74,12 +74,47 @@ public struct Pattern: Sendable, CustomStringConvertible {
         var out: [Token] = []
         for t in tokens {
             guard case .variable(let key, let fallback) = t else { out.append(t); continue }
-            let values = context.values(key)
+            // Variable keys are lowercased when the policy is parsed.
+            let values = context.values(lowercased: key) ?? []
             let value: String
             if values.count == 1 { value = values[0] } else if let fallback { value = fallback } else { return nil }
             out.append(contentsOf: value.unicodeScalars.map(Token.char))
         }
         return out
+    }
+
+    /// Whether the pattern, variables resolved from `context` and wildcards taken literally, is `value`:
+    /// `literal(resolve(context)) == value` without building either (Equals operators). Nil when a
+    /// variable has no value and no default.
+    func resolvedEquals(_ value: String, in context: RequestContext) -> Bool? {
+        var v = value.unicodeScalars.makeIterator()
+        scalarwise: do {
+            for t in tokens {
+                switch t {
+                case .char(let c): guard v.next() == c else { break scalarwise }
+                case .star: guard v.next() == "*" else { break scalarwise }
+                case .any1: guard v.next() == "?" else { break scalarwise }
+                case .variable(let key, let fallback):
+                    let values = context.values(lowercased: key) ?? []
+                    let resolved: String
+                    if values.count == 1 { resolved = values[0] } else if let fallback { resolved = fallback } else { return nil }
+                    for c in resolved.unicodeScalars { guard v.next() == c else { break scalarwise } }
+                }
+            }
+            if v.next() == nil { return true }
+        }
+        // Scalar by scalar they differ; only text beyond ASCII can still be canonically equal (String's ==).
+        let asciiOnly = value.utf8.allSatisfy { $0 < 0x80 } && tokens.allSatisfy { token in
+            switch token {
+            case .char(let c): return c.isASCII
+            case .star, .any1: return true
+            case .variable(let key, let fallback):
+                let values = context.values(lowercased: key) ?? []
+                return (values.count == 1 ? values[0] : fallback ?? "").utf8.allSatisfy { $0 < 0x80 }
+            }
+        }
+        if asciiOnly { return false }
+        return resolve(context).map { Pattern.literal($0) == value }
     }
 
     /// The resolved text with wildcards taken literally (for Equals operators).

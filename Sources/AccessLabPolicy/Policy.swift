@@ -21,10 +21,46 @@ public final class Statement: Sendable {
     public let conditions: [Condition]
     /// Position in its policy's statement list.
     public let index: Int
+    /// The action patterns by the service they name, for long lists (AWS managed policies list hundreds).
+    let actionIndex: ActionIndex?
 
     init(sid: String?, effect: Effect, actions: Actions, resources: Resources?, principals: Principals?, conditions: [Condition], index: Int) {
         self.sid = sid; self.effect = effect; self.actions = actions; self.resources = resources
         self.principals = principals; self.conditions = conditions; self.index = index
+        switch actions {
+        case .action(let ps), .notAction(let ps): actionIndex = ps.count > ActionIndex.minimumPatterns ? ActionIndex(ps) : nil
+        }
+    }
+}
+
+/// Action patterns grouped by their literal service prefix (`s3` for `s3:Get*`): an action can only match
+/// the patterns of its own service (the text before its first colon) and those whose service part has a
+/// wildcard. Matching then tests those few instead of the whole list; the answer is the same.
+struct ActionIndex: Sendable {
+    static let minimumPatterns = 8
+    let byService: [String: [Pattern]]
+    let wild: [Pattern]
+
+    init(_ patterns: [Pattern]) {
+        var byService: [String: [Pattern]] = [:], wild: [Pattern] = []
+        for p in patterns {
+            var service = String.UnicodeScalarView()
+            var literalService = false
+            for t in p.tokens {
+                guard case .char(let c) = t else { break }
+                if c == ":" { literalService = true; break }
+                service.append(c)
+            }
+            if literalService { byService[String(service), default: []].append(p) } else { wild.append(p) }
+        }
+        self.byService = byService; self.wild = wild
+    }
+
+    /// Whether any pattern matches the action (`service`: its text before the first colon, nil without one).
+    func contains(action: [Unicode.Scalar], service: String?) -> Bool {
+        if wild.contains(where: { $0.matches(action) }) { return true }
+        guard let service, let ps = byService[service] else { return false }
+        return ps.contains { $0.matches(action) }
     }
 }
 

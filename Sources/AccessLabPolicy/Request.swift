@@ -5,10 +5,12 @@ public struct Request: Sendable {
     public var resource: String
     public var resourceAccount: String?
     public var principal: String?
-    public var context: RequestContext
+    public var context: RequestContext { didSet { principalAccount = context.values(lowercased: "aws:principalaccount")?.first } }
     /// The action lowercased and the resource, as scalars, matched against every statement.
     let actionScalars: [Unicode.Scalar]
     let resourceScalars: [Unicode.Scalar]
+    /// The lowercased action's text before its first colon (nil without one), for `ActionIndex`.
+    let actionService: String?
     let kind: ActionKind
     let serviceGuard: ServiceGuard?
 
@@ -17,6 +19,7 @@ public struct Request: Sendable {
         self.principal = principal; self.context = context
         let lowercasedAction = action.lowercased()
         actionScalars = Array(lowercasedAction.unicodeScalars)
+        actionService = lowercasedAction.unicodeScalars.firstIndex(of: ":").map { String(lowercasedAction.unicodeScalars[..<$0]) }
         kind = ActionKind(lowercasedAction: lowercasedAction)
         serviceGuard = ServiceGuard.deciding(action: lowercasedAction, resource: resource, principal: principal)
         resourceScalars = Array(resource.unicodeScalars)
@@ -26,9 +29,12 @@ public struct Request: Sendable {
             if let account = Request.account(ofArn: principal) { self.context.setIfAbsent("aws:PrincipalAccount", [account]) }
         }
         if let resourceAccount { self.context.setIfAbsent("aws:ResourceAccount", [resourceAccount]) }
+        // didSet does not run inside init.
+        principalAccount = self.context.values(lowercased: "aws:principalaccount")?.first
     }
 
-    public var principalAccount: String? { context.values("aws:principalaccount").first }
+    /// `aws:PrincipalAccount` from the context, kept as the context changes (a lookup read several times per evaluation).
+    public private(set) var principalAccount: String?
 
     /// The account field of an ARN (`arn:aws:sts::111122223333:assumed-role/...`), if it has one.
     static func account(ofArn arn: String) -> String? {

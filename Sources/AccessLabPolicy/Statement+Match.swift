@@ -19,8 +19,10 @@ extension Statement {
 
     func actionAndResourceMatch(_ r: Request) -> Bool {
         switch actions {
-        case .action(let ps): guard ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
-        case .notAction(let ps): guard !ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
+        case .action(let ps): guard actionIndex?.contains(action: r.actionScalars, service: r.actionService)
+            ?? ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
+        case .notAction(let ps): guard !(actionIndex?.contains(action: r.actionScalars, service: r.actionService)
+            ?? ps.contains(where: { $0.matches(r.actionScalars) })) else { return false }
         }
         switch resources {
         case .resource(let ps)?: guard ps.contains(where: { Self.resourceMatch($0, r) }) else { return false }

@@ -165,7 +165,7 @@ extension AccessState {
         let key = p.key
         if case .provisioned = assignments[key] { return }
         assignments[key] = .provisioned(since: t)
-        grants[key.principal, default: []].insert(key.target)
+        if grants[key.principal, default: []].insert(key.target).inserted { sortedGrants[key.principal, default: []].insertSorted(key.target) }
         if var role = roles[key.target] {
             role.assignmentCount += 1
             roles[key.target] = role
@@ -184,8 +184,8 @@ extension AccessState {
     private mutating func assignmentDeleted(_ p: AccountAssignmentResult) {
         let key = p.key
         guard assignments.removeValue(forKey: key) != nil else { return }
-        grants[key.principal]?.remove(key.target)
-        if grants[key.principal]?.isEmpty == true { grants[key.principal] = nil }
+        if grants[key.principal]?.remove(key.target) != nil { sortedGrants[key.principal]?.removeSorted(key.target) }
+        if grants[key.principal]?.isEmpty == true { grants[key.principal] = nil; sortedGrants[key.principal] = nil }
         guard var role = roles[key.target] else { return }
         role.assignmentCount -= 1
         roles[key.target] = role.assignmentCount > 0 ? role : nil
@@ -264,5 +264,21 @@ extension UserAttributes {
         case "manager": manager = value
         default: if op.path.hasPrefix("emails"), let v = value { email = v }
         }
+    }
+}
+
+extension Array where Element == AccountPermissionSet {
+    /// Inserts `target` where it keeps the array sorted (it is not already there).
+    mutating func insertSorted(_ target: AccountPermissionSet) {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid] < target { low = mid + 1 } else { high = mid }
+        }
+        insert(target, at: low)
+    }
+
+    mutating func removeSorted(_ target: AccountPermissionSet) {
+        if let i = firstIndex(of: target) { remove(at: i) }
     }
 }

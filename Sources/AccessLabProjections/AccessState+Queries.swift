@@ -15,8 +15,15 @@ extension AccessState {
     /// The distinct (account, permission set) pairs the user is entitled to, sorted. (The targets of
     /// `entitlements(ofUser:)`, without building them: users sign in with this every working day.)
     public func entitledTargets(ofUser userId: String) -> [AccountPermissionSet] {
-        var all = Array(grants[Principal(.USER, userId)] ?? [])
-        for group in identityCenter.users[userId]?.groups ?? [] { all.append(contentsOf: grants[Principal(.GROUP, group)] ?? []) }
+        // Sorted runs, one per principal: with one, it is the answer; with more, the sort merges the runs.
+        var all = sortedGrants[Principal(.USER, userId)] ?? []
+        var runs = all.isEmpty ? 0 : 1
+        for group in identityCenter.users[userId]?.groups ?? [] {
+            guard let targets = sortedGrants[Principal(.GROUP, group)], !targets.isEmpty else { continue }
+            if runs == 0 { all = targets } else { all.append(contentsOf: targets) }
+            runs += 1
+        }
+        if runs <= 1 { return all }
         all.sort()
         var distinct: [AccountPermissionSet] = []
         distinct.reserveCapacity(all.count)

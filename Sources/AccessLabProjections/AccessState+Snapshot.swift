@@ -131,6 +131,7 @@ extension AccessState {
                 grants[key.principal, default: []].insert(key.target)
             }
         }
+        for (principal, targets) in grants { sortedGrants[principal] = targets.sorted() }
         for r in s.roles {
             roles[AccountPermissionSet(r.accountId, r.permissionSetId)] = ProvisionedRole(
                 roleName: r.roleName, generation: r.generation, provisionedVersion: r.provisionedVersion,

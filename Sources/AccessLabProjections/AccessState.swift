@@ -16,6 +16,9 @@ public struct AccessState: Sendable, Equatable {
     public internal(set) var assignments: [AssignmentKey: AssignmentStatus] = [:]
     /// Provisioned assignments by principal, for entitlement lookups.
     public internal(set) var grants: [Principal: Set<AccountPermissionSet>] = [:]
+    /// The same targets per principal as sorted arrays, kept beside `grants`: a user's entitled targets
+    /// are then a merge of a few sorted runs, not a sort of hash-ordered sets at every sign-in.
+    public internal(set) var sortedGrants: [Principal: [AccountPermissionSet]] = [:]
     public internal(set) var roles: [AccountPermissionSet: ProvisionedRole] = [:]
     /// How many times a role has been created for (account, permission set); a re-created role gets a new suffix.
     public internal(set) var roleGenerations: [AccountPermissionSet: Int] = [:]
@@ -136,6 +139,12 @@ public struct Principal: Hashable, Sendable, Comparable {
     public var id: String
     public init(_ type: PrincipalType, _ id: String) { self.type = type; self.id = id }
     public static func < (a: Principal, b: Principal) -> Bool { (a.type.rawValue, a.id) < (b.type.rawValue, b.id) }
+    /// The type as one byte: `PrincipalType`'s default hashing (it is `RawRepresentable`) hashes its
+    /// name, a second string per lookup of the `grants` and `assignments` tables. Equality is unchanged.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(type == .USER ? 0 as UInt8 : 1)
+        hasher.combine(id)
+    }
 }
 
 /// An (account, permission set) pair: where one `AWSReservedSSO_*` role lives.

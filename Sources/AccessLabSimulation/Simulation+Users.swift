@@ -9,7 +9,7 @@ extension Simulation {
         guard let person = people[userId], person.leftAt == nil else { return }
         guard try signIn(userId) else { return }
         people[userId]?.workEndsAt = now + scenario.users.workday
-        let entitled = state.entitledTargets(ofUser: userId)
+        let entitled = fold.reading { $0.entitledTargets(ofUser: userId) }
         guard !entitled.isEmpty else { return }
         let picks = withRNG(userId) { rng -> [(AccountPermissionSet, Duration_ms)] in
             var pool = entitled
@@ -44,7 +44,7 @@ extension Simulation {
 
     /// Signs in if Identity Center lets the user; records a refusal otherwise.
     func signIn(_ userId: String) throws -> Bool {
-        if let refusal = rules.signInRefusal(state, userId: userId) {
+        if let refusal = fold.reading({ rules.signInRefusal($0, userId: userId) }) {
             emit(.user, .accessRefused(AccessRefused(userId: userId, stage: .signIn, reason: refusal.rawValue)))
             return false
         }
@@ -60,7 +60,8 @@ extension Simulation {
     /// or refused. Returns the expiry of what was issued.
     func mintCredentials(_ userId: String, _ target: AccountPermissionSet) throws -> Instant? {
         let grant: AccessRules.CredentialGrant
-        switch rules.getRoleCredentials(state, userId: userId, target: target, at: now) {
+        let at = now
+        switch fold.reading({ rules.getRoleCredentials($0, userId: userId, target: target, at: at) }) {
         case .failure(let refusal):
             refuse(userId, target, refusal)
             return nil

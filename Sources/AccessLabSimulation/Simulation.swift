@@ -20,6 +20,8 @@ public final class Simulation {
     let log: any EventLog
     let batchSize: Int
     var pending: [NewEvent] = []
+    /// Writes batches and snapshots on a second thread during `run`; nil outside it (then writes are direct).
+    var writer: LogWriter?
     var nextSeq: UInt64
     public private(set) var eventsWritten: UInt64 = 0
     public private(set) var snapshotsWritten = 0
@@ -92,6 +94,12 @@ public final class Simulation {
             try log.setMetadata(metadata)
         }
         try scheduler.schedule(.setup, at: scenario.start)
+        let writer = LogWriter(log: log)
+        self.writer = writer
+        defer {
+            // Only when the run stopped early: the error it throws is the one to report.
+            if self.writer != nil { self.writer = nil; try? writer.finish() }
+        }
         var lastProgressDay: Int64 = -1
         while let (_, task) = scheduler.popNext(until: end) {
             // A snapshot closes each simulated day (before its first task) and every N events.
@@ -105,6 +113,8 @@ public final class Simulation {
         }
         scheduler.advance(to: end)
         try takeSnapshot()
+        self.writer = nil
+        try writer.finish()
         guard eventsWritten >= resumeHead.lastSeq else {
             throw SimulationError.resumeMismatch("the log holds \(resumeHead.lastSeq) events, the scenario produces only \(eventsWritten)")
         }
@@ -120,6 +130,8 @@ public final class Simulation {
     /// run stopped again before passing its first stop keeps that one).
     func stop(context: MeasurementContext, metadata: LogMetadata) throws -> RunSummary {
         try flush()
+        // Everything simulated is in the log before the log says where the run stopped.
+        if let w = writer { writer = nil; try w.finish() }
         var stopped = metadata
         let at = eventsWritten > resumeHead.lastSeq ? scheduler.now : (try log.read { $0.metadata.runStoppedAt } ?? scheduler.now)
         stopped.parameters[LogMetadata.RunKey.stoppedAt] = String(at.ms)
@@ -149,7 +161,9 @@ public final class Simulation {
         try flush()
         guard state.seq > lastSnapshotSeq else { return }
         // A resumed run's earlier snapshots are in the log already; the one at its head may not be.
-        if state.seq >= resumeHead.lastSeq { try log.putSnapshot(try state.encodedSnapshot(), at: state.seq) }
+        if state.seq >= resumeHead.lastSeq {
+            if let writer { try writer.submit(.snapshot(state)) } else { try log.putSnapshot(try state.encodedSnapshot(), at: state.seq) }
+        }
         lastSnapshotSeq = state.seq
         snapshotsWritten += 1
     }
@@ -159,10 +173,16 @@ public final class Simulation {
         if eventsWritten < resumeHead.lastSeq { try checkRegenerated() }
         guard !pending.isEmpty else { return }
         let expected = UInt64(eventsWritten + 1)...UInt64(eventsWritten + UInt64(pending.count))
-        let written = try log.append(pending)
-        guard written == expected else { throw SimulationError.sequenceMismatch }
-        eventsWritten += UInt64(pending.count)
-        pending.removeAll(keepingCapacity: true)
+        if let writer {
+            // The batch moves to the writer thread; the next one starts in a new array.
+            try writer.submit(.append(pending, expected: expected))
+            pending = []
+        } else {
+            let written = try log.append(pending)
+            guard written == expected else { throw SimulationError.sequenceMismatch }
+            pending.removeAll(keepingCapacity: true)
+        }
+        eventsWritten = expected.upperBound
         progress?(scheduler.now, eventsWritten)
     }
 
@@ -241,6 +261,10 @@ struct Fold {
     }
 
     mutating func checkRoles() { checker.checkRoles(state) }
+
+    /// Runs `body` on the state in place. `mutating` only for that: a non-mutating call on a struct
+    /// held by a class copies the struct first (retaining its ~20 collections), an in-place access does not.
+    @inline(__always) mutating func reading<R>(_ body: (AccessState) throws -> R) rethrows -> R { try body(state) }
 }
 
 /// Everything the scheduler can run. Cases with large payloads are boxed (`indirect`): the heap moves
