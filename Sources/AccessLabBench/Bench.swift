@@ -44,6 +44,11 @@ public struct Bench {
         public var asof_state_p50_ms: Double
         public var asof_rows_p50_ms: Double
         public var policy_evals_per_s: Double
+        /// `import cloudtrail` on the reference log written as a trail (no bodies): records per second, one core.
+        public var import_cloudtrail_records_per_s: Double
+        /// Of that time, the share spent reading JSON (the rest: ordering and replay into events).
+        public var import_cloudtrail_json_share: Double
+        public var import_cloudtrail_records: Int
         public var peak_rss_mb: Double
         public var events_appended: Int
         public var events_simulated: UInt64
@@ -114,6 +119,12 @@ public struct Bench {
         let replaySeconds = o.now() - t2
         guard replayed.seq == summary.events else { throw QueryError("replay stopped at @\(replayed.seq) of \(summary.events)") }
 
+        // 3b. The same log as a CloudTrail trail, read back.
+        o.progress("writing the log as CloudTrail records, then importing them")
+        let trail = try CloudTrailWorkload.trail(from: simLog)
+        let imported = CloudTrailWorkload.importTime(trail, now: o.now)
+        guard imported.events > 0 else { throw QueryError("the CloudTrail import made no events") }
+
         // 4. "As of" on a long log: the quick run reuses the reference log; the full run makes one of 10 million events.
         var asofLog = simLog
         var scaleWall: Double?
@@ -150,7 +161,10 @@ public struct Bench {
             replay_events_per_s: (Double(summary.events) / replaySeconds).rounded(),
             simulate_events_per_s: (Double(summary.events) / simulateSeconds).rounded(),
             asof_p50_ms: p50, asof_p99_ms: p99, asof_replay_from_zero_ms: fromZero, asof_state_p50_ms: stateP50, asof_rows_p50_ms: rowsP50,
-            policy_evals_per_s: (Double(evals) / policySeconds).rounded(), peak_rss_mb: longPeak ?? Self.peakRSSMegabytes(),
+            policy_evals_per_s: (Double(evals) / policySeconds).rounded(),
+            import_cloudtrail_records_per_s: (Double(imported.records) / imported.seconds).rounded(),
+            import_cloudtrail_json_share: (imported.parseSeconds / imported.seconds * 100).rounded() / 100,
+            import_cloudtrail_records: imported.records, peak_rss_mb: longPeak ?? Self.peakRSSMegabytes(),
             events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
     }

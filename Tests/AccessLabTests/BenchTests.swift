@@ -14,7 +14,7 @@ import Testing
         }, progress: { _ in })).run()
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any])
         for key in ["raw_lmdb_puts_per_s", "append_events_per_s", "append_vs_raw", "replay_events_per_s", "simulate_events_per_s",
-                    "asof_p50_ms", "asof_p99_ms", "asof_replay_from_zero_ms", "policy_evals_per_s", "peak_rss_mb"] {
+                    "asof_p50_ms", "asof_p99_ms", "asof_replay_from_zero_ms", "policy_evals_per_s", "import_cloudtrail_records_per_s", "peak_rss_mb"] {
             let value = try #require(object[key] as? Double, "\(key)")
             #expect(value > 0, "\(key)")
         }
