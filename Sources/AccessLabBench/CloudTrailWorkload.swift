@@ -17,22 +17,26 @@ enum CloudTrailWorkload {
         var events: Int
     }
 
-    static func trail(from log: LMDBEventLog) throws -> Data {
+    /// The log's first `limit` records, as delivery files of `perFile` records (CloudTrail delivers a
+    /// file every few minutes; one file of the whole trail would measure Foundation's memory, not the import).
+    static func trail(from log: LMDBEventLog, limit: Int = 150_000, perFile: Int = 5_000) throws -> [Data] {
         try log.read { reader in
             let final = try History(reader: reader).state(through: reader.head.lastSeq, useSnapshots: true)
             var writer = CloudTrailWriter(final: final, region: AccessRules(parameters: reader.metadata.parameters).identityCenterRegion, withBodies: false)
             var records: [CloudTrailRecord] = []
-            try reader.forEachEvent(in: 1...max(reader.head.lastSeq, 1)) { records += writer.records($0); return true }
+            try reader.forEachEvent(in: 1...max(reader.head.lastSeq, 1)) { records += writer.records($0); return records.count < limit }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
-            return try encoder.encode(CloudTrailLogFile(records: records))
+            return try stride(from: 0, to: records.count, by: perFile).map {
+                try encoder.encode(CloudTrailLogFile(records: Array(records[$0..<min($0 + perFile, records.count)])))
+            }
         }
     }
 
-    static func importTime(_ trail: Data, now: () -> Double) -> Figures {
+    static func importTime(_ trail: [Data], now: () -> Double) -> Figures {
         let t = now()
         var files = CloudTrailFiles()
-        files.add(trail, name: "bench.json")
+        for (i, file) in trail.enumerated() { files.add(file, name: "bench-\(i).json") }
         let parsed = now()
         let replay = CloudTrailImport.replay(files, onto: AccessState())
         return Figures(records: replay.report.records, seconds: now() - t, parseSeconds: parsed - t, events: replay.events.count)
