@@ -256,22 +256,10 @@ public struct CloudTrailImport {
                   let principal = s(q["principalId"]) else { return false }
             let create = r.eventName == "CreateAccountAssignment"
             let requestId = s(resp[create ? "accountAssignmentCreationStatus" : "accountAssignmentDeletionStatus"]?["requestId"]) ?? r.eventID
-            let target = AccountPermissionSet(account, ps)
-            let request = AccountAssignmentRequest(requestId: requestId, accountId: account, permissionSetId: ps, principalType: type, principalId: principal)
-            let role = state.roles[target]
-            if create {
-                emit(r, .admin, .createAccountAssignment(request))
-                let name = role?.roleName ?? ReservedRoleName.make(permissionSetName: state.permissionSets[ps]?.name ?? ps, permissionSetId: ps,
-                                                                    accountId: account, generation: state.roleGenerations[target, default: 0] + 1)
-                emit(r, .system, .accountAssignmentCreated(AccountAssignmentResult(requestId: requestId, accountId: account, permissionSetId: ps,
-                                                                                   principalType: type, principalId: principal, roleName: name,
-                                                                                   roleChanged: role == nil)))
-            } else {
-                emit(r, .admin, .deleteAccountAssignment(request))
-                emit(r, .system, .accountAssignmentDeleted(AccountAssignmentResult(requestId: requestId, accountId: account, permissionSetId: ps,
-                                                                                   principalType: type, principalId: principal, roleName: role?.roleName,
-                                                                                   roleChanged: role?.assignmentCount == 1)))
-            }
+            let bodies = state.immediateAssignment(create: create, requestId: requestId, target: AccountPermissionSet(account, ps),
+                                                   principal: Principal(type, principal))
+            emit(r, .admin, bodies[0])
+            emit(r, .system, bodies[1])
             report.assumptions["assignment taken as done when requested (its completion is not in the trail; AWS's takes seconds)", default: 0] += 1
         case "GetRoleCredentials":
             return roleCredentials(r)

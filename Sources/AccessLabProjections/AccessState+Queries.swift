@@ -106,3 +106,27 @@ extension UserAttributes {
         }
     }
 }
+
+extension AccessState {
+    /// An assignment request and its completion at once (imports and what-ifs, where nothing waits): the
+    /// role is the one the account already has for the permission set, or the next generation's; it
+    /// changes when the assignment creates the account's first or removes its last.
+    public func immediateAssignment(create: Bool, requestId: String, target: AccountPermissionSet, principal: Principal) -> [EventBody] {
+        let request = AccountAssignmentRequest(requestId: requestId, accountId: target.accountId, permissionSetId: target.permissionSetId,
+                                               principalType: principal.type, principalId: principal.id)
+        let role = roles[target]
+        if create {
+            let name = role?.roleName ?? ReservedRoleName.make(permissionSetName: permissionSets[target.permissionSetId]?.name ?? target.permissionSetId,
+                                                                permissionSetId: target.permissionSetId, accountId: target.accountId,
+                                                                generation: roleGenerations[target, default: 0] + 1)
+            return [.createAccountAssignment(request),
+                    .accountAssignmentCreated(AccountAssignmentResult(requestId: requestId, accountId: target.accountId, permissionSetId: target.permissionSetId,
+                                                                      principalType: principal.type, principalId: principal.id, roleName: name,
+                                                                      roleChanged: role == nil))]
+        }
+        return [.deleteAccountAssignment(request),
+                .accountAssignmentDeleted(AccountAssignmentResult(requestId: requestId, accountId: target.accountId, permissionSetId: target.permissionSetId,
+                                                                  principalType: principal.type, principalId: principal.id, roleName: role?.roleName,
+                                                                  roleChanged: role?.assignmentCount == 1))]
+    }
+}

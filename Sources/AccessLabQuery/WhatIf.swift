@@ -102,25 +102,12 @@ public struct WhatIf: Codable, Sendable, Equatable {
                 let t = AccountPermissionSet(try account(a, i), try permissionSet(ps, i))
                 let who = try principal(p, i)
                 let key = AssignmentKey(target: t, principal: who)
-                let request = AccountAssignmentRequest(requestId: "whatif-\(i)", accountId: t.accountId, permissionSetId: t.permissionSetId,
-                                                       principalType: who.type, principalId: who.id)
                 if add {
                     guard s.assignments[key] == nil else { throw ApplyError(index: i, problem: "that assignment already exists") }
-                    let role = s.roles[t]
-                    let name = role?.roleName ?? ReservedRoleName.make(permissionSetName: s.permissionSets[t.permissionSetId]?.name ?? t.permissionSetId,
-                                                                        permissionSetId: t.permissionSetId, accountId: t.accountId,
-                                                                        generation: s.roleGenerations[t, default: 0] + 1)
-                    emit(.createAccountAssignment(request))
-                    emit(.accountAssignmentCreated(AccountAssignmentResult(requestId: request.requestId, accountId: t.accountId, permissionSetId: t.permissionSetId,
-                                                                           principalType: who.type, principalId: who.id, roleName: name, roleChanged: role == nil)))
                 } else {
                     guard s.assignments[key] != nil else { throw ApplyError(index: i, problem: "there is no such assignment to remove") }
-                    let role = s.roles[t]
-                    emit(.deleteAccountAssignment(request))
-                    emit(.accountAssignmentDeleted(AccountAssignmentResult(requestId: request.requestId, accountId: t.accountId, permissionSetId: t.permissionSetId,
-                                                                           principalType: who.type, principalId: who.id, roleName: role?.roleName,
-                                                                           roleChanged: role?.assignmentCount == 1)))
                 }
+                for body in s.immediateAssignment(create: add, requestId: "whatif-\(i)", target: t, principal: who) { emit(body) }
             case .sessionDuration(let ps, let d):
                 emit(.updatePermissionSet(UpdatePermissionSet(permissionSetId: try permissionSet(ps, i), sessionDuration_s: d.ms / 1000)))
             case .inlinePolicy(let ps, let text):
