@@ -46,59 +46,17 @@ public struct CloudTrailFiles {
         }
         // One record a line.
         var index = 0
-        let decoder = JSONDecoder()
         for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
             defer { index += 1 }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0d || $0 == 0x09 }) { continue }
-            let result: Result<CloudTrailRecord, Error> = (try? JSONSerialization.jsonObject(with: Data(line))).map(Self.record)
-                ?? Result { try decoder.decode(CloudTrailRecord.self, from: Data(line)) }
+            let result = (try? JSONSerialization.jsonObject(with: Data(line))).map(Self.record)
+                ?? .failure(CloudTrailRecord.ReadError(description: "not valid JSON"))
             take(result, place: "\(name):\(index + 1)", name: name, index: index, at: "")
         }
     }
 
-    struct Missing: Error, CustomStringConvertible { var description: String }
-
-    /// A record from its parsed JSON: the time, source, name and id are required; the rest as present.
     static func record(_ any: Any) -> Result<CloudTrailRecord, Error> {
-        guard let o = any as? [String: Any] else { return .failure(Missing(description: "not a JSON object")) }
-        var strings: [String: String] = [:]
-        for key in ["eventTime", "eventSource", "eventName", "eventID"] {
-            guard let v = o[key] as? String else { return .failure(Missing(description: "\(key): missing (every record has it)")) }
-            strings[key] = v
-        }
-        var r = CloudTrailRecord(
-            userIdentity: o["userIdentity"].map(json) ?? .null, eventTime: strings["eventTime"]!, eventSource: strings["eventSource"]!,
-            eventName: strings["eventName"]!, awsRegion: o["awsRegion"] as? String ?? "", sourceIPAddress: o["sourceIPAddress"] as? String ?? "",
-            userAgent: o["userAgent"] as? String, requestParameters: o["requestParameters"].map(json), responseElements: o["responseElements"].map(json),
-            requestID: o["requestID"] as? String, eventID: strings["eventID"]!, readOnly: boolean(o["readOnly"]) ?? false,
-            eventType: o["eventType"] as? String ?? "AwsApiCall", recipientAccountId: o["recipientAccountId"] as? String ?? "")
-        r.eventVersion = o["eventVersion"] as? String ?? "1.0"
-        r.errorCode = o["errorCode"] as? String
-        r.errorMessage = o["errorMessage"] as? String
-        r.additionalEventData = o["additionalEventData"].map(json)
-        r.serviceEventDetails = o["serviceEventDetails"].map(json)
-        r.resources = (o["resources"] as? [Any])?.map(json)
-        r.managementEvent = boolean(o["managementEvent"]) ?? true
-        r.eventCategory = o["eventCategory"] as? String ?? "Management"
-        return .success(r)
-    }
-
-    static func json(_ any: Any) -> CloudTrailJSON {
-        switch any {
-        case let o as [String: Any]: return .object(o.keys.sorted().map { ($0, json(o[$0]!)) })
-        case let a as [Any]: return .array(a.map(json))
-        case let s as String: return .string(s)
-        case let n as NSNumber:
-            if let b = boolean(n) { return .bool(b) }
-            return .number(n.int64Value)
-        default: return .null
-        }
-    }
-
-    /// JSON booleans come back from Foundation as a boolean subclass of NSNumber.
-    static func boolean(_ any: Any?) -> Bool? {
-        guard let n = any as? NSNumber, String(describing: type(of: n)).contains("Boolean") else { return nil }
-        return n.boolValue
+        Result { () throws(CloudTrailRecord.ReadError) in try CloudTrailRecord(json: any) }.mapError { $0 as Error }
     }
 
     private var seen = Set<String>()
