@@ -138,3 +138,20 @@ struct AWSMemberKey: CodingKey {
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
 }
+
+/// Session durations as sso-admin writes and reads them: ISO-8601 durations of hours, minutes and
+/// seconds (`PT12H`, `PT1H30M`).
+public enum AWSDuration {
+    public static func text(_ d: Duration_ms) -> String {
+        let total = d.ms / 1000
+        let h = total / 3600, m = total / 60 % 60, s = total % 60
+        return "PT" + (h > 0 ? "\(h)H" : "") + (m > 0 ? "\(m)M" : "") + (s > 0 || total == 0 ? "\(s)S" : "")
+    }
+
+    /// Seconds of such a duration, or nil when the text is not one.
+    public static func seconds(_ text: String) -> Int64? {
+        guard let m = text.wholeMatch(of: /PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?/), text != "PT" else { return nil }
+        let h = m.1.flatMap { Int64($0) } ?? 0, mi = m.2.flatMap { Int64($0) } ?? 0, s = m.3.flatMap { Int64($0) } ?? 0
+        return h * 3600 + mi * 60 + s
+    }
+}

@@ -155,6 +155,9 @@ public struct AWSIdentifiers: Sendable {
         return !rest.isEmpty && rest.allSatisfy(alphabet.contains)
     }
 
+    /// The last `/`-separated part of an ARN: a permission set's `ps-` id, a role's or a policy's name.
+    public static func lastSegment(of arn: String) -> String { String(arn.split(separator: "/").last ?? Substring(arn)) }
+
     /// An identity-store resource id: a UUID, optionally after ten hex digits and a dash.
     public static func isUUID(_ id: String) -> Bool {
         var parts = id.split(separator: "-", omittingEmptySubsequences: false).map { $0 }

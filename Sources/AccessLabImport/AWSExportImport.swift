@@ -148,7 +148,7 @@ public struct AWSExportImport {
         var out: [String: (id: String, name: String)] = [:]
         let arns = (try export.items("sso-admin", "ListPermissionSets", as: S.ListPermissionSetsResponse.self) { $0.permissionSets ?? [] }[""] ?? []).sorted()
         for arn in arns {
-            let id = String(arn.split(separator: "/").last ?? Substring(arn))
+            let id = AWSIdentifiers.lastSegment(of: arn)
             checkId("permission set", arn, arn.wholeMatch(of: /arn:aws:sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-.\/]{16}/) != nil)
             guard let described = export.calls("sso-admin", "DescribePermissionSet").first(where: { $0.string("PermissionSetArn") == arn }),
                   let ps = try export.response(described, as: S.DescribePermissionSetResponse.self).permissionSet else {
@@ -158,7 +158,7 @@ public struct AWSExportImport {
             let name = ps.name ?? id
             let seconds: Int64
             if let text = ps.sessionDuration {
-                guard let s = Self.seconds(isoDuration: text) else {
+                guard let s = AWSDuration.seconds(text) else {
                     throw ImportError(file: described.file, problem: "PermissionSet.SessionDuration: '\(text)' is not an ISO-8601 duration")
                 }
                 seconds = s
@@ -302,12 +302,5 @@ public struct AWSExportImport {
         }
         let runtime = export.calls("sso", "GetRoleCredentials").count
         if runtime > 0 { report.unknowns.append("\(runtime) live role credentials and the portal sessions in the export are runtime state; not imported") }
-    }
-
-    /// Seconds of an ISO-8601 duration as sso-admin writes session durations (`PT12H`, `PT1H30M`).
-    static func seconds(isoDuration text: String) -> Int64? {
-        guard let m = text.wholeMatch(of: /PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?/), text != "PT" else { return nil }
-        let h = m.1.flatMap { Int64($0) } ?? 0, mi = m.2.flatMap { Int64($0) } ?? 0, s = m.3.flatMap { Int64($0) } ?? 0
-        return h * 3600 + mi * 60 + s
     }
 }

@@ -188,20 +188,20 @@ public struct CloudTrailImport {
         return name.flatMap { n in state.identityCenter.users.values.filter { $0.attributes.userName == n }.map(\.userId).min() }
     }
 
-    private func permissionSetId(_ arn: String?) -> String? { arn.map { String($0.split(separator: "/").last ?? "") } }
+    private func permissionSetId(_ arn: String?) -> String? { arn.map(AWSIdentifiers.lastSegment(of:)) }
 
     private mutating func ssoRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
         let ps = permissionSetId(s(q["permissionSetArn"]))
         switch r.eventName {
         case "CreatePermissionSet":
             guard let id = permissionSetId(s(resp["permissionSet"]?["permissionSetArn"])), let name = s(q["name"]) else { return false }
-            let duration = s(q["sessionDuration"]).flatMap(AWSExportImport.seconds(isoDuration:)) ?? 3600
+            let duration = s(q["sessionDuration"]).flatMap(AWSDuration.seconds) ?? 3600
             emit(r, .admin, .createPermissionSet(CreatePermissionSet(permissionSetId: id, name: name, description: s(q["description"]) ?? "",
                                                                      sessionDuration_s: duration, relayState: s(q["relayState"]))))
         case "UpdatePermissionSet":
             guard let ps else { return false }
             emit(r, .admin, .updatePermissionSet(UpdatePermissionSet(permissionSetId: ps, description: s(q["description"]),
-                                                                     sessionDuration_s: s(q["sessionDuration"]).flatMap(AWSExportImport.seconds(isoDuration:)))))
+                                                                     sessionDuration_s: s(q["sessionDuration"]).flatMap(AWSDuration.seconds))))
         case "DeletePermissionSet":
             guard let ps else { return false }
             emit(r, .admin, .deletePermissionSet(PermissionSetRef(permissionSetId: ps)))
@@ -274,7 +274,7 @@ public struct CloudTrailImport {
     /// AssumeRoleWithSAML records by (member account, permission set name from `AWSReservedSSO_<name>_<suffix>`,
     /// second): what the portal's GetRoleCredentials of the same second is paired with.
     private func assumeKey(_ r: CloudTrailRecord) -> String {
-        let role = s(r.requestParameters?["roleArn"]).map { String($0.split(separator: "/").last ?? "") } ?? ""
+        let role = s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? ""
         return "\(r.recipientAccountId)|\(role.split(separator: "_").dropFirst().dropLast().joined(separator: "_"))|\(r.eventTime)"
     }
 

@@ -104,9 +104,9 @@ public struct AWSStateExport {
             try single("sso-admin", "DescribePermissionSet", request: S.DescribePermissionSetRequest(instanceArn: instance, permissionSetArn: arn),
                        response: S.DescribePermissionSetResponse(permissionSet: S.PermissionSet(
                            name: ps.name, permissionSetArn: arn, createdDate: AWSTimestamp(ps.createdAt),
-                           sessionDuration: Self.isoDuration(ps.sessionDuration))), key: key)
+                           sessionDuration: AWSDuration.text(ps.sessionDuration))), key: key)
             try paged("sso-admin", "ListManagedPoliciesInPermissionSet",
-                      ps.managedPolicyArns.map { S.AttachedManagedPolicy(name: String($0.split(separator: "/").last ?? ""), arn: $0) },
+                      ps.managedPolicyArns.map { S.AttachedManagedPolicy(name: AWSIdentifiers.lastSegment(of: $0), arn: $0) },
                       request: S.ListManagedPoliciesInPermissionSetRequest(instanceArn: instance, permissionSetArn: arn), key: key) {
                 S.ListManagedPoliciesInPermissionSetResponse(attachedManagedPolicies: $0, nextToken: $1)
             }
@@ -291,13 +291,6 @@ public struct AWSStateExport {
     static func file(_ service: String, _ operation: String, _ key: [String], page: Int) -> String {
         let name = ([operation] + key).joined(separator: ".") + (page > 1 ? ".page-\(page)" : "")
         return "\(service)/\(name).json"
-    }
-
-    /// ISO-8601 duration as sso-admin writes session durations (`PT12H`, `PT1H30M`).
-    public static func isoDuration(_ d: Duration_ms) -> String {
-        let total = d.ms / 1000
-        let h = total / 3600, m = total / 60 % 60, s = total % 60
-        return "PT" + (h > 0 ? "\(h)H" : "") + (m > 0 ? "\(m)M" : "") + (s > 0 || total == 0 ? "\(s)S" : "")
     }
 }
 

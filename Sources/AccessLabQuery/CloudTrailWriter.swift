@@ -156,15 +156,15 @@ public struct CloudTrailWriter {
                                           "path": "/", "defaultVersionId": "v1"]], account: account)]
         case .createPermissionSet(let p):
             var request: [(String, CloudTrailJSON)] = [("name", .string(p.name)), ("instanceArn", instance),
-                                                       ("sessionDuration", .string(AWSStateExport.isoDuration(Duration_ms.seconds(p.sessionDuration_s)))), ("tags", [])]
+                                                       ("sessionDuration", .string(AWSDuration.text(.seconds(p.sessionDuration_s)))), ("tags", [])]
             if !p.description.isEmpty { request.append(("description", .string(p.description))) }
             return [adminCall(e, sso, "CreatePermissionSet", .object(request),
                               ["permissionSet": ["name": .string(p.name), "permissionSetArn": psArn(p.permissionSetId),
                                                  "createdDate": .string(ISO8601.format(e.time)),
-                                                 "sessionDuration": .string(AWSStateExport.isoDuration(Duration_ms.seconds(p.sessionDuration_s)))]])]
+                                                 "sessionDuration": .string(AWSDuration.text(.seconds(p.sessionDuration_s)))]])]
         case .updatePermissionSet(let p):
             var more: [(String, CloudTrailJSON)] = []
-            if let d = p.sessionDuration_s { more.append(("sessionDuration", .string(AWSStateExport.isoDuration(Duration_ms.seconds(d))))) }
+            if let d = p.sessionDuration_s { more.append(("sessionDuration", .string(AWSDuration.text(.seconds(d))))) }
             if let d = p.description { more.append(("description", .string(d))) }
             return [adminCall(e, sso, "UpdatePermissionSet", psRequest(p.permissionSetId, more))]
         case .deletePermissionSet(let p):
