@@ -9,9 +9,10 @@ enum CloudTrailSources {
     static func file(_ db: String) -> String { db + "/cloudtrail-sources.tsv" }
 
     static func append(_ db: String, first seq: UInt64, eventIDs: [String]) throws {
-        var text = ""
-        for (i, id) in eventIDs.enumerated() { text += "\(seq + UInt64(i))\t\(id)\n" }
-        let path = file(db)
+        try appendLines(file(db), eventIDs.enumerated().map { "\(seq + UInt64($0.offset))\t\($0.element)\n" }.joined())
+    }
+
+    private static func appendLines(_ path: String, _ text: String) throws {
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError("cannot write \(path)") }
         defer { try? handle.close() }
@@ -24,12 +25,7 @@ enum CloudTrailSources {
     /// Appends what the trail could not decide (`time<TAB>eventID<TAB>text` lines).
     static func appendUnknowns(_ db: String, _ unknowns: [CloudTrailImport.Unknown]) throws {
         guard !unknowns.isEmpty else { return }
-        let path = unknownsFile(db)
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError("cannot write \(path)") }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(unknowns.map { "\($0.time)\t\($0.eventID)\t\($0.text)\n" }.joined().utf8))
+        try appendLines(unknownsFile(db), unknowns.map { "\($0.time)\t\($0.eventID)\t\($0.text)\n" }.joined())
     }
 
     /// What the trail could not decide up to `at`, about `about` (any text it must mention; nil: all).
