@@ -82,7 +82,8 @@ public struct Explanation: Codable, Sendable {
     /// `assumingCredentials`: evaluate as if the user held fresh credentials for the row's role, whatever
     /// their session (what-if questions ask what a policy allows, not who is signed in).
     static func path(_ state: AccessState, rules: AccessRules, at: Instant, row: AccessRow, action: String, resource: String,
-                     extraContext: [String: String], assumingCredentials: Bool = false) -> PermissionSetPath {
+                     extraContext: [String: String], assumingCredentials: Bool = false,
+                     parsed: PolicyParseCache? = nil) -> PermissionSetPath {
         let target = AccountPermissionSet(row.accountId, row.permissionSetId)
         let ps = state.permissionSets[row.permissionSetId]
         let role = state.roles[target]
@@ -134,7 +135,7 @@ public struct Explanation: Codable, Sendable {
         func load(_ text: String?, name: String, source: String, into list: inout [Policy]) {
             guard let text else { path.notes.append("\(name) is not carried by AccessLab; the decision leaves it out"); return }
             do {
-                list.append(try Policy.parse(text, path: source))
+                list.append(try parsed?.policy(text, path: source) ?? Policy.parse(text, path: source))
                 policies.append(PolicyRef(source: source, name: name))
             } catch {
                 path.notes.append("\(name) does not parse (\(error)); left out")
@@ -207,5 +208,20 @@ public struct Explanation: Codable, Sendable {
     static func denyDocument(_ userId: String) -> String {
         #"{"Version":"2012-10-17","Statement":[{"Sid":"DenyUser","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"identitystore:UserId":[""#
             + userId + #""]}}}]}"#
+    }
+}
+
+/// Parsed policies by document and place, for callers that evaluate the same documents many times
+/// (`whatif` decides every user's actions on every account against a handful of policies).
+public final class PolicyParseCache {
+    private var parsed: [String: Policy] = [:]
+    public init() {}
+
+    func policy(_ text: String, path: String) throws -> Policy {
+        let key = path + "\u{0}" + text
+        if let p = parsed[key] { return p }
+        let p = try Policy.parse(text, path: path)
+        parsed[key] = p
+        return p
     }
 }

@@ -143,6 +143,7 @@ public struct WhatIf: Codable, Sendable, Equatable {
     /// account they are entitled to, before and after, as if each held fresh credentials.
     public static func compare(before: AccessState, after: AccessState, rules: AccessRules, at: Instant, actions: [String]) -> WhatIf {
         var out = WhatIf(at: at, actions: actions, users: 0, probes: 0, gained: [], lost: [], notes: [])
+        let parsed = PolicyParseCache()
         let users = Set(before.identityCenter.users.keys).union(after.identityCenter.users.keys).sorted()
         for user in users {
             let active = [before, after].contains { $0.identityCenter.users[user]?.status == .active }
@@ -157,8 +158,8 @@ public struct WhatIf: Codable, Sendable, Equatable {
                 for action in actions {
                     for resource in resources {
                         out.probes += 1
-                        let b = decide(before, rules, at, rowsBefore, action, resource)
-                        let a = decide(after, rules, at, rowsAfter, action, resource)
+                        let b = decide(before, rules, at, rowsBefore, action, resource, parsed)
+                        let a = decide(after, rules, at, rowsAfter, action, resource, parsed)
                         guard (b.decision == "Allowed") != (a.decision == "Allowed") else { continue }
                         let change = Change(user: user, userName: name, accountId: account, accountName: after.organization.accounts[account]?.name,
                                             action: action, resource: resource, before: b.decision, after: a.decision,
@@ -175,10 +176,11 @@ public struct WhatIf: Codable, Sendable, Equatable {
 
     /// Allowed if any entitled permission set allows; otherwise the strongest denial.
     static func decide(_ state: AccessState, _ rules: AccessRules, _ at: Instant, _ rows: [AccessRow], _ action: String,
-                       _ resource: String) -> (decision: String, via: [String]) {
+                       _ resource: String, _ parsed: PolicyParseCache) -> (decision: String, via: [String]) {
         var via: [String] = [], explicit = false
         for row in rows {
-            let p = Explanation.path(state, rules: rules, at: at, row: row, action: action, resource: resource, extraContext: [:], assumingCredentials: true)
+            let p = Explanation.path(state, rules: rules, at: at, row: row, action: action, resource: resource, extraContext: [:], assumingCredentials: true,
+                                      parsed: parsed)
             if p.decision == "Allowed" { via.append(p.permissionSet) } else if p.decision == "ExplicitlyDenied" { explicit = true }
         }
         if !via.isEmpty { return ("Allowed", via.sorted()) }
