@@ -112,11 +112,7 @@ extension Simulation {
         let attributes = UserAttributes(userName: "\(userId)@example.com", givenName: "Given\(n)", familyName: "Family\(n)",
                                         displayName: "User \(n)", email: "\(userId)@example.com",
                                         department: team.department, title: "Engineer", team: team.name)
-        let person = Person(userId: userId, team: team.name, attributes: attributes)
-        people[userId] = person
-        employedIndex[userId] = employed.count
-        employed.append(userId)
-        return person
+        return register(Person(userId: userId, team: team.name, attributes: attributes))
     }
 
     /// Registers a person an imported organisation already has, with their own id and attributes.
@@ -124,10 +120,14 @@ extension Simulation {
     func existingPerson(_ existing: ExistingPerson, team: TeamSpec) -> Person {
         var attributes = existing.attributes
         if attributes.team == nil { attributes.team = team.name }
-        let person = Person(userId: existing.userId, team: team.name, attributes: attributes)
-        people[existing.userId] = person
-        employedIndex[existing.userId] = employed.count
-        employed.append(existing.userId)
+        return register(Person(userId: existing.userId, team: team.name, attributes: attributes))
+    }
+
+    /// Makes `person` someone HR employs.
+    private func register(_ person: Person) -> Person {
+        people[person.userId] = person
+        employedIndex[person.userId] = employed.count
+        employed.append(person.userId)
         return person
     }
 
