@@ -72,18 +72,15 @@ public struct WhatIf: Codable, Sendable, Equatable {
             return id
         }
         func account(_ nameOrId: String, _ i: Int) throws(ApplyError) -> String {
-            if s.organization.accounts[nameOrId] != nil { return nameOrId }
-            guard let id = s.organization.accounts.values.filter({ $0.name == nameOrId }).map(\.accountId).min() else {
-                throw ApplyError(index: i, problem: "no account '\(nameOrId)'")
-            }
-            return id
+            do { return try Names.accountId(nameOrId, in: s) } catch { throw ApplyError(index: i, problem: error.description) }
         }
         func principal(_ p: Principal, _ i: Int) throws(ApplyError) -> Principal {
             switch p.type {
             case .USER:
-                if s.identityCenter.users[p.id] != nil { return p }
-                if let id = s.identityCenter.users.values.filter({ $0.attributes.userName == p.id }).map(\.userId).min() { return Principal(.USER, id) }
-                throw ApplyError(index: i, problem: "no user '\(p.id)' in Identity Center")
+                let id: String
+                do { id = try Names.userId(p.id, in: s) } catch { throw ApplyError(index: i, problem: error.description) }
+                guard s.identityCenter.users[id] != nil else { throw ApplyError(index: i, problem: "user '\(p.id)' is not in Identity Center") }
+                return Principal(.USER, id)
             case .GROUP:
                 if s.identityCenter.groups[p.id] != nil { return p }
                 if let id = s.identityCenter.groups.values.filter({ $0.displayName == p.id }).map(\.groupId).min() { return Principal(.GROUP, id) }
