@@ -6,7 +6,7 @@ import PackageDescription
 // AccessLabEvents is pure (no I/O) and sits under the log.
 let package = Package(
     name: "AccessLab",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "accesslab", targets: ["accesslab"]),
         .library(name: "AccessLabEvents", targets: ["AccessLabEvents"]),
@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -58,6 +59,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // `serve`: AWS's APIs, SCIM and the control calls answered by a simulation on virtual time. No HTTP here:
+        // requests and responses are values, so every route is testable without a socket.
+        .target(
+            name: "AccessLabServe",
+            dependencies: [
+                "AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The socket: Hummingbird hands each HTTP request to AccessLabServe and writes its answer back.
+        .target(
+            name: "AccessLabServeHTTP",
+            dependencies: ["AccessLabServe", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .target(name: "AccessLabSweep", dependencies: ["AccessLabEvents", "AccessLabSimulation"]),
         .target(name: "AccessLabReport", dependencies: ["AccessLabSimulation", "AccessLabSweep"]),
         .target(
@@ -67,7 +82,7 @@ let package = Package(
         .target(
             name: "AccessLabCLI",
             dependencies: [
-                "AccessLabAWS", "AccessLabImport", "AccessLabBench", "AccessLabCheck", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
+                "AccessLabAWS", "AccessLabImport", "AccessLabBench", "AccessLabCheck", "AccessLabServe", "AccessLabServeHTTP", "AccessLabSweep", "AccessLabReport", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery",
                 "AccessLabSimulation", "AccessLabScenario", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "AccessLabTests",
             dependencies: [
-                "LMDB", "AccessLabAWS", "AccessLabImport", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
+                "LMDB", "AccessLabAWS", "AccessLabImport", "AccessLabServe", "AccessLabEvents", "AccessLabLog", "AccessLabCheck", "AccessLabProjections", "AccessLabPolicy", "AccessLabQuery", "AccessLabSimulation", "AccessLabSweep", "AccessLabReport",
                 "AccessLabScenario", "AccessLabCLI", "accesslab",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

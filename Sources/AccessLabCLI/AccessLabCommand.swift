@@ -22,7 +22,7 @@ public struct AccessLabCommand: ParsableCommand {
           accesslab verify --db /tmp/org
         """,
         version: AccessLabVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, AccessCommand.self, ExplainCommand.self, TimelineCommand.self, DiffCommand.self, SnapshotCommand.self, WhatIfCommand.self, PolicyCommand.self, BenchCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, DemoCommand.self, ImportCommand.self, LogCommand.self, VerifyCommand.self, DigestCommand.self,
+        subcommands: [RunCommand.self, CheckCommand.self, AccessCommand.self, ExplainCommand.self, TimelineCommand.self, DiffCommand.self, SnapshotCommand.self, WhatIfCommand.self, PolicyCommand.self, BenchCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, DemoCommand.self, ImportCommand.self, ServeCommand.self, LogCommand.self, VerifyCommand.self, DigestCommand.self,
                       AppendStressCommand.self]
     )
     public init() {}

@@ -98,6 +98,7 @@ extension Simulation {
             for userId in employed { requestDirectAssignments(for: userId, team: people[userId]?.team ?? "", kind: .create) }
         }
         try dispatchControlPlane()
+        guard actorsEnabled else { return }
         try scheduleIdPStart()
         for s in scenario.churn.scripted { try schedule(.hr(.scripted(s.kind)), at: s.at) }
         try schedule(.planDay(scenario.calendar.dayIndex(scenario.start)), at: now)

@@ -52,6 +52,10 @@ public final class Simulation {
     public var shouldStop: ((Instant) -> Bool)?
     /// Recorded in the log's metadata beside the run's own parameters (how to run it again).
     public var runParameters: [String: String] = [:]
+    /// Off when serving without `--actors`: the organisation is built, but nobody is hired, leaves, syncs or signs in on their own.
+    var actorsEnabled = true
+    /// Called with every event as it is folded (a server keeps its request table from them).
+    public var observer: ((Event) -> Void)?
     /// When resuming: the events already in the log, which the run regenerates and checks instead of writing.
     let resumeHead: LogHead
     var replayDigest = Digest.genesis
@@ -152,6 +156,7 @@ public final class Simulation {
         let event = Event(seq: nextSeq, time: scheduler.now, actor: actor, cause: cause, body: body)
         nextSeq += 1
         fold.apply(event, rules: rules, permissionSets: permissionSetById)
+        observer?(event)
         pending.append(event.unlogged)
         return event.seq
     }
@@ -234,6 +239,7 @@ public final class Simulation {
         case .denyEffective(let userId, let scope, let target): emitDenyEffective(userId, scope, target)
         case .signIn(let userId): try userSignIn(userId)
         case .mint(let userId, let target): try userMint(userId, target)
+        case .provisioningDone(let request): finishProvisioning(request)
         case .credentialExpiry(let id, let userId, let accountId):
             if state.credentials[id] != nil {
                 emit(.system, .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: userId, accountId: accountId)))
@@ -281,6 +287,7 @@ enum SimTask {
     indirect case adminApply(IdPChange)
     case controlPlaneDispatch
     indirect case assignmentDone(AssignmentJob)
+    indirect case provisioningDone(ProvisionPermissionSet)
     case denyEffective(String, DenyScope, String)
     case signIn(String)
     case mint(String, AccountPermissionSet)
