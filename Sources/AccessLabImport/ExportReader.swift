@@ -52,7 +52,9 @@ public struct AWSExport {
     public func response<T: Decodable>(_ call: Call, as type: T.Type) throws(ImportError) -> T {
         let data: Data
         do { data = try readFile(call.file) } catch { throw ImportError(file: call.file, problem: "cannot read: \(error)") }
-        do { return try AWSWireJSON.decode(type, from: data) } catch {
+        // The AWS CLI prints nothing at all for an empty response (`{}`).
+        let body = data.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 } ? Data("{}".utf8) : data
+        do { return try AWSWireJSON.decode(type, from: body) } catch {
             throw ImportError(file: call.file, problem: ImportError.describe(error))
         }
     }

@@ -159,32 +159,21 @@ public struct AWSStateExport {
     private mutating func organizations() throws {
         typealias O = AWS.Organizations
         let org = state.organization
-        let scpEnabled = [O.PolicyTypeSummary(type: "SERVICE_CONTROL_POLICY", status: "ENABLED")]
-            + (org.resourceControlPolicies.isEmpty ? [] : [O.PolicyTypeSummary(type: "RESOURCE_CONTROL_POLICY", status: "ENABLED")])
-        let email = { (account: String) in "aws+\(org.accounts[account]?.name ?? account)@example.com" }
-        try single("organizations", "DescribeOrganization", request: AWSEmptyRequest(), response: O.DescribeOrganizationResponse(
-            organization: O.Organization(id: ids.organizationId, arn: ids.organizationArn(management: management), featureSet: "ALL",
-                                         masterAccountArn: ids.accountArn(management: management, account: management),
-                                         masterAccountId: management, masterAccountEmail: email(management), availablePolicyTypes: scpEnabled)))
-        try paged("organizations", "ListRoots", [O.Root(id: ids.root, arn: ids.rootArn(management: management, root: ids.root), name: "Root", policyTypes: scpEnabled)],
-                  request: O.ListRootsRequest()) { O.ListRootsResponse(roots: $0, nextToken: $1) }
-        let accounts = org.accounts.values.sorted { $0.accountId < $1.accountId }.map { a in
-            O.Account(id: ids.accountId(a.accountId), arn: ids.accountArn(management: management, account: a.accountId), email: email(a.accountId),
-                      name: a.name, status: "ACTIVE", state: "ACTIVE", joinedMethod: a.isManagementAccount ? "INVITED" : "CREATED",
-                      joinedTimestamp: AWSTimestamp(a.createdAt))
-        }
+        let shapes = AWSOrganizationShapes(state, ids: ids)
+        try single("organizations", "DescribeOrganization", request: AWSEmptyRequest(), response: O.DescribeOrganizationResponse(organization: shapes.description))
+        try paged("organizations", "ListRoots", [shapes.root], request: O.ListRootsRequest()) { O.ListRootsResponse(roots: $0, nextToken: $1) }
+        let accounts = org.accounts.values.sorted { $0.accountId < $1.accountId }.map(shapes.account)
         try paged("organizations", "ListAccounts", accounts, request: O.ListAccountsRequest()) { O.ListAccountsResponse(accounts: $0, nextToken: $1) }
         // The tree, parent by parent from the root, as an export walks it.
         let parentOfAccount = Dictionary(org.accounts.values.map { (ids.accountId($0.accountId), $0.parentId) }) { a, _ in a }
-        var parents = [org.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"]
+        var parents = [shapes.rootId]
         var visited = Set<String>()
         while let parent = parents.first {
             parents.removeFirst()
             guard visited.insert(parent).inserted else { continue }
             let parentId = ids.parentId(parent)
             let ous = org.organizationalUnits.values.filter { $0.parentId == parent }.sorted { $0.ouId < $1.ouId }
-            try paged("organizations", "ListOrganizationalUnitsForParent",
-                      ous.map { O.OrganizationalUnit(id: ids.organizationalUnitId($0.ouId), arn: ids.organizationalUnitArn(management: management, ou: $0.ouId), name: $0.name) },
+            try paged("organizations", "ListOrganizationalUnitsForParent", ous.map(shapes.organizationalUnit),
                       request: O.ListOrganizationalUnitsForParentRequest(parentId: parentId), key: [parentId]) {
                 O.ListOrganizationalUnitsForParentResponse(organizationalUnits: $0, nextToken: $1)
             }
@@ -194,31 +183,18 @@ public struct AWSStateExport {
             }
             parents += ous.map(\.ouId)
         }
-        for (type, policies, attachments) in [("SERVICE_CONTROL_POLICY", org.serviceControlPolicies.mapValues { ($0.name, $0.content) }, org.attachments),
-                                              ("RESOURCE_CONTROL_POLICY", org.resourceControlPolicies.mapValues { ($0.name, $0.content) }, org.rcpAttachments)] {
+        for type in ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] {
+            let policies = shapes.policies(type: type), attachments = shapes.attachments(type: type)
             if type == "RESOURCE_CONTROL_POLICY" && policies.isEmpty { continue }
             let sorted = policies.keys.sorted()
-            let (ids, management) = (self.ids, self.management)
-            let summary = { (id: String) in
-                O.PolicySummary(id: ids.policyId(id), arn: ids.policyArn(management: management, policy: id, type: type), name: policies[id]!.0,
-                                description: "", type: type, awsManaged: false)
-            }
-            try paged("organizations", "ListPolicies", sorted.map(summary), request: O.ListPoliciesRequest(filter: type), key: [type]) {
+            try paged("organizations", "ListPolicies", sorted.compactMap { shapes.policySummary($0, type: type) }, request: O.ListPoliciesRequest(filter: type), key: [type]) {
                 O.ListPoliciesResponse(policies: $0, nextToken: $1)
             }
             for id in sorted {
                 let policyId = ids.policyId(id)
                 try single("organizations", "DescribePolicy", request: O.DescribePolicyRequest(policyId: policyId),
-                           response: O.DescribePolicyResponse(policy: O.Policy(policySummary: summary(id), content: policies[id]!.1)), key: [policyId])
-                let targets = attachments.keys.sorted().filter { attachments[$0]!.contains(id) }.map { target in
-                    if let a = org.accounts[target] {
-                        return O.PolicyTargetSummary(targetId: ids.accountId(target), arn: ids.accountArn(management: management, account: target), name: a.name, type: "ACCOUNT")
-                    } else if let ou = org.organizationalUnits[target] {
-                        return O.PolicyTargetSummary(targetId: ids.organizationalUnitId(target), arn: ids.organizationalUnitArn(management: management, ou: target),
-                                                     name: ou.name, type: "ORGANIZATIONAL_UNIT")
-                    }
-                    return O.PolicyTargetSummary(targetId: ids.root, arn: ids.rootArn(management: management, root: target), name: "Root", type: "ROOT")
-                }
+                           response: O.DescribePolicyResponse(policy: O.Policy(policySummary: shapes.policySummary(id, type: type), content: policies[id]!.content)), key: [policyId])
+                let targets = attachments.keys.sorted().filter { attachments[$0]!.contains(id) }.map(shapes.target)
                 try paged("organizations", "ListTargetsForPolicy", targets, request: O.ListTargetsForPolicyRequest(policyId: policyId), key: [policyId]) {
                     O.ListTargetsForPolicyResponse(targets: $0, nextToken: $1)
                 }

@@ -118,6 +118,12 @@ extension ServedOrganization {
         return try restAnswer(O.CreateTokenResponse(accessToken: access, tokenType: "Bearer", expiresIn: Int((expires - clock).ms / 1000), refreshToken: refresh))
     }
 
+    /// An expiry as the client's own clock must read it: SDKs compare credential expiries with the wall
+    /// clock, so the remaining virtual lifetime is added to the wall clock's now. The log keeps virtual time.
+    func clientExpiry(_ expiresAt: Instant) -> Int {
+        Int((configuration.wallClock().timeIntervalSince1970 * 1000).rounded()) + Int((expiresAt - clock).ms)
+    }
+
     /// The portal session behind a bearer token, if it may still be used now.
     func portalUser(_ request: ServeRequest) throws(ServiceError) -> (userId: String, sessionId: String) {
         guard let token = request.header("x-amz-sso_bearer_token"), let entry = oidc.accessTokens[token], clock < entry.expiresAt,
@@ -171,7 +177,7 @@ extension ServedOrganization {
                 }
                 return try restAnswer(P.GetRoleCredentialsResponse(roleCredentials: P.RoleCredentials(
                     accessKeyId: ids.accessKeyId(credentialId: credential.credentialId), secretAccessKey: ids.secretAccessKey(credentialId: credential.credentialId),
-                    sessionToken: ids.sessionToken(credentialId: credential.credentialId), expiration: Int(credential.expiresAt.ms))))
+                    sessionToken: ids.sessionToken(credentialId: credential.credentialId), expiration: clientExpiry(credential.expiresAt))))
             default:
                 _ = try writing(requestId, caller: ids.userId(userId), source: request.source, operation: "Logout") { () throws(ServiceError) in
                     simulation.serveLogout(sessionId: sessionId)
