@@ -116,7 +116,8 @@ public final class ServedOrganization {
     func writing<T>(_ requestId: String, caller: String, source: String, operation: String, _ body: () throws(ServiceError) -> T) throws(ServiceError) -> T {
         current = (requestId, caller, source, operation)
         defer { current = nil }
-        let result = try body()
+        // A refusal is an answer and may be an event too (a refused sign-in is logged): commit either way.
+        let result = Result { () throws(ServiceError) -> T in try body() }
         do {
             try simulation.commit()
         } catch {
@@ -124,7 +125,7 @@ public final class ServedOrganization {
             throw ServiceError.internalFailure(broken!)
         }
         flushProvenance()
-        return result
+        return try result.get()
     }
 
     func observe(_ event: Event) {

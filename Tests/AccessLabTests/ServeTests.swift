@@ -1,0 +1,153 @@
+import AccessLabEvents
+import AccessLabLog
+@testable import AccessLabServe
+import AccessLabSimulation
+import Foundation
+import Testing
+
+/// `serve` without a socket: requests as values, signed as an SDK signs them, against the tiny scenario.
+@Suite struct ServeTests {
+    static let wallClock = Date(timeIntervalSince1970: 1_790_000_000)
+
+    final class Harness {
+        let log = InMemoryEventLog()
+        let simulation: Simulation
+        let served: ServedOrganization
+
+        init(tps: Int? = nil) throws {
+            simulation = try Simulation(scenario: try loadScenario("tiny.yaml"), log: log)
+            try simulation.startServing(actors: false)
+            served = ServedOrganization(simulation: simulation, configuration: ServeConfiguration(
+                transactionsPerSecond: tps, wallClock: { ServeTests.wallClock }))
+        }
+
+        var head: UInt64 { (try? log.read { $0.head.lastSeq }) ?? 0 }
+
+        /// A JSON 1.1 call signed with the server's key pair (or `secret`), as botocore signs it.
+        func call(_ target: String, _ body: String, secret: String? = nil, date: Date = ServeTests.wallClock) -> ServeResponse {
+            served.handle(signed(ServeRequest(method: "POST", path: "/", headers: [
+                ("host", "127.0.0.1:8080"), ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target),
+            ], body: Array(body.utf8)), service: "sso", secret: secret, date: date))
+        }
+
+        func signed(_ request: ServeRequest, service: String, secret: String? = nil, date: Date = ServeTests.wallClock) -> ServeRequest {
+            var r = request
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+            let amzDate = f.string(from: date)
+            r.headers.append(("x-amz-date", amzDate))
+            let names = r.headers.map(\.name).sorted()
+            let claim = SigV4.Claim(accessKeyId: served.credentials.accessKeyId, date: String(amzDate.prefix(8)), region: "us-east-1",
+                                    service: service, signedHeaders: names, signature: "")
+            let signature = SigV4.signature(r, claim: claim, secret: secret ?? served.credentials.secretAccessKey, amzDate: amzDate)
+            r.headers.append(("authorization", "AWS4-HMAC-SHA256 Credential=\(claim.accessKeyId)/\(claim.date)/us-east-1/\(service)/aws4_request, SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)"))
+            return r
+        }
+
+        func json(_ response: ServeResponse) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        }
+
+        func control(_ path: String, _ body: String) -> [String: Any] {
+            json(served.handle(ServeRequest(method: "POST", path: "/_accesslab/\(path)", headers: [], body: Array(body.utf8))))
+        }
+    }
+
+    @Test func theSignatureIsAWSsDocumentedExample() {
+        // AWS General Reference, "Signature Version 4 signing process" (IAM ListUsers, 2015-08-30).
+        let request = ServeRequest(method: "GET", path: "/", query: "Action=ListUsers&Version=2010-05-08", headers: [
+            ("content-type", "application/x-www-form-urlencoded; charset=utf-8"), ("host", "iam.amazonaws.com"), ("x-amz-date", "20150830T123600Z"),
+        ])
+        let claim = SigV4.Claim(accessKeyId: "AKIDEXAMPLE", date: "20150830", region: "us-east-1", service: "iam",
+                                signedHeaders: ["content-type", "host", "x-amz-date"], signature: "")
+        #expect(SigV4.signature(request, claim: claim, secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", amzDate: "20150830T123600Z")
+                == "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")
+    }
+
+    @Test func aPermissionSetCreatedOverTheAPIIsAnEventAndReadsBack() throws {
+        let h = try Harness()
+        let instance = h.served.ids.instanceArn
+        let before = h.head
+        let created = h.call("SWBExternalService.CreatePermissionSet", #"{"InstanceArn":"\#(instance)","Name":"Auditor","SessionDuration":"PT2H"}"#)
+        #expect(created.status == 200)
+        let arn = (h.json(created)["PermissionSet"] as? [String: Any])?["PermissionSetArn"] as? String ?? ""
+        #expect(arn.hasPrefix("arn:aws:sso:::permissionSet/\(h.served.ids.instanceId)/ps-"))
+        #expect(h.head == before + 1)
+        let last = try h.log.read { try $0.event($0.head.lastSeq) }
+        #expect(last.type == .CreatePermissionSet && last.actor == .admin)
+        let described = h.json(h.call("SWBExternalService.DescribePermissionSet", #"{"InstanceArn":"\#(instance)","PermissionSetArn":"\#(arn)"}"#))
+        #expect((described["PermissionSet"] as? [String: Any])?["SessionDuration"] as? String == "PT2H")
+        let duplicate = h.call("SWBExternalService.CreatePermissionSet", #"{"InstanceArn":"\#(instance)","Name":"Auditor"}"#)
+        #expect(duplicate.status == 400 && h.json(duplicate)["__type"] as? String == "ConflictException")
+        #expect(h.head == before + 1)
+    }
+
+    @Test func anAssignmentIsInProgressUntilVirtualTimePassesTheModelledDelay() throws {
+        let h = try Harness()
+        _ = h.control("clock", #"{"advance":"10m"}"#)
+        let ids = h.served.ids
+        let group = h.served.state.identityCenter.groups.keys.sorted().first!
+        let developer = h.served.state.permissionSets.values.first { $0.name == "Developer" }!
+        let account = h.served.state.organization.accounts.values.first { $0.name == "shared" }!
+        let body = #"{"InstanceArn":"\#(ids.instanceArn)","TargetId":"\#(ids.accountId(account.accountId))","TargetType":"AWS_ACCOUNT","PermissionSetArn":"\#(ids.permissionSetArn(developer.permissionSetId))","PrincipalType":"GROUP","PrincipalId":"\#(ids.groupId(group))"}"#
+        let started = h.json(h.call("SWBExternalService.CreateAccountAssignment", body))["AccountAssignmentCreationStatus"] as? [String: Any]
+        #expect(started?["Status"] as? String == "IN_PROGRESS")
+        let request = started?["RequestId"] as? String ?? ""
+        let describe = #"{"InstanceArn":"\#(ids.instanceArn)","AccountAssignmentCreationRequestId":"\#(request)"}"#
+        func status() -> String? {
+            (h.json(h.call("SWBExternalService.DescribeAccountAssignmentCreationStatus", describe))["AccountAssignmentCreationStatus"] as? [String: Any])?["Status"] as? String
+        }
+        #expect(status() == "IN_PROGRESS")
+        let moved = h.control("clock", #"{"advance":"1m"}"#)
+        #expect((moved["events"] as? Int ?? 0) >= 1)
+        #expect(status() == "SUCCEEDED")
+    }
+
+    @Test func badRequestsAnswerTheDocumentedErrorAndWriteNothing() throws {
+        let h = try Harness(tps: 2)
+        let before = h.head
+        let cases: [(ServeResponse, Int, String)] = [
+            (h.call("SWBExternalService.CreatePermissionSet", "{not json"), 400, "SerializationException"),
+            (h.call("SWBExternalService.CreatePermissionSet", #"{"InstanceArn":"x"}"#), 400, "ValidationException"),
+            (h.call("SWBExternalService.NoSuchThing", "{}"), 400, "UnknownOperationException"),
+            (h.call("SWBExternalService.ListInstances", "{}", secret: "wrong"), 403, "InvalidSignatureException"),
+            (h.call("SWBExternalService.ListInstances", "{}", date: ServeTests.wallClock.addingTimeInterval(3600)), 403, "InvalidSignatureException"),
+            // The TPS bucket (2 a second here) is spent by now on the wall clock the test holds still.
+            (h.call("SWBExternalService.ListInstances", "{}"), 400, "ThrottlingException"),
+        ]
+        for (response, status, code) in cases {
+            #expect(response.status == status, "\(code): \(response.text)")
+            #expect(h.json(response)["__type"] as? String == code, "\(response.text)")
+        }
+        let unsigned = h.served.handle(ServeRequest(method: "POST", path: "/", headers: [("x-amz-target", "SWBExternalService.ListInstances")], body: []))
+        #expect(unsigned.status == 403 && h.json(unsigned)["__type"] as? String == "MissingAuthenticationTokenException")
+        let big = h.served.handle(ServeRequest(method: "POST", path: "/", headers: [], body: Array(repeating: 0x20, count: (1 << 20) + 1)))
+        #expect(big.status == 413)
+        #expect(h.json(h.served.handle(ServeRequest(method: "POST", path: "/_accesslab/clock", headers: [], body: Array(#"{"advance":"soon"}"#.utf8))))["error"] as? String == "ValidationException")
+        #expect(h.head == before)
+    }
+
+    @Test func signInIsRefusedAtOnceForADisabledUserAndTheRefusalIsLogged() throws {
+        let h = try Harness()
+        let user = h.served.state.identityCenter.users.values.sorted { $0.userId < $1.userId }.first!
+        let ok = h.control("signin", #"{"userName":"\#(user.attributes.userName)"}"#)
+        #expect(ok["sessionId"] != nil)
+        h.simulation.record(.patchUser(PatchUser(userId: user.userId, operations: [PatchOperation(op: .replace, path: "active", value: "false")])), actor: .scim)
+        try h.simulation.commit()
+        let refused = h.control("signin", #"{"userName":"\#(user.attributes.userName)"}"#)
+        #expect(refused["error"] as? String == "SignInRefused")
+        let last = try h.log.read { try $0.event($0.head.lastSeq) }
+        #expect(last.type == .AccessRefused)
+    }
+
+    @Test func theSameRequestsGiveTheSameLog() throws {
+        func digest() throws -> String {
+            let h = try Harness()
+            _ = h.call("SWBExternalService.CreatePermissionSet", #"{"InstanceArn":"\#(h.served.ids.instanceArn)","Name":"Auditor"}"#)
+            _ = h.control("clock", #"{"advance":"2h"}"#)
+            _ = h.control("signin", #"{"userName":"u00001@example.com"}"#)
+            return try h.log.read { $0.head.digest.hex }
+        }
+        #expect(try digest() == digest())
+    }
+}
