@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "AccessLabReport", dependencies: ["AccessLabSimulation", "AccessLabSweep"]),
         .target(
             name: "AccessLabBench",
-            dependencies: ["LMDB", "AccessLabAWS", "AccessLabEvents", "AccessLabImport", "AccessLabLog", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
+            dependencies: ["LMDB", "AccessLabAWS", "AccessLabEvents", "AccessLabImport", "AccessLabLog", "AccessLabServe", "AccessLabServeHTTP", "AccessLabPolicy", "AccessLabProjections", "AccessLabQuery", "AccessLabSimulation"]
         ),
         .target(
             name: "AccessLabCLI",

@@ -49,6 +49,15 @@ public struct Bench {
         /// Of that time, the share spent reading JSON (the rest: ordering and replay into events).
         public var import_cloudtrail_json_share: Double
         public var import_cloudtrail_records: Int
+        /// `serve` on loopback: keep-alive connections, four reads to one write, requests answered per second.
+        public var serve_requests_per_s: Double
+        public var serve_p50_ms: Double
+        public var serve_p99_ms: Double
+        /// Writes answered 200 and events the log gained over the load: equal when nothing is lost.
+        public var serve_writes_accepted: Int
+        public var serve_events_appended: UInt64
+        public var serve_errors: Int
+        public var serve_connections: Int
         public var peak_rss_mb: Double
         public var events_appended: Int
         public var events_simulated: UInt64
@@ -158,6 +167,10 @@ public struct Bench {
         let imported = CloudTrailWorkload.importTime(trail, now: o.now)
         guard imported.events > 0 else { throw QueryError("the CloudTrail import made no events") }
 
+        // 7. `serve` under a keep-alive load on loopback.
+        o.progress("serve: keep-alive load on loopback")
+        let serve = try ServeWorkload.run(scenario: o.scenario, path: o.workDirectory + "/serve", seconds: o.quick ? 2 : 10, connections: 8)
+
         let raw = Double(values.count) / rawSeconds, append = Double(events.count) / appendSeconds
         return Results(
             mode: o.quick ? "quick" : "full",
@@ -168,7 +181,10 @@ public struct Bench {
             policy_evals_per_s: (Double(evals) / policySeconds).rounded(),
             import_cloudtrail_records_per_s: (Double(imported.records) / imported.seconds).rounded(),
             import_cloudtrail_json_share: (imported.parseSeconds / imported.seconds * 100).rounded() / 100,
-            import_cloudtrail_records: imported.records, peak_rss_mb: longPeak ?? peakBeforeTrail,
+            import_cloudtrail_records: imported.records,
+            serve_requests_per_s: serve.requestsPerSecond, serve_p50_ms: serve.p50_ms, serve_p99_ms: serve.p99_ms,
+            serve_writes_accepted: serve.writesAccepted, serve_events_appended: serve.eventsAppended, serve_errors: serve.errors,
+            serve_connections: serve.connections, peak_rss_mb: longPeak ?? peakBeforeTrail,
             events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
     }

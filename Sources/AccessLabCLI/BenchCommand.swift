@@ -26,13 +26,28 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
-    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy.", valueName: "workload"))
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, or serve (--count 500000 = 5 s of load).", valueName: "workload"))
     var only: String?
     @Option(help: ArgumentHelp("With --only: how many operations.", valueName: "n")) var count = 200_000
 
     func run() throws {
         if let only {
-            guard only == "policy" else { throw CLIError("--only takes policy, got '\(only)'") }
+            guard only == "policy" || only == "serve" else { throw CLIError("--only takes policy or serve, got '\(only)'") }
+            if only == "serve" {
+                let loaded: Scenario
+                do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
+                var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
+                guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
+                let work = String(cString: made)
+                defer { try? FileManager.default.removeItem(atPath: work) }
+                for (operation, us) in try ServeWorkload.profile(scenario: loaded, path: work + "/profile", rounds: 20) {
+                    Console.out("  \(operation): \(us) µs in the server")
+                }
+                let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count) / 100_000, connections: 8)
+                Console.out("serve_requests_per_s \(Int(f.requestsPerSecond)) p50 \(f.p50_ms) ms p99 \(f.p99_ms) ms (\(f.requests) requests on \(f.connections) keep-alive connections; "
+                            + "\(f.writesAccepted) writes accepted, \(f.eventsAppended) events appended, \(f.errors) errors)")
+                return
+            }
             let clock = ContinuousClock(), origin = clock.now
             let seconds = try Bench.policyEvaluations(count, now: {
                 let d = clock.now - origin
@@ -96,6 +111,10 @@ struct BenchCommand: ParsableCommand {
             ("policy_evals_per_s", r.policy_evals_per_s, ">= 1000000", r.policy_evals_per_s >= 1_000_000),
             ("import_cloudtrail_records_per_s", r.import_cloudtrail_records_per_s, ">= 200000 (\(r.import_cloudtrail_records) records; JSON \(Int(r.import_cloudtrail_json_share * 100))% of it)",
              r.import_cloudtrail_records_per_s >= 200_000),
+            ("serve_requests_per_s", r.serve_requests_per_s, ">= 5000 (\(r.serve_connections) keep-alive connections, 4 reads : 1 write)", r.serve_requests_per_s >= 5000),
+            ("serve_p99_ms", r.serve_p99_ms, "p50 \(r.serve_p50_ms) ms", nil),
+            ("serve_writes_lost", Double(r.serve_writes_accepted) - Double(r.serve_events_appended), "0 (\(r.serve_writes_accepted) writes accepted, \(r.serve_errors) errors)",
+             r.serve_writes_accepted == Int(r.serve_events_appended)),
             ("peak_rss_mb", r.peak_rss_mb, "<= 1024 (\(r.mode == "full" ? "the 10M-event run, its own process" : "this process"))", r.peak_rss_mb <= 1024),
         ]
         var out = ["AccessLab bench (\(r.mode)): \(r.events_simulated) events simulated, \(r.events_appended) appended, "

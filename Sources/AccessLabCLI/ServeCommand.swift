@@ -105,6 +105,7 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         if let error = failure.error { throw CLIError("serve stopped: \(error)") }
+        do { try handle.value.stop() } catch { throw CLIError("writing the last events failed: \(error)") }
         let report = try log.read { try LogVerifier.verify($0) }
         Console.err("Stopped at virtual time \(simulation.clock): \(report.eventCount) events in \(path), log verified (digest \(report.digest.hex)).")
     }

@@ -124,13 +124,16 @@ extension ServedOrganization {
             try c.read(I.ListUsersRequest.self) { r throws(ServiceError) in
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
-                var users = s.state.identityCenter.users.values.filter { $0.status != .deleted }.sorted { $0.userId < $1.userId }
+                let directory = s.state.identityCenter.users
+                if s.sortedUsers == nil { s.sortedUsers = directory.keys.filter { directory[$0]!.status != .deleted }.sorted() }
+                var users = s.sortedUsers ?? []
                 for f in r.filters ?? [] {
                     guard f.attributePath == "UserName" else { throw ServiceError.validation("Filters support only UserName") }
-                    users = users.filter { $0.attributes.userName.lowercased() == f.attributeValue.lowercased() }
+                    users = users.filter { directory[$0]!.attributes.userName.lowercased() == f.attributeValue.lowercased() }
                 }
-                let p = try page(users.map(s.awsUser), token: r.nextToken, max: r.maxResults, operation: "ListUsers")
-                return I.ListUsersResponse(users: p.items, nextToken: p.next)
+                // Only the page is turned into AWS's shape.
+                let p = try page(users, token: r.nextToken, max: r.maxResults, operation: "ListUsers")
+                return I.ListUsersResponse(users: p.items.map { s.awsUser(directory[$0]!) }, nextToken: p.next)
             }
         },
         "UpdateUser": { c throws(ServiceError) in

@@ -313,7 +313,7 @@ extension ServedOrganization {
                 let account = try s.account(r.accountId)
                 let ps = try s.permissionSet(arn: r.permissionSetArn)
                 let target = AccountPermissionSet(account, ps.permissionSetId)
-                let rows = s.provisionedAssignments().filter { $0.target == target }.map {
+                let rows = s.provisionedAssignments { $0.target == target }.map {
                     S.AccountAssignment(accountId: r.accountId, permissionSetArn: r.permissionSetArn, principalType: $0.principal.type.rawValue,
                                         principalId: s.ids.principalId(type: $0.principal.type.rawValue, id: $0.principal.id))
                 }
@@ -326,7 +326,7 @@ extension ServedOrganization {
                 let s = c.server
                 let principal = try s.principal(type: r.principalType, id: r.principalId)
                 let account = try r.filter?.accountId.map { a throws(ServiceError) in try s.account(a) }
-                let rows = s.provisionedAssignments().filter { $0.principal == principal && (account == nil || $0.target.accountId == account) }.map {
+                let rows = s.provisionedAssignments { $0.principal == principal && (account == nil || $0.target.accountId == account) }.map {
                     S.AccountAssignmentForPrincipal(accountId: s.ids.accountId($0.target.accountId), permissionSetArn: s.ids.permissionSetArn($0.target.permissionSetId),
                                                     principalId: r.principalId, principalType: r.principalType)
                 }
@@ -376,7 +376,7 @@ extension ServedOrganization {
             try c.read(S.ListPermissionSetsProvisionedToAccountRequest.self) { r throws(ServiceError) in
                 let s = c.server
                 let account = try s.account(r.accountId)
-                let arns = s.provisionedTargets(status: r.provisioningStatus).filter { $0.accountId == account }.map { s.ids.permissionSetArn($0.permissionSetId) }
+                let arns = s.provisionedTargets(status: r.provisioningStatus) { $0.accountId == account }.map { s.ids.permissionSetArn($0.permissionSetId) }
                 let p = try page(arns, token: r.nextToken, max: r.maxResults, operation: "ListPermissionSetsProvisionedToAccount")
                 return S.ListPermissionSetsProvisionedToAccountResponse(nextToken: p.next, permissionSets: p.items)
             }
@@ -385,7 +385,7 @@ extension ServedOrganization {
             try c.read(S.ListAccountsForProvisionedPermissionSetRequest.self) { r throws(ServiceError) in
                 let s = c.server
                 let ps = try s.permissionSet(arn: r.permissionSetArn)
-                let accounts = s.provisionedTargets(status: r.provisioningStatus).filter { $0.permissionSetId == ps.permissionSetId }.map { s.ids.accountId($0.accountId) }
+                let accounts = s.provisionedTargets(status: r.provisioningStatus) { $0.permissionSetId == ps.permissionSetId }.map { s.ids.accountId($0.accountId) }
                 let p = try page(accounts, token: r.nextToken, max: r.maxResults, operation: "ListAccountsForProvisionedPermissionSet")
                 return S.ListAccountsForProvisionedPermissionSetResponse(accountIds: p.items, nextToken: p.next)
             }
@@ -431,14 +431,17 @@ extension ServedOrganization {
             attributes: configuration.accessControlAttributes.map { AccessControlAttribute(key: $0.key, source: $0.value.source) })), actor: .admin)
     }
 
-    /// Provisioned assignments in a stable order.
-    func provisionedAssignments() -> [AssignmentKey] {
-        state.assignments.compactMap { key, status in if case .provisioned = status { key } else { nil } }.sorted()
+    /// Provisioned assignments that `matching` keeps, in a stable order.
+    func provisionedAssignments(_ matching: (AssignmentKey) -> Bool) -> [AssignmentKey] {
+        state.assignments.compactMap { key, status in
+            if case .provisioned = status, matching(key) { key } else { nil }
+        }.sorted()
     }
 
-    /// Roles in accounts: `LATEST_PERMISSION_SET_PROVISIONED` when the role has the permission set's version.
-    func provisionedTargets(status: String?) -> [AccountPermissionSet] {
+    /// Roles in accounts that `matching` keeps: `LATEST_PERMISSION_SET_PROVISIONED` when the role has the permission set's version.
+    func provisionedTargets(status: String?, _ matching: (AccountPermissionSet) -> Bool) -> [AccountPermissionSet] {
         state.roles.filter { key, role in
+            guard matching(key) else { return false }
             guard let status else { return true }
             let latest = role.provisionedVersion >= (state.permissionSets[key.permissionSetId]?.version ?? 0)
             return status == "LATEST_PERMISSION_SET_PROVISIONED" ? latest : !latest

@@ -30,6 +30,8 @@ public struct ServeResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The last event this request wrote: the answer may go out once the log holds it.
+    public var durableThrough: UInt64?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status; self.headers = headers; self.body = body

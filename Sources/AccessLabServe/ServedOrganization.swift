@@ -3,6 +3,7 @@ import AccessLabEvents
 import AccessLabLog
 import AccessLabProjections
 import AccessLabSimulation
+import Crypto
 import Foundation
 
 /// What clients must present: the AWS key pair admin calls are signed with, and the SCIM bearer token.
@@ -57,6 +58,9 @@ public final class ServedOrganization {
     var current: (requestId: String, caller: String, source: String, operation: String)?
     let provenanceFile: String?
     var tps: WallClockBucket?
+    var signingKeys: [String: SymmetricKey] = [:]
+    /// The identity store's users in id order, kept until a directory event changes them.
+    var sortedUsers: [String]?
     /// Set when a commit failed: the log and the state no longer agree, so nothing more is accepted.
     var broken: String?
 
@@ -84,12 +88,33 @@ public final class ServedOrganization {
 
     // MARK: Handling
 
+    /// Answers a request once everything it wrote is in the log.
     public func handle(_ request: ServeRequest) -> ServeResponse {
-        let requestId = ids.uuid(kind: "http-request", name: String(next("http-request")))
-        var response = route(request, requestId: requestId)
-        response.headers.append(("x-amzn-requestid", requestId))
+        var response = answer(request)
+        if let seq = response.durableThrough {
+            do { try simulation.waitWritten(through: seq) } catch {
+                broken = "writing the log failed: \(error)"
+                response = ServiceError.internalFailure(broken!).restJSON()
+            }
+        }
         return response
     }
+
+    /// Answers a request; when it wrote, `durableThrough` names the event the caller must wait for
+    /// (`durability`) before sending the answer. Writes of concurrent requests then share a transaction.
+    public func answer(_ request: ServeRequest) -> ServeResponse {
+        let requestId = ids.uuid(kind: "http-request", name: String(next("http-request")))
+        let before = state.seq
+        var response = route(request, requestId: requestId)
+        response.headers.append(("x-amzn-requestid", requestId))
+        if state.seq > before { response.durableThrough = state.seq }
+        return response
+    }
+
+    public var durability: Durability { simulation.durability }
+
+    /// Stops accepting writes and waits for the log to hold everything.
+    public func stop() throws { try simulation.stopServing() }
 
     func route(_ request: ServeRequest, requestId: String) -> ServeResponse {
         if request.body.count > configuration.maxBodyBytes {
@@ -130,6 +155,10 @@ public final class ServedOrganization {
 
     func observe(_ event: Event) {
         requests.observe(event)
+        switch event.type {
+        case .CreateUser, .PatchUser, .DeleteUser: sortedUsers = nil
+        default: break
+        }
         if case .roleCredentialsIssued(let c) = event.body, let credential = state.credentials[c.credentialId] {
             names.remember(credential, ids: ids)
         }
@@ -184,7 +213,7 @@ public final class ServedOrganization {
         } else {
             throw ServiceError(errors.unknownKey, "The security token included in the request is invalid.", status: 403)
         }
-        switch SigV4.verify(request, claim: claim, secret: secret, now: configuration.wallClock()) {
+        switch SigV4.verify(request, claim: claim, secret: secret, now: configuration.wallClock(), keys: &signingKeys) {
         case nil: break
         case .expired(let m)?: throw ServiceError(errors.mismatch, m, status: 403)
         case .malformed(let m)?: throw ServiceError(errors.malformed, m, status: 400)

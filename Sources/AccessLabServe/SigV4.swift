@@ -41,26 +41,39 @@ struct SigV4 {
                               signedHeaders: signed.split(separator: ";").map(String.init), signature: signature))
     }
 
-    /// Verifies `request` against `claim` with `secret`; `now` is the wall clock.
-    static func verify(_ request: ServeRequest, claim: Claim, secret: String, now: Date) -> Failure? {
+    /// Verifies `request` against `claim` with `secret`; `now` is the wall clock. `keys` keeps derived
+    /// signing keys (one per secret, day, region and service) between requests.
+    static func verify(_ request: ServeRequest, claim: Claim, secret: String, now: Date, keys: inout [String: SymmetricKey]) -> Failure? {
         guard let amzDate = request.header("x-amz-date"), let sent = parseAmzDate(amzDate) else {
             return .malformed("missing or malformed X-Amz-Date")
         }
         if abs(sent.timeIntervalSince(now)) > 15 * 60 {
             return .expired("Signature expired: \(amzDate) is now earlier or later than 15 minutes from the server's time")
         }
-        let expected = signature(request, claim: claim, secret: secret, amzDate: amzDate)
+        let cacheKey = "\(secret)/\(claim.date)/\(claim.region)/\(claim.service)"
+        let key = keys[cacheKey] ?? signingKey(secret: secret, claim: claim)
+        if keys.count > 1000 { keys.removeAll() }
+        keys[cacheKey] = key
+        let expected = signature(request, claim: claim, key: key, amzDate: amzDate)
         return expected == claim.signature ? nil : .mismatch
     }
 
     static func signature(_ request: ServeRequest, claim: Claim, secret: String, amzDate: String) -> String {
-        let canonical = canonicalRequest(request, signedHeaders: claim.signedHeaders)
-        let scope = "\(claim.date)/\(claim.region)/\(claim.service)/aws4_request"
-        let toSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(hex(SHA256.hash(data: Data(canonical.utf8))))"
+        signature(request, claim: claim, key: signingKey(secret: secret, claim: claim), amzDate: amzDate)
+    }
+
+    static func signingKey(secret: String, claim: Claim) -> SymmetricKey {
         var key = SymmetricKey(data: Data(("AWS4" + secret).utf8))
         for part in [claim.date, claim.region, claim.service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
+        return key
+    }
+
+    static func signature(_ request: ServeRequest, claim: Claim, key: SymmetricKey, amzDate: String) -> String {
+        let canonical = canonicalRequest(request, signedHeaders: claim.signedHeaders)
+        let scope = "\(claim.date)/\(claim.region)/\(claim.service)/aws4_request"
+        let toSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(hex(SHA256.hash(data: Data(canonical.utf8))))"
         return hex(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: key))
     }
 
@@ -89,6 +102,35 @@ struct SigV4 {
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Signs a request as an AWS SDK does (every header signed), for clients of the server: the bench's
+/// load and the tests.
+public enum RequestSigner {
+    public static func signed(_ request: ServeRequest, accessKeyId: String, secret: String, region: String, service: String, date: Date) -> ServeRequest {
+        var r = request
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let amzDate = f.string(from: date)
+        r.headers.append(("x-amz-date", amzDate))
+        let names = r.headers.map(\.name).sorted()
+        let claim = SigV4.Claim(accessKeyId: accessKeyId, date: String(amzDate.prefix(8)), region: region, service: service, signedHeaders: names, signature: "")
+        let signature = SigV4.signature(r, claim: claim, secret: secret, amzDate: amzDate)
+        r.headers.append(("authorization", "AWS4-HMAC-SHA256 Credential=\(accessKeyId)/\(claim.date)/\(region)/\(service)/aws4_request, SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)"))
+        return r
+    }
+
+    /// The request as HTTP/1.1 bytes (keep-alive, with its length).
+    public static func http(_ r: ServeRequest) -> [UInt8] {
+        var head = "\(r.method) \(r.path)\(r.query.isEmpty ? "" : "?" + r.query) HTTP/1.1\r\n"
+        for (name, value) in r.headers { head += "\(name): \(value)\r\n" }
+        head += "content-length: \(r.body.count)\r\n\r\n"
+        return Array(head.utf8) + r.body
     }
 }

@@ -12,6 +12,7 @@ public enum ServeHTTP {
     public static func run(_ organization: ServedOrganization, host: String, port: Int, maxBodyBytes: Int,
                            ready: @escaping @Sendable (Int) -> Void) async throws {
         let served = Serialized(organization)
+        let durability = organization.durability
         let responder = CallbackResponder<ServeContext> { request, context in
             var body: [UInt8] = []
             do {
@@ -25,7 +26,18 @@ public enum ServeHTTP {
             let incoming = ServeRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
                                         headers: host + request.headers.map { ($0.name.canonicalName, $0.value) }, body: body,
                                         source: context.remote)
-            let answer = served.handle(incoming)
+            var answer = served.answer(incoming)
+            if let seq = answer.durableThrough {
+                // Outside the lock: other requests go on while this one's transaction commits.
+                do {
+                    try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                        durability.whenWritten(through: seq) { error in if let error { c.resume(throwing: error) } else { c.resume() } }
+                    }
+                } catch {
+                    answer = ServeResponse(status: 500, headers: [("content-type", "application/json")],
+                                           body: Array(#"{"__type":"InternalServerException","message":"writing the log failed"}"#.utf8))
+                }
+            }
             var headers = HTTPFields()
             for (name, value) in answer.headers {
                 if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
@@ -44,10 +56,10 @@ final class Serialized: @unchecked Sendable {
     private let lock = NSLock()
     private let organization: ServedOrganization
     init(_ organization: ServedOrganization) { self.organization = organization }
-    func handle(_ request: ServeRequest) -> ServeResponse {
+    func answer(_ request: ServeRequest) -> ServeResponse {
         lock.lock()
         defer { lock.unlock() }
-        return organization.handle(request)
+        return organization.answer(request)
     }
 }
 

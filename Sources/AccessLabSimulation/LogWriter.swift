@@ -21,6 +21,10 @@ final class LogWriter: @unchecked Sendable {
     }
 
     static let limit = 2
+    let limit: Int
+    /// Serving: consecutive queued batches go to the log in one transaction (group commit), and
+    /// requests wait for the batch holding their events.
+    let merging: Bool
 
     // Everything below is guarded by `condition`, except `log`, which only the writer thread uses
     // between `init` and `finish` (the lock hands it over).
@@ -31,9 +35,14 @@ final class LogWriter: @unchecked Sendable {
     private var failure: (any Error)?
     private var closed = false
     private var thread: Thread?
+    /// The last `seq` the log holds from this writer.
+    private var writtenThrough: UInt64 = 0
+    private var waiters: [(seq: UInt64, resume: @Sendable ((any Error)?) -> Void)] = []
 
-    init(log: any EventLog) {
+    init(log: any EventLog, limit: Int = LogWriter.limit, merging: Bool = false) {
         self.log = log
+        self.limit = limit
+        self.merging = merging
         let thread = Thread { [self] in self.loop() }
         thread.name = "accesslab-log-writer"
         self.thread = thread
@@ -44,7 +53,7 @@ final class LogWriter: @unchecked Sendable {
     func submit(_ work: Work) throws {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count >= Self.limit && failure == nil { condition.wait() }
+        while queue.count >= limit && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue.append(work)
         condition.broadcast()
@@ -68,19 +77,53 @@ final class LogWriter: @unchecked Sendable {
         while true {
             while queue.isEmpty && !closed { condition.wait() }
             if queue.isEmpty { break }
-            let work = queue.removeFirst()
+            var work = queue.removeFirst()
+            if merging, case .append(var events, let expected) = work {
+                var upper = expected.upperBound
+                while case .append(let more, let next)? = queue.first, next.lowerBound == upper + 1 {
+                    events += more
+                    upper = next.upperBound
+                    queue.removeFirst()
+                }
+                work = .append(events, expected: expected.lowerBound...upper)
+            }
             writing = true
             condition.unlock()
             var error: (any Error)?
             do { try perform(work) } catch let e { error = e }
             condition.lock()
             writing = false
+            if error == nil, case .append(_, let expected) = work { writtenThrough = expected.upperBound }
+            resumeWaiters(error)
             condition.broadcast()
             if let error { failure = error; queue.removeAll(); break }
         }
+        resumeWaiters(failure ?? SimulationError.sequenceMismatch)
         thread = nil
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Calls `resume` once the log holds every event through `seq` (or with the writer's failure).
+    func whenWritten(through seq: UInt64, _ resume: @escaping @Sendable ((any Error)?) -> Void) {
+        condition.lock()
+        if writtenThrough >= seq || failure != nil || thread == nil {
+            let error = writtenThrough >= seq ? nil : (failure ?? SimulationError.sequenceMismatch)
+            condition.unlock()
+            resume(error)
+            return
+        }
+        waiters.append((seq, resume))
+        condition.unlock()
+    }
+
+    /// With `condition` held.
+    private func resumeWaiters(_ error: (any Error)?) {
+        var still: [(seq: UInt64, resume: @Sendable ((any Error)?) -> Void)] = []
+        for w in waiters {
+            if w.seq <= writtenThrough { w.resume(nil) } else if let error { w.resume(error) } else { still.append(w) }
+        }
+        waiters = still
     }
 
     private func perform(_ work: Work) throws {

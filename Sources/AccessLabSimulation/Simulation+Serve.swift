@@ -1,6 +1,9 @@
 import AccessLabEvents
 import AccessLabLog
 import AccessLabProjections
+import Foundation
+
+final class ErrorBox: @unchecked Sendable { var error: (any Error)? }
 
 /// The simulation driven from outside (`serve`): the organisation is built at the scenario's start, then
 /// requests act at the current virtual time and the clock moves only when told to. Everything a request
@@ -14,7 +17,33 @@ extension Simulation {
         try log.setMetadata(LogMetadata(scenario: scenario.name, seed: scenario.seed,
                                         parameters: context.parameters.merging(rules.parameters) { a, _ in a }.merging(runParameters) { a, _ in a }))
         try scheduler.schedule(.setup, at: scenario.start)
+        // Group commit: requests' events go to the log on the writer thread, many requests to a transaction.
+        writer = LogWriter(log: log, limit: 1 << 16, merging: true)
         try advance(to: scenario.start)
+        try waitWritten(through: state.seq)
+    }
+
+    /// Writes what is left and stops the writer thread; the log then holds every event.
+    public func stopServing() throws {
+        try flush()
+        if let w = writer { writer = nil; try w.finish() }
+    }
+
+    /// Calls `resume` once the log holds every event through `seq`, or with the error that stopped the writer.
+    public func whenWritten(through seq: UInt64, _ resume: @escaping @Sendable ((any Error)?) -> Void) {
+        durability.whenWritten(through: seq, resume)
+    }
+
+    /// A handle other threads may wait on for the log to hold an event.
+    public var durability: Durability { Durability(writer: writer) }
+
+    /// Waits (blocking) until the log holds every event through `seq`.
+    public func waitWritten(through seq: UInt64) throws {
+        let done = DispatchSemaphore(value: 0)
+        let box = ErrorBox()
+        whenWritten(through: seq) { error in box.error = error; done.signal() }
+        done.wait()
+        if let error = box.error { throw error }
     }
 
     /// The virtual time requests act at.
@@ -31,7 +60,8 @@ extension Simulation {
         try commit()
     }
 
-    /// Appends what was emitted since the last commit, in one transaction.
+    /// Hands what was emitted since the last commit to the log (serving: to the writer thread; wait with
+    /// `whenWritten` for it to be in the log).
     public func commit() throws {
         try flush()
         if let every = scenario.snapshots.everyEvents, state.seq >= lastSnapshotSeq + UInt64(every) { try takeSnapshot() }
@@ -96,5 +126,14 @@ extension Simulation {
     public func serveLogout(sessionId: String) {
         guard let session = state.portalSessions[sessionId] else { return }
         emit(.user, .portalSessionEnded(PortalSessionEnded(userId: session.userId, sessionId: sessionId, reason: .signedOut)))
+    }
+}
+
+/// Waiting for the log from any thread (the server answers a write only once its events are in the log).
+public struct Durability: Sendable {
+    let writer: LogWriter?
+    public func whenWritten(through seq: UInt64, _ resume: @escaping @Sendable ((any Error)?) -> Void) {
+        guard let writer else { resume(nil); return }
+        writer.whenWritten(through: seq, resume)
     }
 }

@@ -31,17 +31,8 @@ import Testing
         }
 
         func signed(_ request: ServeRequest, service: String, secret: String? = nil, date: Date = ServeTests.wallClock) -> ServeRequest {
-            var r = request
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-            let amzDate = f.string(from: date)
-            r.headers.append(("x-amz-date", amzDate))
-            let names = r.headers.map(\.name).sorted()
-            let claim = SigV4.Claim(accessKeyId: served.credentials.accessKeyId, date: String(amzDate.prefix(8)), region: "us-east-1",
-                                    service: service, signedHeaders: names, signature: "")
-            let signature = SigV4.signature(r, claim: claim, secret: secret ?? served.credentials.secretAccessKey, amzDate: amzDate)
-            r.headers.append(("authorization", "AWS4-HMAC-SHA256 Credential=\(claim.accessKeyId)/\(claim.date)/us-east-1/\(service)/aws4_request, SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)"))
-            return r
+            RequestSigner.signed(request, accessKeyId: served.credentials.accessKeyId, secret: secret ?? served.credentials.secretAccessKey,
+                                 region: "us-east-1", service: service, date: date)
         }
 
         func json(_ response: ServeResponse) -> [String: Any] {
