@@ -84,6 +84,7 @@ extension LogCommand {
             let final = try History(reader: reader).state(through: reader.head.lastSeq, useSnapshots: true)
             var writer = CloudTrailWriter(final: final, region: AccessRules(parameters: reader.metadata.parameters).identityCenterRegion,
                                           withBodies: withBodies)
+            writer.requests = ServedRequests.load(database.db)
             let userId = try NameLookup.user(user, in: reader), accountId = try NameLookup.account(account, in: reader)
             Console.write("{\"Records\":[")
             guard upper >= 1 else { Console.out("]}"); return }
@@ -160,4 +161,18 @@ enum EventLine {
 
 extension String {
     func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+/// `DIR/serve-requests.tsv`, written by `serve`: `seq, request id, caller, source, operation` per event.
+enum ServedRequests {
+    static func load(_ db: String) -> [UInt64: CloudTrailWriter.ServedRequest] {
+        guard let data = FileManager.default.contents(atPath: db + "/serve-requests.tsv") else { return [:] }
+        var out: [UInt64: CloudTrailWriter.ServedRequest] = [:]
+        for line in data.split(separator: 0x0a) {
+            let parts = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            guard parts.count >= 4, let seq = UInt64(parts[0]) else { continue }
+            out[seq] = CloudTrailWriter.ServedRequest(requestId: parts[1], caller: parts[2], source: parts[3])
+        }
+        return out
+    }
 }

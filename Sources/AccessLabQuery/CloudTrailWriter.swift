@@ -15,6 +15,14 @@ public struct CloudTrailWriter {
     public let withBodies: Bool
     /// Events without a CloudTrail record, by type.
     public private(set) var unrecorded: [String: Int] = [:]
+    /// For a served log: the request behind each event (`serve-requests.tsv`), whose id, caller and
+    /// source address the records carry instead of the simulated administrator's.
+    public var requests: [UInt64: ServedRequest] = [:]
+
+    public struct ServedRequest: Sendable, Equatable {
+        public var requestId: String, caller: String, source: String
+        public init(requestId: String, caller: String, source: String) { self.requestId = requestId; self.caller = caller; self.source = source }
+    }
     var state = AccessState()
     let management: String
     let region: String
@@ -30,6 +38,17 @@ public struct CloudTrailWriter {
     /// The records of `event` (none for most runtime and outside-AWS events). Events must come in log order.
     public mutating func records(_ event: Event) -> [CloudTrailRecord] {
         var out = translate(event)
+        if let served = requests[event.seq] {
+            for i in out.indices where out[i].eventType == "AwsApiCall" {
+                out[i].requestID = served.requestId
+                out[i].sourceIPAddress = served.source
+                if served.caller.hasPrefix("arn:aws:iam::"), served.caller.contains(":user/") {
+                    out[i].userIdentity = ["type": "IAMUser", "principalId": .string("AIDA" + ids.token(kind: "admin-user", name: "accesslab", count: 17).uppercased()),
+                                           "arn": .string(served.caller), "accountId": .string(management),
+                                           "userName": .string(AWSIdentifiers.lastSegment(of: served.caller))]
+                }
+            }
+        }
         if withBodies {
             // CloudTrail keeps whole seconds; the body keeps the event's millisecond.
             for i in out.indices { addBody(&out[i], ["time": .string(ISO8601.format(event.time)), "seq": .number(Int64(event.seq)), "part": .number(Int64(i))]) }
