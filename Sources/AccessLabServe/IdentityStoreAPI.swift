@@ -38,13 +38,13 @@ extension ServedOrganization {
         return id
     }
 
-    func createGroup(_ displayName: String, actor: Actor) throws(ServiceError) -> String {
+    func createGroup(_ displayName: String, members: [String] = [], actor: Actor) throws(ServiceError) -> String {
         guard !displayName.isEmpty else { throw ServiceError.validation("DisplayName is required") }
         guard !state.identityCenter.groups.values.contains(where: { $0.displayName == displayName }) else {
             throw ServiceError.conflict("Duplicate GroupDisplayName \(displayName)")
         }
         let id = ids.uuid(kind: "group", name: "serve-\(next("group"))")
-        simulation.record(.createGroup(CreateGroup(groupId: id, displayName: displayName)), actor: actor)
+        simulation.record(.createGroup(CreateGroup(groupId: id, displayName: displayName, members: members)), actor: actor)
         return id
     }
 

@@ -52,6 +52,8 @@ public final class ServedOrganization {
     var requests = RequestTable()
     var oidc = OIDCState()
     var counters: [String: Int] = [:]
+    /// When each user and group was created and last changed, by id in the log (SCIM's `meta`).
+    var identityStoreTimes: [String: (created: Instant, lastModified: Instant)] = [:]
     /// seq, request id, caller, source and operation of each event since the last commit.
     var provenance: [String] = []
     var current: (requestId: String, caller: String, source: String, operation: String)?
@@ -70,6 +72,7 @@ public final class ServedOrganization {
         tps = configuration.transactionsPerSecond.map { WallClockBucket(perSecond: $0) }
         simulation.observer = { [unowned self] event in self.observe(event) }
         names.rebuild(simulation.state, ids: ids)
+        seedIdentityStoreTimes()
     }
 
     public var state: AccessState { simulation.state }
@@ -93,7 +96,8 @@ public final class ServedOrganization {
 
     func route(_ request: ServeRequest, requestId: String) -> ServeResponse {
         if request.body.count > configuration.maxBodyBytes {
-            return ServiceError("RequestEntityTooLargeException", "request body of \(request.body.count) bytes exceeds \(configuration.maxBodyBytes)", status: 413).restJSON()
+            let error = ServiceError("RequestEntityTooLargeException", "request body of \(request.body.count) bytes exceeds \(configuration.maxBodyBytes)", status: 413)
+            return request.path.hasPrefix("/scim/v2") ? ServiceError("", error.message, status: 413).scim() : error.restJSON()
         }
         if let broken {
             return ServiceError.internalFailure("the server stopped accepting requests: \(broken)").restJSON()
@@ -129,6 +133,7 @@ public final class ServedOrganization {
 
     func observe(_ event: Event) {
         requests.observe(event)
+        noteIdentityStoreChange(event)
         if case .roleCredentialsIssued(let c) = event.body, let credential = state.credentials[c.credentialId] {
             names.remember(credential, ids: ids)
         }
