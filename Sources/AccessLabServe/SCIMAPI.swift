@@ -23,7 +23,7 @@ extension ServedOrganization {
             case (_, "Users", 1...2): return try scimUsers(call, id: route.count == 2 ? route[1] : nil)
             case (_, "Groups", 1...2): return try scimGroups(call, id: route.count == 2 ? route[1] : nil)
             case (_, "ServiceProviderConfig", 1), (_, "ResourceTypes", 1...2), (_, "Schemas", 1...2):
-                throw ServiceError("", "\(request.method) is not supported on \(request.path): discovery is read-only", status: 405)
+                throw call.methodNotAllowed
             default:
                 throw ServiceError("", "No SCIM resource at \(request.method) \(request.path)", status: 404)
             }
@@ -33,6 +33,16 @@ extension ServedOrganization {
     }
 
     // MARK: Shared by users and groups
+
+    /// Runs `body` as one write by the SCIM client, committed before the answer.
+    func scimWrite<T>(_ call: SCIMCall, operation: String, _ body: () throws(ServiceError) -> T) throws(ServiceError) -> T {
+        try writing(call.requestId, caller: "scim-bearer-token", source: call.request.source, operation: operation, body)
+    }
+
+    func scimDelete(_ call: SCIMCall, operation: String, _ event: EventBody) throws(ServiceError) -> ServeResponse {
+        try scimWrite(call, operation: operation) { () throws(ServiceError) in simulation.record(event, actor: .scim) }
+        return SCIMAnswer.noContent
+    }
 
     /// The virtual times a SCIM resource reports in `meta`.
     func scimMeta(resourceType: String, id: String, entity: String, base: String) -> [String: Any] {
@@ -50,18 +60,16 @@ extension ServedOrganization {
 
     /// Records when an identity-store entity was created and last changed, for `meta`.
     func noteIdentityStoreChange(_ event: Event) {
-        let entity: String
+        let changed: String
         switch event.body {
-        case .createUser(let p): entity = p.userId
-        case .patchUser(let p): entity = p.userId
-        case .createGroup(let p): entity = p.groupId
-        case .patchGroup(let p): entity = p.groupId
-        case .updateGroup(let p): entity = p.groupId
+        case .createUser(let p): identityStoreTimes[p.userId] = (event.time, event.time); return
+        case .createGroup(let p): identityStoreTimes[p.groupId] = (event.time, event.time); return
+        case .patchUser(let p): changed = p.userId
+        case .patchGroup(let p): changed = p.groupId
+        case .updateGroup(let p): changed = p.groupId
         default: return
         }
-        if case .createUser = event.body { identityStoreTimes[entity] = (event.time, event.time); return }
-        if case .createGroup = event.body { identityStoreTimes[entity] = (event.time, event.time); return }
-        identityStoreTimes[entity] = (identityStoreTimes[entity]?.created ?? event.time, event.time)
+        identityStoreTimes[changed] = (identityStoreTimes[changed]?.created ?? event.time, event.time)
     }
 
     /// A list answer, in Identity Center's two shapes: without `cursor`, the first `count` matches with
@@ -120,6 +128,8 @@ struct SCIMOperation {
 struct SCIMCall {
     let request: ServeRequest
     let requestId: String
+
+    var methodNotAllowed: ServiceError { ServiceError("", "\(request.method) is not supported on \(request.path)", status: 405) }
 
     /// Where the resources live, for `meta.location`.
     var base: String { "http://\(request.header("host") ?? "localhost")/scim/v2" }

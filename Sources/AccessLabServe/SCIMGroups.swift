@@ -14,14 +14,8 @@ extension ServedOrganization {
         case ("GET", let id?): return SCIMAnswer(scimGroup(try scimExistingGroup(id), base: call.base)).answer()
         case ("POST", nil): return try createSCIMGroup(call)
         case ("PATCH", let id?): return try patchSCIMGroup(call, id: id)
-        case ("DELETE", let id?):
-            let group = try scimExistingGroup(id)
-            try scimWrite(call, operation: "DeleteGroup") { () throws(ServiceError) in
-                simulation.record(.deleteGroup(DeleteGroup(groupId: group.groupId)), actor: .scim)
-            }
-            return SCIMAnswer.noContent
-        default:
-            throw ServiceError("", "\(call.request.method) is not supported on \(call.request.path)", status: 405)
+        case ("DELETE", let id?): return try scimDelete(call, operation: "DeleteGroup", .deleteGroup(DeleteGroup(groupId: try scimExistingGroup(id).groupId)))
+        default: throw call.methodNotAllowed
         }
     }
 

@@ -13,19 +13,9 @@ extension ServedOrganization {
         case ("POST", nil): return try createSCIMUser(call)
         case ("PUT", let id?): return try replaceSCIMUser(call, id: id)
         case ("PATCH", let id?): return try patchSCIMUser(call, id: id)
-        case ("DELETE", let id?):
-            let user = try scimLiveUser(id)
-            try scimWrite(call, operation: "DeleteUser") { () throws(ServiceError) in
-                simulation.record(.deleteUser(DeleteUser(userId: user.userId)), actor: .scim)
-            }
-            return SCIMAnswer.noContent
-        default:
-            throw ServiceError("", "\(call.request.method) is not supported on \(call.request.path)", status: 405)
+        case ("DELETE", let id?): return try scimDelete(call, operation: "DeleteUser", .deleteUser(DeleteUser(userId: try scimLiveUser(id).userId)))
+        default: throw call.methodNotAllowed
         }
-    }
-
-    func scimWrite<T>(_ call: SCIMCall, operation: String, _ body: () throws(ServiceError) -> T) throws(ServiceError) -> T {
-        try writing(call.requestId, caller: "scim-bearer-token", source: call.request.source, operation: operation, body)
     }
 
     func scimLiveUser(_ id: String) throws(ServiceError) -> DirectoryUser {
