@@ -8,6 +8,11 @@ extension ServedOrganization {
         guard request.header("authorization") == "Bearer \(credentials.scimToken)" else {
             return ServiceError("", "Unauthorized: the bearer token is missing or not this endpoint's", status: 401).scim()
         }
+        if var bucket = scimRate {
+            let allowed = bucket.take(at: configuration.wallClock())
+            scimRate = bucket
+            if !allowed { return ServiceError("", "ThrottlingException: Rate exceeded", status: 429).scim() }
+        }
         let route = request.path.dropFirst("/scim/v2".count).split(separator: "/").map { Form.percentDecode(String($0)) }
         let call = SCIMCall(request: request, requestId: requestId)
         do throws(ServiceError) {

@@ -23,13 +23,16 @@ public struct ServeConfiguration: Sendable {
     public var region: String
     /// sso-admin calls a wall-clock second (Identity Center's shared TPS); nil: no limit.
     public var transactionsPerSecond: Int?
+    /// SCIM requests a wall-clock second before 429; nil: no limit (AWS publishes no SCIM rate).
+    public var scimRequestsPerSecond: Int?
     /// The wall clock: only for `X-Amz-Date` and the TPS limit, never for the log.
     public var wallClock: @Sendable () -> Date
     public var maxBodyBytes: Int
 
-    public init(region: String = ReservedRoleIdentifiers.defaultRegion, transactionsPerSecond: Int? = 20,
+    public init(region: String = ReservedRoleIdentifiers.defaultRegion, transactionsPerSecond: Int? = 20, scimRequestsPerSecond: Int? = nil,
                 wallClock: @escaping @Sendable () -> Date = { Date() }, maxBodyBytes: Int = 1 << 20) {
-        self.region = region; self.transactionsPerSecond = transactionsPerSecond; self.wallClock = wallClock; self.maxBodyBytes = maxBodyBytes
+        self.region = region; self.transactionsPerSecond = transactionsPerSecond; self.scimRequestsPerSecond = scimRequestsPerSecond
+        self.wallClock = wallClock; self.maxBodyBytes = maxBodyBytes
     }
 }
 
@@ -59,6 +62,7 @@ public final class ServedOrganization {
     var current: (requestId: String, caller: String, source: String, operation: String)?
     let provenanceFile: String?
     var tps: WallClockBucket?
+    var scimRate: WallClockBucket?
     /// Set when a commit failed: the log and the state no longer agree, so nothing more is accepted.
     var broken: String?
 
@@ -70,6 +74,7 @@ public final class ServedOrganization {
         credentials = ServeCredentials(ids: ids)
         names = ReverseNames()
         tps = configuration.transactionsPerSecond.map { WallClockBucket(perSecond: $0) }
+        scimRate = configuration.scimRequestsPerSecond.map { WallClockBucket(perSecond: $0) }
         simulation.observer = { [unowned self] event in self.observe(event) }
         names.rebuild(simulation.state, ids: ids)
         seedIdentityStoreTimes()

@@ -13,10 +13,10 @@ import Testing
         let log = InMemoryEventLog()
         let organization: ServedOrganization
 
-        init() throws {
+        init(configuration: ServeConfiguration = ServeConfiguration()) throws {
             let simulation = try Simulation(scenario: closedFormScenario(), log: log)
             try simulation.startServing(actors: false)
-            organization = ServedOrganization(simulation: simulation)
+            organization = ServedOrganization(simulation: simulation, configuration: configuration)
         }
 
         var head: UInt64 { (try? log.read { $0.head.lastSeq }) ?? 0 }
@@ -202,6 +202,16 @@ import Testing
         let config = Self.object(served.send("GET", "/ServiceProviderConfig"))
         #expect((config["bulk"] as? [String: Any])?["supported"] as? Bool == false)
         #expect((config["patch"] as? [String: Any])?["supported"] as? Bool == true)
+    }
+
+    @Test func beyondTheConfiguredRateARequestIsThrottledWith429AndWritesNothing() throws {
+        let served = try Served(configuration: ServeConfiguration(scimRequestsPerSecond: 1, wallClock: { Date(timeIntervalSince1970: 1_767_571_200) }))
+        #expect(served.send("GET", "/Users").status == 200)
+        let head = served.head
+        let throttled = served.send("POST", "/Users", json: Self.user("pat@example.com"))
+        #expect(throttled.status == 429)
+        #expect(Self.object(throttled)["schemas"] as? [String] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
+        #expect(served.head == head)
     }
 
     static func encoded(_ s: String) -> String {
