@@ -1,6 +1,8 @@
 import AccessLabEvents
+import AccessLabImport
 import AccessLabLog
 import AccessLabProjections
+import AccessLabQuery
 import AccessLabServe
 import AccessLabSimulation
 import Foundation
@@ -143,6 +145,22 @@ import Testing
         #expect(served.send("GET", "/Groups/\(group)", query: "excludedAttributes=members").status == 200)
         #expect(served.send("DELETE", "/Groups/\(group)").status == 204)
         #expect(served.send("GET", "/Groups/\(group)").status == 404)
+    }
+
+    /// A SCIM rename is an UpdateGroup event; its CloudTrail record (with bodies) reads back as one.
+    @Test func aGroupRenameGoesThroughCloudTrailAndBack() throws {
+        let served = try Served()
+        let group = try #require(Self.object(served.send("POST", "/Groups", json: ["displayName": "payments"]))["id"] as? String)
+        #expect(served.send("PATCH", "/Groups/\(group)", json: Self.patch([["op": "replace", "value": ["id": group, "displayName": "payments-team"]]])).status == 204)
+        let events = try served.events()
+        #expect(events.last?.actor == .scim)
+        var writer = CloudTrailWriter(final: served.organization.state, region: "us-east-1", withBodies: true)
+        let records = events.suffix(2).flatMap { writer.records($0) }
+        #expect(records.map(\.eventName) == ["CreateGroup", "PatchGroup"])
+        var files = CloudTrailFiles()
+        files.add(try JSONEncoder().encode(["Records": records]), name: "trail.json")
+        let replayed = CloudTrailImport.replay(files, onto: AccessState())
+        #expect(replayed.events.map(\.body).contains(.updateGroup(UpdateGroup(groupId: group, displayName: "payments-team"))))
     }
 
     @Test func aPatchOf101MembershipChangesIsRefusedAndWritesNothing() throws {
