@@ -5,7 +5,9 @@ import Foundation
 /// developer guide): users and groups, the three discovery endpoints, no /Bulk, /Me or /.search.
 extension ServedOrganization {
     func scim(_ request: ServeRequest, requestId: String) -> ServeResponse {
-        guard request.header("authorization") == "Bearer \(credentials.scimToken)" else {
+        // The scheme's name is case-insensitive (RFC 7235); the token is not.
+        let authorization = request.header("authorization") ?? ""
+        guard authorization.lowercased().hasPrefix("bearer "), authorization.dropFirst("bearer ".count) == credentials.scimToken else {
             return ServiceError("", "Unauthorized: the bearer token is missing or not this endpoint's", status: 401).scim()
         }
         if var bucket = scimRate {
