@@ -47,6 +47,7 @@ TYPES = [
     ("PatchGroup", 54, "PatchGroup"),
     ("DeleteGroup", 55, "DeleteGroup"),
     ("IdentityStoreRequestFailed", 56, "IdentityStoreRequestFailed"),
+    ("UpdateGroup", 57, "UpdateGroup"),
     ("HRHire", 60, "HRHire"),
     ("HRTransfer", 61, "HRTransfer"),
     ("HRTermination", 62, "HRTermination"),

@@ -53,6 +53,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("sso-admin calls per wall-clock second before ThrottlingException (Identity Center's shared TPS); 0: no limit.", valueName: "n"))
     var tps = 20
 
+    @Option(help: ArgumentHelp("SCIM requests per wall-clock second before 429 ThrottlingException (AWS publishes no rate); 0: no limit.", valueName: "n"))
+    var scimTps = 0
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, as in `run`.", valueName: "key=value"))
     var settings: [String] = []
 
@@ -69,7 +72,8 @@ struct ServeCommand: ParsableCommand {
             try simulation.startServing(actors: actors)
         } catch { throw CLIError("\(path): \(error)") }
         let organization = ServedOrganization(simulation: simulation, configuration: ServeConfiguration(
-            region: scenario.identityCenter.region, transactionsPerSecond: tps > 0 ? tps : nil), provenanceFile: path + "/serve-requests.tsv")
+            region: scenario.identityCenter.region, transactionsPerSecond: tps > 0 ? tps : nil,
+            scimRequestsPerSecond: scimTps > 0 ? scimTps : nil), provenanceFile: path + "/serve-requests.tsv")
         let credentials = organization.credentials
         let ids = organization.ids
         let host = self.host, db = path, region = scenario.identityCenter.region, name = scenario.name

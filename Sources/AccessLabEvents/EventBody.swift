@@ -41,6 +41,7 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
     case PatchGroup = 54
     case DeleteGroup = 55
     case IdentityStoreRequestFailed = 56
+    case UpdateGroup = 57
     case HRHire = 60
     case HRTransfer = 61
     case HRTermination = 62
@@ -98,6 +99,7 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
         case .PatchGroup: "PatchGroup"
         case .DeleteGroup: "DeleteGroup"
         case .IdentityStoreRequestFailed: "IdentityStoreRequestFailed"
+        case .UpdateGroup: "UpdateGroup"
         case .HRHire: "HRHire"
         case .HRTransfer: "HRTransfer"
         case .HRTermination: "HRTermination"
@@ -166,6 +168,7 @@ public enum EventBody: Hashable, Sendable {
     case patchGroup(PatchGroup)
     case deleteGroup(DeleteGroup)
     case identityStoreRequestFailed(IdentityStoreRequestFailed)
+    case updateGroup(UpdateGroup)
     indirect case hrHire(HRHire)
     case hrTransfer(HRTransfer)
     case hrTermination(HRTermination)
@@ -220,6 +223,7 @@ public enum EventBody: Hashable, Sendable {
         case .patchGroup: .PatchGroup
         case .deleteGroup: .DeleteGroup
         case .identityStoreRequestFailed: .IdentityStoreRequestFailed
+        case .updateGroup: .UpdateGroup
         case .hrHire: .HRHire
         case .hrTransfer: .HRTransfer
         case .hrTermination: .HRTermination
@@ -277,6 +281,7 @@ public enum EventBody: Hashable, Sendable {
         case .patchGroup(let p): p
         case .deleteGroup(let p): p
         case .identityStoreRequestFailed(let p): p
+        case .updateGroup(let p): p
         case .hrHire(let p): p
         case .hrTransfer(let p): p
         case .hrTermination(let p): p
@@ -334,6 +339,7 @@ public enum EventBody: Hashable, Sendable {
         case .patchGroup(let p): p.entities
         case .deleteGroup(let p): p.entities
         case .identityStoreRequestFailed(let p): p.entities
+        case .updateGroup(let p): p.entities
         case .hrHire(let p): p.entities
         case .hrTransfer(let p): p.entities
         case .hrTermination(let p): p.entities
@@ -391,6 +397,7 @@ public enum EventBody: Hashable, Sendable {
         case .PatchGroup: .patchGroup(try PatchGroup(from: decoder))
         case .DeleteGroup: .deleteGroup(try DeleteGroup(from: decoder))
         case .IdentityStoreRequestFailed: .identityStoreRequestFailed(try IdentityStoreRequestFailed(from: decoder))
+        case .UpdateGroup: .updateGroup(try UpdateGroup(from: decoder))
         case .HRHire: .hrHire(try HRHire(from: decoder))
         case .HRTransfer: .hrTransfer(try HRTransfer(from: decoder))
         case .HRTermination: .hrTermination(try HRTermination(from: decoder))

@@ -472,6 +472,18 @@ extension PatchGroup {
     }
 }
 
+extension UpdateGroup {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
+        w.string(groupId)
+        w.string(displayName)
+    }
+
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
+        self.groupId = try r.string()
+        self.displayName = try r.string()
+    }
+}
+
 extension DeleteGroup {
     @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(groupId)
@@ -712,6 +724,7 @@ extension EventBody {
         case .patchGroup(let p): p.compactEncode(into: &w)
         case .deleteGroup(let p): p.compactEncode(into: &w)
         case .identityStoreRequestFailed(let p): p.compactEncode(into: &w)
+        case .updateGroup(let p): p.compactEncode(into: &w)
         case .hrHire(let p): p.compactEncode(into: &w)
         case .hrTransfer(let p): p.compactEncode(into: &w)
         case .hrTermination(let p): p.compactEncode(into: &w)
@@ -768,6 +781,7 @@ extension EventBody {
         case .PatchGroup: .patchGroup(try PatchGroup(compact: &r))
         case .DeleteGroup: .deleteGroup(try DeleteGroup(compact: &r))
         case .IdentityStoreRequestFailed: .identityStoreRequestFailed(try IdentityStoreRequestFailed(compact: &r))
+        case .UpdateGroup: .updateGroup(try UpdateGroup(compact: &r))
         case .HRHire: .hrHire(try HRHire(compact: &r))
         case .HRTransfer: .hrTransfer(try HRTransfer(compact: &r))
         case .HRTermination: .hrTermination(try HRTermination(compact: &r))

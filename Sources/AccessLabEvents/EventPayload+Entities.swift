@@ -41,6 +41,7 @@ extension CreateGroup { public var entities: [EntityRef] { [.group(groupId)] + m
 extension PatchGroup {
     public var entities: [EntityRef] { [.group(groupId)] + (membersAdded + membersRemoved).map(EntityRef.user) }
 }
+extension UpdateGroup { public var entities: [EntityRef] { [.group(groupId)] } }
 extension DeleteGroup { public var entities: [EntityRef] { [.group(groupId)] } }
 extension IdentityStoreRequestFailed { public var entities: [EntityRef] { [.user(userId)] + (groupId.map { [.group($0)] } ?? []) } }
 

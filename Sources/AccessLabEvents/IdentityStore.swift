@@ -74,6 +74,13 @@ public struct PatchGroup: EventPayload {
     }
 }
 
+/// A group's `displayName` replaced: SCIM `PATCH /Groups/{id}` or identitystore `UpdateGroup`.
+public struct UpdateGroup: EventPayload {
+    public var groupId: String
+    public var displayName: String
+    public init(groupId: String, displayName: String) { self.groupId = groupId; self.displayName = displayName }
+}
+
 /// SCIM `DELETE /Groups/{id}`.
 public struct DeleteGroup: EventPayload {
     public var groupId: String

@@ -359,6 +359,10 @@ public struct CloudTrailImport {
             if b == nil { report.assumptions["group names hidden by AWS in SCIM records: groups named by their id", default: 0] += 1 }
         case "PatchGroup":
             guard let id = s(q["id"]) else { return false }
+            if let name = s(b?["displayName"]) {
+                emit(r, .scim, .updateGroup(UpdateGroup(groupId: id, displayName: name)))
+                return true
+            }
             guard let b, case .array(let added)? = b["membersAdded"], case .array(let removed)? = b["membersRemoved"] else {
                 unknown(r, "SCIM PatchGroup of \(id): AWS hides which members were added or removed; the group's members after this are unknown")
                 return true
@@ -414,6 +418,16 @@ public struct CloudTrailImport {
         case "DeleteGroup":
             guard let id = s(q["groupId"]) else { return false }
             emit(r, .admin, .deleteGroup(DeleteGroup(groupId: id)))
+        case "UpdateGroup":
+            guard let group = s(q["groupId"]) else { return false }
+            guard case .array(let ops)? = q["operations"] else { return true }
+            let renames = ops.filter { s($0["attributePath"])?.lowercased() == "displayname" }
+            guard let rename = renames.last else { return true }
+            guard let name = s(rename["attributeValue"]), name != CloudTrailJSON.hidden.stringValue else {
+                unknown(r, "identitystore UpdateGroup of \(group): the trail hides the new display name")
+                return true
+            }
+            emit(r, .admin, .updateGroup(UpdateGroup(groupId: group, displayName: name)))
         case "DeleteGroupMembership":
             unknown(r, "a membership deleted by its id (\(s(q["membershipId"]) ?? "?")); the trail does not say whose")
         default:

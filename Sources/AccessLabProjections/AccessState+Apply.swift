@@ -111,6 +111,8 @@ extension AccessState {
         case .patchGroup(let p):
             for m in p.membersAdded { identityCenter.addMember(m, to: p.groupId) }
             for m in p.membersRemoved { identityCenter.removeMember(m, from: p.groupId) }
+        case .updateGroup(let p):
+            identityCenter.groups[p.groupId]?.displayName = p.displayName
         case .identityStoreRequestFailed:
             break
         case .deleteGroup(let p):
@@ -249,7 +251,7 @@ extension UserAttributes {
     ]
 
     /// Applies one SCIM PATCH operation; `division` carries the team.
-    mutating func apply(_ op: PatchOperation) {
+    public mutating func apply(_ op: PatchOperation) {
         let value = op.op == .remove ? nil : op.value
         let leaf = op.path.split(separator: ":").last.map(String.init) ?? op.path
         switch leaf {

@@ -291,6 +291,15 @@ public struct CloudTrailWriter {
             addBody(&r, ["membersAdded": .array(p.membersAdded.map { .string(ids.userId($0)) }),
                          "membersRemoved": .array(p.membersRemoved.map { .string(ids.userId($0)) })])
             return [r]
+        case .updateGroup(let p) where e.actor == .scim:
+            var r = scim(e, "PatchGroup", ["httpBody": ["operations": [["op": "REPLACE", "path": "displayName", "value": .hidden]], "schemas": [.hidden]],
+                                           "tenantId": .string(tenant), "id": .string(ids.groupId(p.groupId))], nil)
+            addBody(&r, ["displayName": .string(p.displayName)])
+            return [r]
+        case .updateGroup(let p):
+            return [adminCall(e, "identitystore.amazonaws.com", "UpdateGroup",
+                              ["identityStoreId": .string(ids.identityStoreId), "groupId": .string(ids.groupId(p.groupId)),
+                               "operations": [["attributePath": "displayName", "attributeValue": .string(p.displayName)]]], nil)]
         case .deleteGroup(let p):
             return [scim(e, "DeleteGroup", ["tenantId": .string(tenant), "id": .string(ids.groupId(p.groupId))], nil)]
         case .identityStoreRequestFailed(let p):

@@ -38,13 +38,13 @@ extension ServedOrganization {
         return id
     }
 
-    func createGroup(_ displayName: String, actor: Actor) throws(ServiceError) -> String {
+    func createGroup(_ displayName: String, members: [String] = [], actor: Actor) throws(ServiceError) -> String {
         guard !displayName.isEmpty else { throw ServiceError.validation("DisplayName is required") }
         guard !state.identityCenter.groups.values.contains(where: { $0.displayName == displayName }) else {
             throw ServiceError.conflict("Duplicate GroupDisplayName \(displayName)")
         }
         let id = ids.uuid(kind: "group", name: "serve-\(next("group"))")
-        simulation.record(.createGroup(CreateGroup(groupId: id, displayName: displayName)), actor: actor)
+        simulation.record(.createGroup(CreateGroup(groupId: id, displayName: displayName, members: members)), actor: actor)
         return id
     }
 
@@ -219,9 +219,16 @@ extension ServedOrganization {
                 throw ServiceError.validation("IdentityStoreId, GroupId and Operations are required")
             }
             try s.checkStore(store)
-            _ = try s.group(groupId)
-            // Group attributes other than members are not modelled: the change is accepted and leaves no event.
-            return try c.encode(I.UpdateGroupResponse())
+            let group = try s.group(groupId)
+            let renames = (o["Operations"] as? [[String: Any]] ?? []).filter { ($0["AttributePath"] as? String)?.lowercased() == "displayname" }
+            // Other group attributes (description) are not modelled: accepted, and they leave no event.
+            guard let name = renames.last?["AttributeValue"] as? String, name != group.displayName else { return try c.encode(I.UpdateGroupResponse()) }
+            guard !name.isEmpty else { throw ServiceError.validation("DisplayName cannot be empty") }
+            guard !s.state.identityCenter.groups.values.contains(where: { $0.displayName == name }) else { throw ServiceError.conflict("Duplicate GroupDisplayName \(name)") }
+            return try c.write(AWSEmptyRequest.self) { _ throws(ServiceError) in
+                s.simulation.record(.updateGroup(UpdateGroup(groupId: group.groupId, displayName: name)), actor: .admin)
+                return I.UpdateGroupResponse()
+            }
         },
         "DeleteGroup": { c throws(ServiceError) in
             try c.write(I.DeleteGroupRequest.self) { r throws(ServiceError) in

@@ -24,13 +24,16 @@ public struct ServeConfiguration: Sendable {
     public var region: String
     /// sso-admin calls a wall-clock second (Identity Center's shared TPS); nil: no limit.
     public var transactionsPerSecond: Int?
+    /// SCIM requests a wall-clock second before 429; nil: no limit (AWS publishes no SCIM rate).
+    public var scimRequestsPerSecond: Int?
     /// The wall clock: only for `X-Amz-Date` and the TPS limit, never for the log.
     public var wallClock: @Sendable () -> Date
     public var maxBodyBytes: Int
 
-    public init(region: String = ReservedRoleIdentifiers.defaultRegion, transactionsPerSecond: Int? = 20,
+    public init(region: String = ReservedRoleIdentifiers.defaultRegion, transactionsPerSecond: Int? = 20, scimRequestsPerSecond: Int? = nil,
                 wallClock: @escaping @Sendable () -> Date = { Date() }, maxBodyBytes: Int = 1 << 20) {
-        self.region = region; self.transactionsPerSecond = transactionsPerSecond; self.wallClock = wallClock; self.maxBodyBytes = maxBodyBytes
+        self.region = region; self.transactionsPerSecond = transactionsPerSecond; self.scimRequestsPerSecond = scimRequestsPerSecond
+        self.wallClock = wallClock; self.maxBodyBytes = maxBodyBytes
     }
 }
 
@@ -53,11 +56,14 @@ public final class ServedOrganization {
     var requests = RequestTable()
     var oidc = OIDCState()
     var counters: [String: Int] = [:]
+    /// When each user and group was created and last changed, by id in the log (SCIM's `meta`).
+    var identityStoreTimes: [String: (created: Instant, lastModified: Instant)] = [:]
     /// seq, request id, caller, source and operation of each event since the last commit.
     var provenance: [String] = []
     var current: (requestId: String, caller: String, source: String, operation: String)?
     let provenanceFile: String?
     var tps: WallClockBucket?
+    var scimRate: WallClockBucket?
     var signingKeys: [String: SymmetricKey] = [:]
     /// The identity store's users in id order, kept until a directory event changes them.
     var sortedUsers: [String]?
@@ -72,8 +78,10 @@ public final class ServedOrganization {
         credentials = ServeCredentials(ids: ids)
         names = ReverseNames()
         tps = configuration.transactionsPerSecond.map { WallClockBucket(perSecond: $0) }
+        scimRate = configuration.scimRequestsPerSecond.map { WallClockBucket(perSecond: $0) }
         simulation.observer = { [unowned self] event in self.observe(event) }
         names.rebuild(simulation.state, ids: ids)
+        seedIdentityStoreTimes()
     }
 
     public var state: AccessState { simulation.state }
@@ -118,7 +126,8 @@ public final class ServedOrganization {
 
     func route(_ request: ServeRequest, requestId: String) -> ServeResponse {
         if request.body.count > configuration.maxBodyBytes {
-            return ServiceError("RequestEntityTooLargeException", "request body of \(request.body.count) bytes exceeds \(configuration.maxBodyBytes)", status: 413).restJSON()
+            let error = ServiceError("RequestEntityTooLargeException", "request body of \(request.body.count) bytes exceeds \(configuration.maxBodyBytes)", status: 413)
+            return request.path.hasPrefix("/scim/v2") ? ServiceError("", error.message, status: 413).scim() : error.restJSON()
         }
         if let broken {
             return ServiceError.internalFailure("the server stopped accepting requests: \(broken)").restJSON()
@@ -159,6 +168,7 @@ public final class ServedOrganization {
         case .CreateUser, .PatchUser, .DeleteUser: sortedUsers = nil
         default: break
         }
+        noteIdentityStoreChange(event)
         if case .roleCredentialsIssued(let c) = event.body, let credential = state.credentials[c.credentialId] {
             names.remember(credential, ids: ids)
         }
