@@ -232,8 +232,15 @@ class ServeStoryTest(unittest.TestCase):
 
         # The log tells the same story.
         timeline = accesslab("timeline", "--db", s.db, "--user", "zoe@example.com")
-        for event in ("CreateUser", "PatchGroup", "PortalSignIn", "RoleCredentialsIssued", "PatchUser", "AccessRefused", "RoleCredentialsExpired"):
-            self.assertIn(event, timeline)
+        for fact in ("user created (admin)", "active=false (scim)", "payments-dev", "Developer", "IamReader", "Sign-in lost at",
+                     "new ones refused: user disabled in Identity Center", "expired"):
+            self.assertIn(fact, timeline)
+        # The credential minted inside the sign-in cache (30 minutes after the disable) is the last to expire.
+        self.assertRegex(timeline, r"last instant able to act: 2026-01-05T08:3\d")
+        # The log as CloudTrail names each served request's id and caller.
+        trail = json.loads(subprocess.run([BIN, "log", "--db", s.db, "--cloudtrail"], capture_output=True, text=True).stdout)
+        created = [r for r in trail["Records"] if r["eventName"] == "CreatePermissionSet"]
+        self.assertEqual(created[-1]["userIdentity"]["arn"].split(":")[-1], "user/accesslab-admin")  # IamReader, made over the API (the scenario's own are the simulated admin's)
 
     def test_bad_input_answers_the_documented_error(self):
         s = self.s
