@@ -101,6 +101,8 @@ public enum ServeWorkload {
                 totals[target, default: (0, 0)].1 += 1
             }
         }
+        let describe = requests.first { $0.request.header("x-amz-target") == "SWBExternalService.DescribePermissionSet" }!.request
+        for (part, us) in ServeCosts.measure(served, describe, rounds: 2000) { totals["  of which " + part] = (us, 1) }
         try served.stop()
         return totals.keys.sorted().map { ($0, (totals[$0]!.0 / Double(totals[$0]!.1) * 10).rounded() / 10) }
     }

@@ -27,6 +27,7 @@ struct ReverseNames {
         policies = Dictionary((Array(state.organization.serviceControlPolicies.keys) + Array(state.organization.resourceControlPolicies.keys)).map { (ids.policyId($0), $0) }) { a, _ in a }
         for credential in state.credentials.values { remember(credential, ids: ids) }
         builtAt = state.seq
+        builtSize = Self.size(state)
     }
 
     mutating func remember(_ credential: RoleCredential, ids: AWSIdentifiers) {
@@ -35,9 +36,17 @@ struct ReverseNames {
 
     private mutating func lookup(_ table: KeyPath<ReverseNames, [String: String]>, _ awsId: String, _ state: AccessState, ids: AWSIdentifiers) -> String? {
         if let found = self[keyPath: table][awsId] { return found }
-        guard builtAt != state.seq else { return nil }
+        // Re-read only when entities may have appeared since (a lookup of an unknown id must not cost a rebuild per request).
+        let size = Self.size(state)
+        guard builtAt != state.seq, size != builtSize else { return nil }
         rebuild(state, ids: ids)
         return self[keyPath: table][awsId]
+    }
+
+    private var builtSize: [Int] = []
+    private static func size(_ state: AccessState) -> [Int] {
+        [state.identityCenter.users.count, state.identityCenter.groups.count, state.permissionSets.count, state.organization.accounts.count,
+         state.organization.organizationalUnits.count, state.organization.serviceControlPolicies.count + state.organization.resourceControlPolicies.count]
     }
 
     mutating func user(_ awsId: String, _ state: AccessState, ids: AWSIdentifiers) -> String? {

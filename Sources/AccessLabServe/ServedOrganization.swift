@@ -339,3 +339,28 @@ struct WallClockBucket {
         return true
     }
 }
+
+/// What a request's fixed costs are, measured in-process (`bench --only serve` prints them).
+public enum ServeCosts {
+    /// Mean microseconds of: verifying a SigV4 signature, decoding a small JSON request, encoding a small answer.
+    public static func measure(_ served: ServedOrganization, _ request: ServeRequest, rounds: Int) -> [(String, Double)] {
+        let clock = ContinuousClock()
+        func time(_ body: () -> Void) -> Double {
+            let t = clock.now
+            for _ in 0..<rounds { body() }
+            let d = clock.now - t
+            return ((Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(rounds) * 10).rounded() / 10
+        }
+        var keys: [String: SymmetricKey] = [:]
+        let claim = (try? SigV4.claim(request).get())!
+        let secret = served.credentials.secretAccessKey, now = served.configuration.wallClock()
+        let ps = served.state.permissionSets.values.sorted { $0.permissionSetId < $1.permissionSetId }.first!
+        let answer = AWS.SSOAdmin.DescribePermissionSetResponse(permissionSet: served.describe(ps))
+        return [
+            ("sigv4 verify (key cached)", time { _ = SigV4.verify(request, claim: claim, secret: secret, now: now, keys: &keys) }),
+            ("json decode request", time { _ = try? AWSWireJSON.decode(AWS.SSOAdmin.DescribePermissionSetRequest.self, from: request.bodyData) }),
+            ("json encode answer", time { _ = try? AWSWireJSON.encode(answer) }),
+            ("request id", time { _ = served.ids.uuid(kind: "http-request", name: "12345") }),
+        ]
+    }
+}

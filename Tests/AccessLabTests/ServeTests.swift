@@ -14,9 +14,9 @@ import Testing
         let simulation: Simulation
         let served: ServedOrganization
 
-        init(tps: Int? = nil) throws {
+        init(tps: Int? = nil, actors: Bool = false) throws {
             simulation = try Simulation(scenario: try loadScenario("tiny.yaml"), log: log)
-            try simulation.startServing(actors: false)
+            try simulation.startServing(actors: actors)
             served = ServedOrganization(simulation: simulation, configuration: ServeConfiguration(
                 transactionsPerSecond: tps, wallClock: { ServeTests.wallClock }))
         }
@@ -129,6 +129,20 @@ import Testing
         #expect(refused["error"] as? String == "SignInRefused")
         let last = try h.log.read { try $0.event($0.head.lastSeq) }
         #expect(last.type == .AccessRefused)
+    }
+
+    @Test func withActorsTheScenarioLivesAsTheClockAdvancesAndWithoutThemNothingHappensOnItsOwn() throws {
+        func signIns(actors: Bool) throws -> Int {
+            let h = try Harness(actors: actors)
+            _ = h.control("clock", #"{"advance":"2d"}"#)
+            return try h.log.read { r in
+                var n = 0
+                try r.forEachEvent(in: 1...r.head.lastSeq) { if $0.type == .PortalSignIn { n += 1 }; return true }
+                return n
+            }
+        }
+        #expect(try signIns(actors: false) == 0)
+        #expect(try signIns(actors: true) > 0)
     }
 
     @Test func theSameRequestsGiveTheSameLog() throws {
