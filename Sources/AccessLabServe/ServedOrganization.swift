@@ -84,7 +84,7 @@ public final class ServedOrganization {
         seedIdentityStoreTimes()
     }
 
-    public var state: AccessState { simulation.state }
+    public var state: AccessState { _read { yield simulation.state } }
     public var clock: Instant { simulation.clock }
 
     /// The next deterministic number of a kind (request ids, served users, OIDC clients).
