@@ -60,6 +60,7 @@ TYPES = [
     ("RoleCredentialsExpired", 74, "RoleCredentialsExpired"),
     ("DenyUser", 75, "UserDenyPolicy"),
     ("DenyUserEffective", 76, "UserDenyPolicy"),
+    ("CreateToken", 77, "CreateToken"),
 ]
 
 # Payloads boxed in EventBody: larger than RoleCredentialsIssued (the most frequent event) and rare.

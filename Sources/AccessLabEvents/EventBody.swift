@@ -54,6 +54,7 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
     case RoleCredentialsExpired = 74
     case DenyUser = 75
     case DenyUserEffective = 76
+    case CreateToken = 77
 
     public static func < (a: EventType, b: EventType) -> Bool { a.rawValue < b.rawValue }
 
@@ -112,6 +113,7 @@ public enum EventType: UInt16, CaseIterable, Sendable, Comparable, CustomStringC
         case .RoleCredentialsExpired: "RoleCredentialsExpired"
         case .DenyUser: "DenyUser"
         case .DenyUserEffective: "DenyUserEffective"
+        case .CreateToken: "CreateToken"
         }
     }
 
@@ -181,6 +183,7 @@ public enum EventBody: Hashable, Sendable {
     case roleCredentialsExpired(RoleCredentialsExpired)
     case denyUser(UserDenyPolicy)
     case denyUserEffective(UserDenyPolicy)
+    case createToken(CreateToken)
 
     public var type: EventType {
         switch self {
@@ -236,6 +239,7 @@ public enum EventBody: Hashable, Sendable {
         case .roleCredentialsExpired: .RoleCredentialsExpired
         case .denyUser: .DenyUser
         case .denyUserEffective: .DenyUserEffective
+        case .createToken: .CreateToken
         }
     }
 
@@ -294,6 +298,7 @@ public enum EventBody: Hashable, Sendable {
         case .roleCredentialsExpired(let p): p
         case .denyUser(let p): p
         case .denyUserEffective(let p): p
+        case .createToken(let p): p
         }
     }
 
@@ -352,6 +357,7 @@ public enum EventBody: Hashable, Sendable {
         case .roleCredentialsExpired(let p): p.entities
         case .denyUser(let p): p.entities
         case .denyUserEffective(let p): p.entities
+        case .createToken(let p): p.entities
         }
     }
 
@@ -410,6 +416,7 @@ public enum EventBody: Hashable, Sendable {
         case .RoleCredentialsExpired: .roleCredentialsExpired(try RoleCredentialsExpired(from: decoder))
         case .DenyUser: .denyUser(try UserDenyPolicy(from: decoder))
         case .DenyUserEffective: .denyUserEffective(try UserDenyPolicy(from: decoder))
+        case .CreateToken: .createToken(try CreateToken(from: decoder))
         }
     }
 }

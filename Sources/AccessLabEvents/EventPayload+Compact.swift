@@ -596,6 +596,22 @@ extension PortalSignIn {
     }
 }
 
+extension CreateToken {
+    @inline(__always) public func compactEncode(into w: inout ByteWriter) {
+        w.string(userId)
+        w.string(sessionId)
+        w.string(grant.rawValue)
+        w.zigzag(expiresAt.ms)
+    }
+
+    public init(compact r: inout ByteReader) throws(ByteReaderError) {
+        self.userId = try r.string()
+        self.sessionId = try r.string()
+        self.grant = try r.raw(CreateToken.Grant.self)
+        self.expiresAt = Instant(ms: try r.zigzag())
+    }
+}
+
 extension PortalSessionEnded {
     @inline(__always) public func compactEncode(into w: inout ByteWriter) {
         w.string(userId)
@@ -737,6 +753,7 @@ extension EventBody {
         case .roleCredentialsExpired(let p): p.compactEncode(into: &w)
         case .denyUser(let p): p.compactEncode(into: &w)
         case .denyUserEffective(let p): p.compactEncode(into: &w)
+        case .createToken(let p): p.compactEncode(into: &w)
         }
     }
 
@@ -794,6 +811,7 @@ extension EventBody {
         case .RoleCredentialsExpired: .roleCredentialsExpired(try RoleCredentialsExpired(compact: &r))
         case .DenyUser: .denyUser(try UserDenyPolicy(compact: &r))
         case .DenyUserEffective: .denyUserEffective(try UserDenyPolicy(compact: &r))
+        case .CreateToken: .createToken(try CreateToken(compact: &r))
         }
     }
 }

@@ -53,6 +53,7 @@ extension IdPSync { public var entities: [EntityRef] { [] } }
 
 extension PortalSignIn { public var entities: [EntityRef] { [.user(userId)] } }
 extension PortalSessionEnded { public var entities: [EntityRef] { [.user(userId)] } }
+extension CreateToken { public var entities: [EntityRef] { [.user(userId)] } }
 extension AccessRefused {
     public var entities: [EntityRef] {
         [.user(userId)] + (accountId.map { [.account($0)] } ?? []) + (permissionSetId.map { [.permissionSet($0)] } ?? [])

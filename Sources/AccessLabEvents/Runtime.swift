@@ -10,6 +10,19 @@ public struct PortalSignIn: EventPayload {
     }
 }
 
+/// The OIDC service issues an access token on a portal session (the CLI's device flow completing, or
+/// its refresh). The token is the session's: it dies with it.
+public struct CreateToken: EventPayload {
+    public enum Grant: String, Codable, Hashable, Sendable, CaseIterable { case deviceCode, refreshToken }
+    public var userId: String
+    public var sessionId: String
+    public var grant: Grant
+    public var expiresAt: Instant
+    public init(userId: String, sessionId: String, grant: Grant, expiresAt: Instant) {
+        self.userId = userId; self.sessionId = sessionId; self.grant = grant; self.expiresAt = expiresAt
+    }
+}
+
 /// A portal session ends.
 public struct PortalSessionEnded: EventPayload {
     public enum Reason: String, Codable, Hashable, Sendable, CaseIterable { case expired, deletedByAdmin, signedOut, userDisabled }

@@ -134,7 +134,7 @@ extension AccessState {
             portalSessions[p.sessionId] = nil
             portalSessionsByUser[p.userId]?.remove(p.sessionId)
             if portalSessionsByUser[p.userId]?.isEmpty == true { portalSessionsByUser[p.userId] = nil }
-        case .accessRefused:
+        case .accessRefused, .createToken:
             break
         case .roleCredentialsIssued(let p):
             credentials[p.credentialId] = RoleCredential(

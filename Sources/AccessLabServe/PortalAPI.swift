@@ -74,7 +74,7 @@ extension ServedOrganization {
                     deviceCode: code, userCode: userCode, verificationUri: "\(r.startUrl)#/device",
                     verificationUriComplete: "\(r.startUrl)#/device?user_code=\(userCode)", expiresIn: 600, interval: 1))
             default:
-                return try createToken(try decodeBody(O.CreateTokenRequest.self, request))
+                return try createToken(try decodeBody(O.CreateTokenRequest.self, request), requestId: requestId, source: request.source)
             }
         } catch {
             return error.restJSON()
@@ -87,7 +87,7 @@ extension ServedOrganization {
 
     /// CreateToken: the device-code grant once the user approved, and the refresh grant while the
     /// portal session lives and the user may still sign in (the sign-in cache is the rules' to judge).
-    func createToken(_ r: O.CreateTokenRequest) throws(ServiceError) -> ServeResponse {
+    func createToken(_ r: O.CreateTokenRequest, requestId: String, source: String) throws(ServiceError) -> ServeResponse {
         try checkClient(r.clientId, r.clientSecret)
         let sessionId: String
         switch r.grantType {
@@ -112,6 +112,10 @@ extension ServedOrganization {
         let n = next("access-token")
         let access = ids.accessToken(sessionId: "\(sessionId)#\(n)")
         let expires = min(clock + simulation.rules.cliTokenLifetime, session.expiresAt)
+        try writing(requestId, caller: ids.userId(session.userId), source: source, operation: "CreateToken") { () throws(ServiceError) in
+            simulation.record(.createToken(CreateToken(userId: session.userId, sessionId: sessionId,
+                                                       grant: r.grantType == "refresh_token" ? .refreshToken : .deviceCode, expiresAt: expires)), actor: .user)
+        }
         oidc.accessTokens[access] = (sessionId, expires)
         let refresh = "aor" + ids.token(kind: "refresh-token", name: "\(sessionId)#\(n)", count: 60)
         oidc.refreshTokens[refresh] = sessionId
