@@ -26,36 +26,38 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
-    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy.", valueName: "workload"))
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, or cloudtrail (the quick run's trail).",
+                               valueName: "workload"))
     var only: String?
-    @Option(help: ArgumentHelp("With --only: how many operations.", valueName: "n")) var count = 200_000
+    @Option(help: ArgumentHelp("With --only policy: how many evaluations.", valueName: "n")) var count = 200_000
 
     func run() throws {
-        if let only {
-            guard only == "policy" else { throw CLIError("--only takes policy, got '\(only)'") }
-            let clock = ContinuousClock(), origin = clock.now
-            let seconds = try Bench.policyEvaluations(count, now: {
-                let d = clock.now - origin
-                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            })
+        let clock = ContinuousClock(), origin = clock.now
+        let now = {
+            let d = clock.now - origin
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        if only == "policy" {
+            let seconds = try Bench.policyEvaluations(count, now: now)
             Console.out("policy_evals_per_s \(Int((Double(count) / seconds).rounded())) (\(count) evaluations)")
             return
         }
+        guard only == nil || only == "cloudtrail" else { throw CLIError("--only takes policy or cloudtrail, got '\(only ?? "")'") }
         let loaded: Scenario
         do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
         let work = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let clock = ContinuousClock()
-        let origin = clock.now
+        if only == "cloudtrail" {
+            let r = try CloudTrailWorkload.alone(scenario: loaded, workDirectory: work, now: now)
+            Console.out("import_cloudtrail_records_per_s \(Int((Double(r.records) / r.seconds).rounded())) (\(r.records) records; JSON \(Int(r.parseSeconds / r.seconds * 100))% of it)")
+            return
+        }
         let verbose = isatty(STDERR_FILENO) == 1 && !json
         let results: Bench.Results
         do {
-            results = try Bench(.init(quick: quick, scenario: loaded, workDirectory: work, now: {
-                let d = clock.now - origin
-                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            }, progress: { if verbose { Console.err("  \($0)") } }, runLong: { days, path in
+            results = try Bench(.init(quick: quick, scenario: loaded, workDirectory: work, now: now, progress: { if verbose { Console.err("  \($0)") } }, runLong: { days, path in
                 try Self.runChild(["run", scenarioPath, "--duration", "\(days)d", "--db", path, "--json"])
             })).run()
         } catch {

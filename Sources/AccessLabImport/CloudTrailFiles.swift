@@ -20,53 +20,45 @@ public struct CloudTrailFiles {
 
     public init() {}
 
-    /// Reads one file's bytes. `name` is how errors name it.
-    public mutating func add(_ data: Data, name: String) {
-        files += 1
+    /// Reads one file's bytes. `name` is how errors name it. A file that is not JSON adds nothing and is the
+    /// error, with where the JSON breaks; a record that is JSON but not a usable record is skipped and named.
+    public mutating func add(_ data: Data, name: String) throws(ImportError) {
         var bytes = data
         if Gzip.isGzip(data) {
             do { bytes = try Gzip.decompress(data) } catch {
+                files += 1
                 skipped.append("\(name): \(error.description); the whole file skipped")
                 return
             }
         }
-        let text = bytes.drop { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
-        // A delivery file is parsed once (JSONSerialization is several times faster here than JSONDecoder,
-        // whose failed type probes build coding paths) and each record read on its own. Text that is not
-        // one JSON object is read a line at a time.
-        if text.first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(text)) as? [String: Any] {
-            if let list = object["Records"] as? [Any] {
-                for (i, item) in list.enumerated() { take(Self.record(item), place: name, name: name, index: i, at: "Records[\(i)]") }
-            } else if object["eventID"] != nil {
-                take(Self.record(object), place: name, name: name, index: 0, at: "")
-            } else {
-                skipped.append("\(name): a JSON object without Records; not a CloudTrail file")
+        let before = (records: records.count, skipped: skipped.count, duplicates: duplicates)
+        let syntax = bytes.withUnsafeBytes { buffer in
+            Result { () throws(CloudTrailReader.SyntaxError) in
+                try CloudTrailReader.records(in: buffer) { result, place in
+                    if let index = place.index {
+                        take(result, place: name, name: name, index: index, at: "Records[\(index)]")
+                    } else {
+                        take(result, place: "\(name):\(place.line)", name: name, index: place.line, at: "")
+                    }
+                }
             }
-            return
         }
-        // One record a line.
-        var index = 0
-        for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
-            defer { index += 1 }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0d || $0 == 0x09 }) { continue }
-            let result = (try? JSONSerialization.jsonObject(with: Data(line))).map(Self.record)
-                ?? .failure(CloudTrailRecord.ReadError(description: "not valid JSON"))
-            take(result, place: "\(name):\(index + 1)", name: name, index: index, at: "")
-        }
-    }
-
-    static func record(_ any: Any) -> Result<CloudTrailRecord, Error> {
-        Result { () throws(CloudTrailRecord.ReadError) in try CloudTrailRecord(json: any) }.mapError { $0 as Error }
+        guard case .failure(let error) = syntax else { files += 1; return }
+        for located in records[before.records...] { seen.remove(located.record.eventID) }
+        records.removeSubrange(before.records...)
+        skipped.removeSubrange(before.skipped...)
+        duplicates = before.duplicates
+        throw ImportError(file: name, problem: error.description)
     }
 
     private var seen = Set<String>()
 
-    private mutating func take(_ result: Result<CloudTrailRecord, Error>, place: String, name: String, index: Int, at: String) {
+    private mutating func take(_ result: Result<CloudTrailRecord, CloudTrailRecord.ReadError>, place: String, name: String, index: Int, at: String) {
         let record: CloudTrailRecord
         switch result {
         case .success(let r): record = r
         case .failure(let error):
-            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")\(ImportError.describe(error))")
+            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")\(error.description)")
             return
         }
         guard ISO8601.parse(record.eventTime) != nil else {

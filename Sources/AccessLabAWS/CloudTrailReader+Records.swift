@@ -1,0 +1,158 @@
+/// CloudTrail's files: an S3 delivery file `{"Records":[...]}`, whose records are read one by one as the
+/// array is walked, or records one after another, one a line (CloudTrail Lake, event-history exports).
+extension CloudTrailReader {
+    /// Where a record is in its file.
+    public struct Place: Sendable, Equatable {
+        /// The line its `{` is on.
+        public var line: Int
+        /// Its index in a delivery file's `Records` (nil: a record a line).
+        public var index: Int?
+    }
+
+    /// Every record in `buffer`, in file order, each as read or as why it cannot be (valid JSON that is not
+    /// a usable record: the caller decides whether to skip it). Text that is not JSON stops the reading.
+    public static func records(in buffer: UnsafeRawBufferPointer,
+                               _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        var reader = CloudTrailReader(buffer)
+        // A byte-order mark is not JSON, but some tools write one.
+        if reader.end >= 3, reader.bytes[0] == 0xef, reader.bytes[1] == 0xbb, reader.bytes[2] == 0xbf { reader.at = 3 }
+        var first = true
+        while let b = reader.next() {
+            guard b == UInt8(ascii: "{") else {
+                throw reader.failure("expected a JSON object (a delivery file {\"Records\":[...]} or a record a line), found \(reader.shown)")
+            }
+            let line = reader.line
+            var fields = RecordFields()
+            if try reader.record(into: &fields, depth: 1, deliveries: first, take) {
+                if reader.next() != nil { throw reader.failure("unexpected \(reader.shown) after the delivery file's closing '}'") }
+                return
+            }
+            take(fields.record, Place(line: line, index: nil))
+            try reader.endOfLine()
+            first = false
+        }
+    }
+
+    /// At `{`: one record's members into `fields`. With `deliveries`, a `Records` array makes the object a
+    /// delivery file: each of its records goes to `deliveries` and the result is true.
+    mutating func record(into fields: inout RecordFields, depth: Int, deliveries: Bool = false,
+                         _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
+        at += 1
+        var delivery = false
+        if next() == UInt8(ascii: "}") { at += 1; return false }
+        repeat {
+            guard next() == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes, found \(shown)") }
+            let field = try fieldName()
+            try expect(UInt8(ascii: ":"), "':' after the member name")
+            if field == .records, deliveries, next() == UInt8(ascii: "[") {
+                try deliveryRecords(depth: depth + 1, take)
+                delivery = true
+            } else if let field, field != .records {
+                fields.values[field.rawValue] = try value(depth: depth)
+            } else {
+                _ = try value(depth: depth)
+            }
+        } while try !endOfList(UInt8(ascii: "}"), "',' or '}' after a member")
+        return delivery
+    }
+
+    /// At a delivery file's `[`.
+    private mutating func deliveryRecords(depth: Int, _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        at += 1
+        if next() == UInt8(ascii: "]") { at += 1; return }
+        var index = 0
+        var fields = RecordFields()
+        repeat {
+            let opening = next()
+            let place = Place(line: line, index: index)
+            if opening == UInt8(ascii: "{") {
+                fields.clear()
+                _ = try record(into: &fields, depth: depth + 1)
+                take(fields.record, place)
+            } else {
+                _ = try value(depth: depth)
+                take(.failure(CloudTrailRecord.ReadError(description: "not a JSON object")), place)
+            }
+            index += 1
+        } while try !endOfList(UInt8(ascii: "]"), "',' or ']' after a record")
+    }
+
+    /// After a record a line: nothing more on its line.
+    private mutating func endOfLine() throws(SyntaxError) {
+        while at < end, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0d { at += 1 }
+        guard at == end || bytes[at] == 0x0a else { throw failure("unexpected \(shown) after the record (one record a line)") }
+    }
+
+    /// At `"`: the member name as a record field (nil: a member records do not have, or not one of ours).
+    private mutating func fieldName() throws(SyntaxError) -> RecordField? {
+        let start = at + 1
+        var i = start
+        while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < end, bytes[i] == UInt8(ascii: "\""), bytes[start..<i].allSatisfy({ $0 < 0x80 }) {
+            at = i + 1
+            return RecordField(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        }
+        let name = try string()
+        return Array(name.utf8).withUnsafeBufferPointer(RecordField.init)
+    }
+}
+
+/// The members of a record the reader keeps, by position in `RecordFields.values`.
+enum RecordField: Int, CaseIterable {
+    case eventVersion, userIdentity, eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, errorMessage
+    case requestParameters, responseElements, additionalEventData, serviceEventDetails, requestID, eventID, readOnly, resources
+    case eventType, managementEvent, recipientAccountId, eventCategory
+    /// Not a record's: a delivery file's.
+    case records
+
+    static let names: [[UInt8]] = allCases.map { Array(($0 == .records ? "Records" : "\($0)").utf8) }
+
+    init?(_ name: UnsafeBufferPointer<UInt8>) {
+        for (i, candidate) in Self.names.enumerated() where candidate.count == name.count && candidate.elementsEqual(name) {
+            self.init(rawValue: i)
+            return
+        }
+        return nil
+    }
+}
+
+/// A record's members as read, before they are checked.
+struct RecordFields {
+    var values = [CloudTrailJSON?](repeating: nil, count: RecordField.allCases.count)
+
+    mutating func clear() {
+        for i in values.indices { values[i] = nil }
+    }
+
+    subscript(_ field: RecordField) -> CloudTrailJSON? { values[field.rawValue] }
+
+    func string(_ field: RecordField) -> String? { self[field]?.stringValue }
+
+    func bool(_ field: RecordField) -> Bool? { if case .bool(let b)? = self[field] { b } else { nil } }
+
+    /// The record, with what older versions lack at its default. Members of the wrong type count as absent.
+    var record: Result<CloudTrailRecord, CloudTrailRecord.ReadError> {
+        Result { () throws(CloudTrailRecord.ReadError) in
+            func required(_ field: RecordField) throws(CloudTrailRecord.ReadError) -> String {
+                guard let v = string(field) else { throw CloudTrailRecord.ReadError(description: "\(field): missing (every record has it)") }
+                return v
+            }
+            var r = CloudTrailRecord(userIdentity: self[.userIdentity] ?? .null, eventTime: try required(.eventTime),
+                                     eventSource: try required(.eventSource), eventName: try required(.eventName),
+                                     awsRegion: string(.awsRegion) ?? "", sourceIPAddress: string(.sourceIPAddress) ?? "",
+                                     userAgent: string(.userAgent), requestParameters: self[.requestParameters],
+                                     responseElements: self[.responseElements], requestID: string(.requestID),
+                                     eventID: try required(.eventID), readOnly: bool(.readOnly) ?? false,
+                                     eventType: string(.eventType) ?? "AwsApiCall", recipientAccountId: string(.recipientAccountId) ?? "")
+            r.eventVersion = string(.eventVersion) ?? "1.0"
+            r.errorCode = string(.errorCode)
+            r.errorMessage = string(.errorMessage)
+            r.additionalEventData = self[.additionalEventData]
+            r.serviceEventDetails = self[.serviceEventDetails]
+            if case .array(let items)? = self[.resources] { r.resources = items }
+            r.managementEvent = bool(.managementEvent) ?? true
+            r.eventCategory = string(.eventCategory) ?? "Management"
+            return r
+        }
+    }
+}
