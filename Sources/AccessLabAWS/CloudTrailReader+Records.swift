@@ -1,3 +1,5 @@
+import Foundation
+
 /// CloudTrail's files: an S3 delivery file `{"Records":[...]}`, whose records are read one by one as the
 /// array is walked, or records one after another, one a line (CloudTrail Lake, event-history exports).
 extension CloudTrailReader {
@@ -40,9 +42,11 @@ extension CloudTrailReader {
         at += 1
         var delivery = false
         if next() == UInt8(ascii: "}") { at += 1; return false }
+        var previous = RecordField.allCases.count
         repeat {
             guard next() == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes, found \(shown)") }
-            let field = try fieldName()
+            let field = try fieldName(after: previous)
+            if let field { previous = field.rawValue }
             try expect(UInt8(ascii: ":"), "':' after the member name")
             if field == .records, deliveries, next() == UInt8(ascii: "[") {
                 try deliveryRecords(depth: depth + 1, take)
@@ -84,13 +88,19 @@ extension CloudTrailReader {
     }
 
     /// At `"`: the member name as a record field (nil: a member records do not have, or not one of ours).
-    private mutating func fieldName() throws(SyntaxError) -> RecordField? {
+    private mutating func fieldName(after previous: Int) throws(SyntaxError) -> RecordField? {
         let start = at + 1
         var i = start
-        while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
-        if i < end, bytes[i] == UInt8(ascii: "\""), bytes[start..<i].allSatisfy({ $0 < 0x80 }) {
+        // Plain ASCII up to the closing quote: matched in place. Anything else is decoded first.
+        while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
+        if i < end, bytes[i] == UInt8(ascii: "\"") {
             at = i + 1
-            return RecordField(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            let name = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            // A trail's records list their members in one order: the member that followed this one last time is tried first.
+            if let guess = fieldAfter[previous], guess.named(name) { return guess }
+            let field = RecordField(name)
+            fieldAfter[previous] = field
+            return field
         }
         let name = try string()
         return Array(name.utf8).withUnsafeBufferPointer(RecordField.init)
@@ -106,13 +116,37 @@ enum RecordField: Int, CaseIterable {
     case records
 
     static let names: [[UInt8]] = allCases.map { Array(($0 == .records ? "Records" : "\($0)").utf8) }
+    /// Each name's length and first and last eight bytes: for names of up to 16 bytes these decide; the
+    /// three longer ones are compared in full.
+    static let shapes: [(count: Int, head: UInt64, tail: UInt64)] = names.map { n in n.withUnsafeBufferPointer { (n.count, head($0), tail($0)) } }
+
+    static func head(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var w: UInt64 = 0
+        for k in 0..<min(8, b.count) { w |= UInt64(b[k]) << (8 * k) }
+        return w
+    }
+
+    static func tail(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var w: UInt64 = 0
+        for k in max(0, b.count - 8)..<b.count { w = w << 8 | UInt64(b[k]) }
+        return w
+    }
 
     init?(_ name: UnsafeBufferPointer<UInt8>) {
-        for (i, candidate) in Self.names.enumerated() where candidate.count == name.count && candidate.elementsEqual(name) {
-            self.init(rawValue: i)
+        let head = Self.head(name), tail = Self.tail(name)
+        for (i, shape) in Self.shapes.enumerated() where shape.count == name.count && shape.head == head && shape.tail == tail {
+            guard let field = RecordField(rawValue: i), name.count <= 16 || field.named(name) else { continue }
+            self = field
             return
         }
         return nil
+    }
+
+    func named(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        Self.names[rawValue].withUnsafeBufferPointer { mine in
+            guard mine.count == name.count, let a = mine.baseAddress, let b = name.baseAddress else { return mine.count == name.count }
+            return memcmp(a, b, name.count) == 0
+        }
     }
 }
 

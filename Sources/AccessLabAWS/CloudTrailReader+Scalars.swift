@@ -1,18 +1,34 @@
 /// Strings and numbers.
 extension CloudTrailReader {
-    /// At `"`: the string, its escapes decoded. Most strings have none and are made straight from the bytes.
+    /// At `"`: the string, its escapes decoded. Most strings have none: they are looked up in `recent` by
+    /// their bytes, or made straight from them.
     mutating func string() throws(SyntaxError) -> String {
         let open = at
         at += 1
         let start = at
+        var high: UInt64 = 0
+        // Eight bytes at a time while none of them ends the plain run (a quote, a backslash, a control character).
+        if let base = bytes.baseAddress {
+            while end - at >= 8 {
+                let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
+                if Self.endsPlainRun(word) { break }
+                high |= word
+                at += 8
+            }
+        }
+        var highByte: UInt8 = 0
         while at < end {
             let b = bytes[at]
             if b == UInt8(ascii: "\"") {
-                let s = try text(UnsafeBufferPointer(rebasing: bytes[start..<at]), open: open)
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<at])
                 at += 1
-                return s
+                if let known = recent.string(utf8) { return known }
+                let ascii = high & 0x8080_8080_8080_8080 == 0 && highByte < 0x80
+                guard ascii || Self.isWellFormed(utf8) else { throw failure("the string is not valid UTF-8", at: open) }
+                return recent.add(utf8)
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            highByte |= b
             at += 1
         }
         scratch.removeAll(keepingCapacity: true)
@@ -20,9 +36,40 @@ extension CloudTrailReader {
         return try escapedRest(open: open)
     }
 
-    func text(_ utf8: UnsafeBufferPointer<UInt8>, open: Int) throws(SyntaxError) -> String {
-        guard let s = String(validating: utf8, as: UTF8.self) else { throw failure("the string is not valid UTF-8", at: open) }
-        return s
+    /// Whether one of the word's eight bytes is `"`, `\` or below 0x20 (the zero-byte test of "Bit Twiddling Hacks").
+    @inline(__always) static func endsPlainRun(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5c)
+        let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs != 0
+    }
+
+    /// Whether `utf8` is UTF-8 as RFC 3629 has it: no overlong forms, no surrogates, nothing past U+10FFFF.
+    /// (`String(validating:as:)` does the same generically, at several times the cost.)
+    static func isWellFormed(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < utf8.count {
+            let lead = utf8[i]
+            if lead < 0x80 { i += 1; continue }
+            let continuations: Int, smallest: UInt32
+            var scalar: UInt32
+            switch lead {
+            case 0xc2...0xdf: continuations = 1; smallest = 0x80; scalar = UInt32(lead & 0x1f)
+            case 0xe0...0xef: continuations = 2; smallest = 0x800; scalar = UInt32(lead & 0x0f)
+            case 0xf0...0xf4: continuations = 3; smallest = 0x10000; scalar = UInt32(lead & 0x07)
+            default: return false
+            }
+            guard utf8.count - i > continuations else { return false }
+            for k in 1...continuations {
+                let b = utf8[i + k]
+                guard b & 0xc0 == 0x80 else { return false }
+                scalar = scalar << 6 | UInt32(b & 0x3f)
+            }
+            guard scalar >= smallest, scalar <= 0x10ffff, !(0xd800...0xdfff).contains(scalar) else { return false }
+            i += continuations + 1
+        }
+        return true
     }
 
     /// The rest of a string from an escape on, decoded into `scratch`.
@@ -35,8 +82,8 @@ extension CloudTrailReader {
             switch bytes[at] {
             case UInt8(ascii: "\""):
                 at += 1
-                guard let s = String(validating: scratch, as: UTF8.self) else { throw failure("the string is not valid UTF-8", at: open) }
-                return s
+                guard scratch.withUnsafeBufferPointer(Self.isWellFormed) else { throw failure("the string is not valid UTF-8", at: open) }
+                return String(decoding: scratch, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 try escape()
             default:

@@ -26,6 +26,13 @@ public struct CloudTrailReader {
     var lineStart = 0
     /// Where strings with escapes are decoded, kept between strings.
     var scratch: [UInt8] = []
+    var recent = RecentStrings()
+    /// The record member that followed each one last time (by raw value; the last slot: a record's start).
+    var fieldAfter = [RecordField?](repeating: nil, count: RecordField.allCases.count + 1)
+    /// The members and elements of the objects and arrays being read, innermost last: each is copied out
+    /// once, at its size, when its closing bracket is read (instead of growing an array of its own).
+    let openMembers = OpenValues<(String, CloudTrailJSON)>()
+    let openElements = OpenValues<CloudTrailJSON>()
 
     init(_ buffer: UnsafeRawBufferPointer) {
         bytes = buffer.assumingMemoryBound(to: UInt8.self)
@@ -102,18 +109,22 @@ public struct CloudTrailReader {
     mutating func members(depth: Int) throws(SyntaxError) -> [(String, CloudTrailJSON)] {
         guard depth <= Self.depthLimit else { throw failure("nested deeper than \(Self.depthLimit)") }
         at += 1
-        var out: [(String, CloudTrailJSON)] = []
-        if next() == UInt8(ascii: "}") { at += 1; return out }
+        if next() == UInt8(ascii: "}") { at += 1; return [] }
+        let first = openMembers.count
+        defer { openMembers.abandon(from: first) }
         var sorted = true
+        var previous = ""
         while true {
             guard next() == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes, found \(shown)") }
             let name = try string()
             try expect(UInt8(ascii: ":"), "':' after the member name")
             let member = try value(depth: depth)
-            if sorted, let last = out.last, !(last.0 < name) { sorted = false }
-            out.append((name, member))
+            if sorted, openMembers.count > first, !(previous < name) { sorted = false }
+            previous = name
+            openMembers.push((name, member))
             if try endOfList(UInt8(ascii: "}"), "',' or '}' after a member") { break }
         }
+        let out = openMembers.close(from: first)
         return sorted ? out : Self.sortedKeepingLast(out)
     }
 
@@ -131,10 +142,14 @@ public struct CloudTrailReader {
     mutating func elements(depth: Int) throws(SyntaxError) -> [CloudTrailJSON] {
         guard depth <= Self.depthLimit else { throw failure("nested deeper than \(Self.depthLimit)") }
         at += 1
-        var out: [CloudTrailJSON] = []
-        if next() == UInt8(ascii: "]") { at += 1; return out }
-        repeat { out.append(try value(depth: depth)) } while try !endOfList(UInt8(ascii: "]"), "',' or ']' after an element")
-        return out
+        if next() == UInt8(ascii: "]") { at += 1; return [] }
+        let first = openElements.count
+        defer { openElements.abandon(from: first) }
+        repeat {
+            let element = try value(depth: depth)
+            openElements.push(element)
+        } while try !endOfList(UInt8(ascii: "]"), "',' or ']' after an element")
+        return openElements.close(from: first)
     }
 
     /// After a member or an element: true at the closing bracket (taken), false at a comma (taken).

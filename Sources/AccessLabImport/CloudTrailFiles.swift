@@ -11,6 +11,10 @@ public struct CloudTrailFiles {
         public var record: CloudTrailRecord
         public var file: String
         public var index: Int
+        /// When it happened: the AccessLab body's exact time, else `eventTime`.
+        public var time: Instant
+        /// The body's log position (0 without one): the order within a millisecond.
+        var seq: Int64 = 0, part: Int64 = 0
     }
 
     public private(set) var records: [Located] = []
@@ -35,11 +39,7 @@ public struct CloudTrailFiles {
         let syntax = bytes.withUnsafeBytes { buffer in
             Result { () throws(CloudTrailReader.SyntaxError) in
                 try CloudTrailReader.records(in: buffer) { result, place in
-                    if let index = place.index {
-                        take(result, place: name, name: name, index: index, at: "Records[\(index)]")
-                    } else {
-                        take(result, place: "\(name):\(place.line)", name: name, index: place.line, at: "")
-                    }
+                    take(result, name: name, place: place)
                 }
             }
         }
@@ -53,35 +53,41 @@ public struct CloudTrailFiles {
 
     private var seen = Set<String>()
 
-    private mutating func take(_ result: Result<CloudTrailRecord, CloudTrailRecord.ReadError>, place: String, name: String, index: Int, at: String) {
+    private mutating func take(_ result: Result<CloudTrailRecord, CloudTrailRecord.ReadError>, name: String, place: CloudTrailReader.Place) {
+        // A record of a delivery file is named by its index in Records, a record a line by its line.
+        let index = place.index ?? place.line
+        func skip(_ problem: String) {
+            skipped.append(place.index.map { "\(name): Records[\($0)].\(problem)" } ?? "\(name):\(place.line): \(problem)")
+        }
         let record: CloudTrailRecord
         switch result {
         case .success(let r): record = r
-        case .failure(let error):
-            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")\(error.description)")
-            return
+        case .failure(let error): skip(error.description); return
         }
-        guard ISO8601.parse(record.eventTime) != nil else {
-            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")eventTime '\(record.eventTime)' is not an ISO-8601 time")
+        guard let eventTime = ISO8601.parse(record.eventTime) else {
+            skip("eventTime '\(record.eventTime)' is not an ISO-8601 time")
             return
         }
         guard seen.insert(record.eventID).inserted else { duplicates += 1; return }
-        records.append(Located(record: record, file: name, index: index))
+        let body = record.additionalEventData?["accesslab:body"]
+        var located = Located(record: record, file: name, index: index, time: body?["time"]?.stringValue.flatMap(ISO8601.parse) ?? eventTime)
+        if case .number(let n)? = body?["seq"] { located.seq = n }
+        if case .number(let n)? = body?["part"] { located.part = n }
+        records.append(located)
     }
 
     /// Records in time order. CloudTrail's times are whole seconds: within a second, records keep the order
     /// of their files (by name; delivery files are named by time) and their place in them, unless an
     /// AccessLab body gives the exact time and log position.
     public var ordered: [Located] {
-        records.map { located -> (Int64, Int64, Int64, Located) in
-            let body = located.record.additionalEventData?["accesslab:body"]
-            let time = body?["time"]?.stringValue.flatMap(ISO8601.parse) ?? ISO8601.parse(located.record.eventTime)!
-            var seq: Int64 = 0, part: Int64 = 0
-            if case .number(let n)? = body?["seq"] { seq = n }
-            if case .number(let n)? = body?["part"] { part = n }
-            return (time.ms, seq, part, located)
-        }.sorted { a, b in
-            (a.0, a.1, a.2, a.3.file, a.3.index) < (b.0, b.1, b.2, b.3.file, b.3.index)
-        }.map(\.3)
+        let fileNames = Set(records.map(\.file)).sorted()
+        let fileRank = Dictionary(uniqueKeysWithValues: fileNames.enumerated().map { ($1, $0) })
+        // Sorted as keys and positions, so that the records themselves are moved once.
+        var keys = records.indices.map { i in
+            let r = records[i]
+            return (r.time.ms, r.seq, r.part, fileRank[r.file] ?? 0, r.index, i)
+        }
+        keys.sort { $0 < $1 }
+        return keys.map { records[$0.5] }
     }
 }

@@ -49,7 +49,10 @@ public struct CloudTrailImport {
             && located.record.errorCode == nil {
             i.assumed[i.assumeKey(located.record), default: []].append(located.record)
         }
-        for located in ordered { i.take(located.record) }
+        for located in ordered {
+            i.now = located.time
+            i.take(located.record)
+        }
         return i
     }
 
@@ -59,13 +62,12 @@ public struct CloudTrailImport {
         root = state.organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
     }
 
-    private func time(_ r: CloudTrailRecord) -> Instant {
-        r.additionalEventData?["accesslab:body"]?["time"]?.stringValue.flatMap(ISO8601.parse) ?? ISO8601.parse(r.eventTime)!
-    }
+    /// The time of the record being taken (its AccessLab body's exact time, else `eventTime`).
+    var now = Instant(ms: 0)
     private func body(_ r: CloudTrailRecord) -> CloudTrailJSON? { r.additionalEventData?["accesslab:body"] }
 
     private mutating func emit(_ r: CloudTrailRecord, _ actor: Actor, _ body: EventBody) {
-        let t = max(time(r), state.time ?? time(r))
+        let t = max(now, state.time ?? now)
         let event = NewEvent(time: t, actor: actor, body: body)
         state.apply(event.logged(as: state.seq + 1))
         events.append(event)
@@ -74,7 +76,7 @@ public struct CloudTrailImport {
 
     private mutating func unknown(_ r: CloudTrailRecord, _ text: String) {
         report.unknowns.append("\(r.eventTime) \(r.eventName) (eventID \(r.eventID)): \(text)")
-        unknownsAt.append(Unknown(time: time(r), eventID: r.eventID, text: text))
+        unknownsAt.append(Unknown(time: now, eventID: r.eventID, text: text))
     }
 
     /// What the trail could not decide, with when: queries at or after `time` carry it.
@@ -87,7 +89,7 @@ public struct CloudTrailImport {
 
     mutating func take(_ r: CloudTrailRecord) {
         let key = "\(r.eventSource):\(r.eventName)"
-        if let startTime, time(r) <= startTime {
+        if let startTime, now <= startTime {
             report.beforeStart += 1
             return
         }
@@ -168,7 +170,7 @@ public struct CloudTrailImport {
             let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
             let expires: Instant
             if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
-                expires = time(r) + defaultPortalSession
+                expires = now + defaultPortalSession
                 report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
             }
             emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
@@ -274,8 +276,12 @@ public struct CloudTrailImport {
     /// AssumeRoleWithSAML records by (member account, permission set name from `AWSReservedSSO_<name>_<suffix>`,
     /// second): what the portal's GetRoleCredentials of the same second is paired with.
     private func assumeKey(_ r: CloudTrailRecord) -> String {
-        let role = s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? ""
-        return "\(r.recipientAccountId)|\(role.split(separator: "_").dropFirst().dropLast().joined(separator: "_"))|\(r.eventTime)"
+        let role = (s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? "").utf8
+        var name = Substring()
+        if let first = role.firstIndex(of: UInt8(ascii: "_")), let last = role.lastIndex(of: UInt8(ascii: "_")), first < last {
+            name = Substring(role[role.index(after: first)..<last])
+        }
+        return "\(r.recipientAccountId)|\(name)|\(r.eventTime)"
     }
 
     private mutating func roleCredentials(_ r: CloudTrailRecord) -> Bool {
@@ -292,7 +298,7 @@ public struct CloudTrailImport {
         }
         let target = AccountPermissionSet(account, ps)
         let roleName = s(b?["roleName"]) ?? state.roles[target]?.roleName ?? "AWSReservedSSO_\(setName)"
-        let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? time(r)
+        let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? now
         var expires = s(b?["expiresAt"]).flatMap(ISO8601.parse)
         let key = "\(account)|\(setName)|\(r.eventTime)"
         if expires == nil, var matches = assumed[key], !matches.isEmpty {
