@@ -29,7 +29,7 @@ extension CloudTrailReader {
                 if reader.next() != nil { throw reader.failure("unexpected \(reader.shown) after the delivery file's closing '}'") }
                 return
             }
-            take(fields.record, Place(line: line, index: nil))
+            take(fields.takeRecord(), Place(line: line, index: nil))
             try reader.endOfLine()
             first = false
         }
@@ -70,9 +70,8 @@ extension CloudTrailReader {
             let opening = next()
             let place = Place(line: line, index: index)
             if opening == UInt8(ascii: "{") {
-                fields.clear()
                 _ = try record(into: &fields, depth: depth + 1)
-                take(fields.record, place)
+                take(fields.takeRecord(), place)
             } else {
                 _ = try value(depth: depth)
                 take(.failure(CloudTrailRecord.ReadError(description: "not a JSON object")), place)
@@ -92,6 +91,13 @@ extension CloudTrailReader {
         let start = at + 1
         var i = start
         // Plain ASCII up to the closing quote: matched in place. Anything else is decoded first.
+        if let base = bytes.baseAddress {
+            while end - i >= 8 {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.endsPlainRun(word) || word & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+        }
         while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
         if i < end, bytes[i] == UInt8(ascii: "\"") {
             at = i + 1
@@ -154,39 +160,42 @@ enum RecordField: Int, CaseIterable {
 struct RecordFields {
     var values = [CloudTrailJSON?](repeating: nil, count: RecordField.allCases.count)
 
-    mutating func clear() {
-        for i in values.indices { values[i] = nil }
-    }
-
     subscript(_ field: RecordField) -> CloudTrailJSON? { values[field.rawValue] }
 
-    func string(_ field: RecordField) -> String? { self[field]?.stringValue }
+    /// The member, moved out: its slot is empty again for the next record.
+    mutating func take(_ field: RecordField) -> CloudTrailJSON? {
+        var taken: CloudTrailJSON? = nil
+        swap(&taken, &values[field.rawValue])
+        return taken
+    }
 
-    func bool(_ field: RecordField) -> Bool? { if case .bool(let b)? = self[field] { b } else { nil } }
+    mutating func string(_ field: RecordField) -> String? { take(field)?.stringValue }
 
-    /// The record, with what older versions lack at its default. Members of the wrong type count as absent.
-    var record: Result<CloudTrailRecord, CloudTrailRecord.ReadError> {
-        Result { () throws(CloudTrailRecord.ReadError) in
-            func required(_ field: RecordField) throws(CloudTrailRecord.ReadError) -> String {
-                guard let v = string(field) else { throw CloudTrailRecord.ReadError(description: "\(field): missing (every record has it)") }
-                return v
-            }
-            var r = CloudTrailRecord(userIdentity: self[.userIdentity] ?? .null, eventTime: try required(.eventTime),
-                                     eventSource: try required(.eventSource), eventName: try required(.eventName),
-                                     awsRegion: string(.awsRegion) ?? "", sourceIPAddress: string(.sourceIPAddress) ?? "",
-                                     userAgent: string(.userAgent), requestParameters: self[.requestParameters],
-                                     responseElements: self[.responseElements], requestID: string(.requestID),
-                                     eventID: try required(.eventID), readOnly: bool(.readOnly) ?? false,
-                                     eventType: string(.eventType) ?? "AwsApiCall", recipientAccountId: string(.recipientAccountId) ?? "")
-            r.eventVersion = string(.eventVersion) ?? "1.0"
-            r.errorCode = string(.errorCode)
-            r.errorMessage = string(.errorMessage)
-            r.additionalEventData = self[.additionalEventData]
-            r.serviceEventDetails = self[.serviceEventDetails]
-            if case .array(let items)? = self[.resources] { r.resources = items }
-            r.managementEvent = bool(.managementEvent) ?? true
-            r.eventCategory = string(.eventCategory) ?? "Management"
-            return r
+    mutating func bool(_ field: RecordField) -> Bool? { if case .bool(let b)? = take(field) { b } else { nil } }
+
+    /// The record, with what older versions lack at its default; members of the wrong type count as
+    /// absent. Every slot is empty afterwards.
+    mutating func takeRecord() -> Result<CloudTrailRecord, CloudTrailRecord.ReadError> {
+        for field in [RecordField.eventTime, .eventSource, .eventName, .eventID] where self[field]?.stringValue == nil {
+            for i in values.indices { values[i] = nil }
+            return .failure(CloudTrailRecord.ReadError(description: "\(field): missing (every record has it)"))
         }
+        let eventTime = string(.eventTime) ?? "", eventSource = string(.eventSource) ?? "", eventName = string(.eventName) ?? ""
+        let eventID = string(.eventID) ?? ""
+        var r = CloudTrailRecord(userIdentity: take(.userIdentity) ?? .null, eventTime: eventTime, eventSource: eventSource, eventName: eventName,
+                                 awsRegion: string(.awsRegion) ?? "", sourceIPAddress: string(.sourceIPAddress) ?? "",
+                                 userAgent: string(.userAgent), requestParameters: take(.requestParameters),
+                                 responseElements: take(.responseElements), requestID: string(.requestID),
+                                 eventID: eventID, readOnly: bool(.readOnly) ?? false,
+                                 eventType: string(.eventType) ?? "AwsApiCall", recipientAccountId: string(.recipientAccountId) ?? "")
+        r.eventVersion = string(.eventVersion) ?? "1.0"
+        r.errorCode = string(.errorCode)
+        r.errorMessage = string(.errorMessage)
+        r.additionalEventData = take(.additionalEventData)
+        r.serviceEventDetails = take(.serviceEventDetails)
+        if case .array(let items)? = take(.resources) { r.resources = items }
+        r.managementEvent = bool(.managementEvent) ?? true
+        r.eventCategory = string(.eventCategory) ?? "Management"
+        return .success(r)
     }
 }

@@ -7,43 +7,47 @@ extension CloudTrailReader {
         at += 1
         let start = at
         var high: UInt64 = 0
-        // Eight bytes at a time while none of them ends the plain run (a quote, a backslash, a control character).
-        if let base = bytes.baseAddress {
-            while end - at >= 8 {
+        // Eight bytes at a time: a word without a quote, a backslash or a control character is passed whole;
+        // otherwise the first such byte is found from the word's mask. Byte by byte only near the end.
+        while true {
+            if end - at >= 8, let base = bytes.baseAddress {
                 let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
-                if Self.endsPlainRun(word) { break }
-                high |= word
-                at += 8
-            }
-        }
-        var highByte: UInt8 = 0
-        while at < end {
-            let b = bytes[at]
-            if b == UInt8(ascii: "\"") {
-                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<at])
+                let stops = Self.plainRunStops(word)
+                if stops == 0 { high |= word; at += 8; continue }
+                let plain = stops.trailingZeroBitCount / 8
+                high |= word & ((1 << (8 * UInt64(plain))) &- 1)
+                at += plain
+            } else if at < end, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\"), bytes[at] >= 0x20 {
+                high |= UInt64(bytes[at])
                 at += 1
-                if let known = recent.string(utf8) { return known }
-                let ascii = high & 0x8080_8080_8080_8080 == 0 && highByte < 0x80
-                guard ascii || Self.isWellFormed(utf8) else { throw failure("the string is not valid UTF-8", at: open) }
-                return recent.add(utf8)
+                continue
             }
-            if b == UInt8(ascii: "\\") || b < 0x20 { break }
-            highByte |= b
+            break
+        }
+        if at < end, bytes[at] == UInt8(ascii: "\"") {
+            let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<at])
             at += 1
+            let hash = utf8.count <= RecentStrings.longest ? RecentStrings.hash(utf8) : 0
+            if let known = recent.string(utf8, hash: hash) { return known }
+            guard high & 0x8080_8080_8080_8080 == 0 || Self.isWellFormed(utf8) else { throw failure("the string is not valid UTF-8", at: open) }
+            return recent.add(utf8, hash: hash)
         }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
         return try escapedRest(open: open)
     }
 
-    /// Whether one of the word's eight bytes is `"`, `\` or below 0x20 (the zero-byte test of "Bit Twiddling Hacks").
-    @inline(__always) static func endsPlainRun(_ word: UInt64) -> Bool {
+    /// 0x80 in each byte of the word that is `"`, `\\` or below 0x20, and perhaps in bytes above the first
+    /// such (the zero-byte test of "Bit Twiddling Hacks": exact up to the first).
+    @inline(__always) static func plainRunStops(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5c)
         let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
         let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & highs != 0
+        return (zeroQuote | zeroBackslash | control) & highs
     }
+
+    @inline(__always) static func endsPlainRun(_ word: UInt64) -> Bool { plainRunStops(word) != 0 }
 
     /// Whether `utf8` is UTF-8 as RFC 3629 has it: no overlong forms, no surrogates, nothing past U+10FFFF.
     /// (`String(validating:as:)` does the same generically, at several times the cost.)

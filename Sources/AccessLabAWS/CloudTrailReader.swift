@@ -64,6 +64,7 @@ public struct CloudTrailReader {
 
     // MARK: Tokens
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while at < end {
             switch bytes[at] {
@@ -75,11 +76,13 @@ public struct CloudTrailReader {
     }
 
     /// The next byte after whitespace, not taken.
+    @inline(__always)
     mutating func next() -> UInt8? {
         skipWhitespace()
         return at < end ? bytes[at] : nil
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: String) throws(SyntaxError) {
         guard next() == byte else { throw failure("expected \(what), found \(shown)") }
         at += 1
@@ -153,6 +156,7 @@ public struct CloudTrailReader {
     }
 
     /// After a member or an element: true at the closing bracket (taken), false at a comma (taken).
+    @inline(__always)
     mutating func endOfList(_ close: UInt8, _ what: String) throws(SyntaxError) -> Bool {
         switch next() {
         case UInt8(ascii: ","): at += 1; return false

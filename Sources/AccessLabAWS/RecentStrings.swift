@@ -13,9 +13,8 @@ struct RecentStrings {
     private var strings = [String](repeating: "", count: slotCount)
 
     /// The string with these bytes, if it is here.
-    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>, hash: UInt64) -> String? {
         guard utf8.count <= Self.longest else { return nil }
-        let hash = Self.hash(utf8)
         let slot = Int(truncatingIfNeeded: hash >> 50)
         guard hashes[slot] == hash else { return nil }
         var known = strings[slot]
@@ -27,10 +26,9 @@ struct RecentStrings {
     }
 
     /// A string of these (valid UTF-8) bytes, kept for the next time.
-    mutating func add(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+    mutating func add(_ utf8: UnsafeBufferPointer<UInt8>, hash: UInt64) -> String {
         let made = String(decoding: utf8, as: UTF8.self)
         guard utf8.count <= Self.longest else { return made }
-        let hash = Self.hash(utf8)
         let slot = Int(truncatingIfNeeded: hash >> 50)
         hashes[slot] = hash
         strings[slot] = made
@@ -41,14 +39,19 @@ struct RecentStrings {
     static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h = UInt64(utf8.count) &* 0x9e37_79b9_7f4a_7c15
         guard let base = utf8.baseAddress else { return h | 1 }
-        var i = 0
-        while utf8.count - i >= 8 {
-            h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9e37_79b9_7f4a_7c15
-            h ^= h >> 29
-            i += 8
-        }
         var tail: UInt64 = 0
-        for k in i..<utf8.count { tail = tail << 8 | UInt64(utf8[k]) }
+        if utf8.count >= 8 {
+            var i = 0
+            while utf8.count - i > 8 {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9e37_79b9_7f4a_7c15
+                h ^= h >> 29
+                i += 8
+            }
+            // The last eight bytes, overlapping what came before when the length is not a multiple of eight.
+            tail = UnsafeRawPointer(base + utf8.count - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for k in 0..<utf8.count { tail = tail << 8 | UInt64(utf8[k]) }
+        }
         h = (h ^ tail) &* 0x9e37_79b9_7f4a_7c15
         h ^= h >> 32
         // Zero marks an empty slot.

@@ -34,7 +34,8 @@ public struct CloudTrailImport {
     let startTime: Instant?
     var root: String
     var pendingAccountEmails: [String: String] = [:]
-    var assumed: [String: [CloudTrailRecord]] = [:]
+    /// The expiries AssumeRoleWithSAML records give, in time order, and how many are already paired.
+    var assumed: [AssumeKey: (expiries: [Instant?], paired: Int)] = [:]
     var sessionCount = 0
     let defaultPortalSession = Duration_ms.hours(8)
 
@@ -47,7 +48,8 @@ public struct CloudTrailImport {
         i.report.records = ordered.count
         for located in ordered where located.record.eventSource == "sts.amazonaws.com" && located.record.eventName == "AssumeRoleWithSAML"
             && located.record.errorCode == nil {
-            i.assumed[i.assumeKey(located.record), default: []].append(located.record)
+            let expiry = i.s(located.record.responseElements?["credentials"]?["expiration"]).flatMap(ISO8601.parse)
+            i.assumed[i.assumeKey(located.record), default: ([], 0)].expiries.append(expiry)
         }
         for located in ordered {
             i.now = located.time
@@ -102,7 +104,7 @@ public struct CloudTrailImport {
 
     // MARK: Records to events
 
-    private func s(_ v: CloudTrailJSON?) -> String? { v?.stringValue }
+    func s(_ v: CloudTrailJSON?) -> String? { v?.stringValue }
 
     /// Whether the record is one the model understands (it may still add no event: a known unknown).
     private mutating func translate(_ r: CloudTrailRecord) -> Bool {
@@ -275,13 +277,19 @@ public struct CloudTrailImport {
 
     /// AssumeRoleWithSAML records by (member account, permission set name from `AWSReservedSSO_<name>_<suffix>`,
     /// second): what the portal's GetRoleCredentials of the same second is paired with.
-    private func assumeKey(_ r: CloudTrailRecord) -> String {
+    struct AssumeKey: Hashable {
+        var account: String
+        var permissionSetName: String
+        var second: String
+    }
+
+    private func assumeKey(_ r: CloudTrailRecord) -> AssumeKey {
         let role = (s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? "").utf8
-        var name = Substring()
+        var name = ""
         if let first = role.firstIndex(of: UInt8(ascii: "_")), let last = role.lastIndex(of: UInt8(ascii: "_")), first < last {
-            name = Substring(role[role.index(after: first)..<last])
+            name = String(Substring(role[role.index(after: first)..<last]))
         }
-        return "\(r.recipientAccountId)|\(name)|\(r.eventTime)"
+        return AssumeKey(account: r.recipientAccountId, permissionSetName: name, second: r.eventTime)
     }
 
     private mutating func roleCredentials(_ r: CloudTrailRecord) -> Bool {
@@ -300,11 +308,10 @@ public struct CloudTrailImport {
         let roleName = s(b?["roleName"]) ?? state.roles[target]?.roleName ?? "AWSReservedSSO_\(setName)"
         let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? now
         var expires = s(b?["expiresAt"]).flatMap(ISO8601.parse)
-        let key = "\(account)|\(setName)|\(r.eventTime)"
-        if expires == nil, var matches = assumed[key], !matches.isEmpty {
-            let match = matches.removeFirst()
-            assumed[key] = matches
-            expires = s(match.responseElements?["credentials"]?["expiration"]).flatMap(ISO8601.parse)
+        let key = AssumeKey(account: account, permissionSetName: setName, second: r.eventTime)
+        if expires == nil, let pending = assumed[key], pending.paired < pending.expiries.count {
+            expires = pending.expiries[pending.paired]
+            assumed[key]?.paired += 1
         }
         if expires == nil {
             let bound = state.permissionSets[ps]?.sessionDuration ?? .hours(1)
