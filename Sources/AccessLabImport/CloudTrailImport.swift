@@ -109,7 +109,18 @@ public struct CloudTrailImport {
     /// Whether the record is one the model understands (it may still add no event: a known unknown).
     private mutating func translate(_ r: CloudTrailRecord) -> Bool {
         let q = r.requestParameters ?? .null, resp = r.responseElements ?? .null
+        // The services with the most records first: each case compares its strings in turn.
         switch (r.eventSource, r.eventName) {
+        case ("sso.amazonaws.com", _):
+            return ssoRecord(r, q, resp)
+        case ("identitystore-scim.amazonaws.com", _):
+            return scimRecord(r, q, resp)
+        case ("identitystore.amazonaws.com", _):
+            return identityStoreRecord(r, q, resp)
+        case ("sso-directory.amazonaws.com", _):
+            return directoryConsoleRecord(r, q, resp)
+        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
+            return true   // read with the portal's GetRoleCredentials it belongs to
         case ("organizations.amazonaws.com", "CreateOrganizationalUnit"):
             guard let id = s(resp["organizationalUnit"]?["id"]), let parent = s(q["parentId"]) else { return false }
             if parent.hasPrefix("r-") && state.organization.accounts.isEmpty && state.organization.organizationalUnits.isEmpty { root = parent }
@@ -153,14 +164,6 @@ public struct CloudTrailImport {
         case ("iam.amazonaws.com", "CreateRole"), ("iam.amazonaws.com", "DeleteRole"):
             // The role follows its assignment, which the import applied when it was requested.
             return s(q["roleName"])?.hasPrefix("AWSReservedSSO_") == true
-        case ("sso.amazonaws.com", _):
-            return ssoRecord(r, q, resp)
-        case ("identitystore-scim.amazonaws.com", _):
-            return scimRecord(r, q, resp)
-        case ("identitystore.amazonaws.com", _):
-            return identityStoreRecord(r, q, resp)
-        case ("sso-directory.amazonaws.com", _):
-            return directoryConsoleRecord(r, q, resp)
         case ("signin.amazonaws.com", "UserAuthentication"):
             guard s(r.serviceEventDetails?["UserAuthentication"]) == "Success" else { return true }
             guard let user = portalUser(r) else {
@@ -176,8 +179,6 @@ public struct CloudTrailImport {
                 report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
             }
             emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
-        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
-            return true   // read with the portal's GetRoleCredentials it belongs to
         default:
             return false
         }
