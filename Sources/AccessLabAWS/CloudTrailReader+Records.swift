@@ -36,7 +36,7 @@ extension CloudTrailReader {
     }
 
     /// At `{`: one record's members into `fields`. With `deliveries`, a `Records` array makes the object a
-    /// delivery file: each of its records goes to `deliveries` and the result is true.
+    /// delivery file: each of its records goes to `take` and the result is true.
     mutating func record(into fields: inout RecordFields, depth: Int, deliveries: Bool = false,
                          _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
         at += 1

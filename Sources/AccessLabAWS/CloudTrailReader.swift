@@ -29,8 +29,8 @@ public struct CloudTrailReader {
     var recent = RecentStrings()
     /// The record member that followed each one last time (by raw value; the last slot: a record's start).
     var fieldAfter = [RecordField?](repeating: nil, count: RecordField.allCases.count + 1)
-    /// The members and elements of the objects and arrays being read, innermost last: each is copied out
-    /// once, at its size, when its closing bracket is read (instead of growing an array of its own).
+    /// The members and elements of the objects and arrays being read, innermost last: each object's or
+    /// array's are moved out at their number when its closing bracket is read.
     let openMembers = OpenValues<(String, CloudTrailJSON)>()
     let openElements = OpenValues<CloudTrailJSON>()
 
