@@ -156,7 +156,13 @@ public struct AWSIdentifiers: Sendable {
     }
 
     /// The last `/`-separated part of an ARN: a permission set's `ps-` id, a role's or a policy's name.
-    public static func lastSegment(of arn: String) -> String { String(arn.split(separator: "/").last ?? Substring(arn)) }
+    public static func lastSegment(of arn: String) -> String {
+        let utf8 = arn.utf8
+        // Trailing slashes end no segment.
+        guard let last = utf8.lastIndex(where: { $0 != UInt8(ascii: "/") }) else { return arn }
+        let start = utf8[..<last].lastIndex(of: UInt8(ascii: "/")).map(utf8.index(after:)) ?? utf8.startIndex
+        return String(decoding: utf8[start...last], as: UTF8.self)
+    }
 
     /// An identity-store resource id: a UUID, optionally after ten hex digits and a dash.
     public static func isUUID(_ id: String) -> Bool {

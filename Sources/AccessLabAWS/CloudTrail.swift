@@ -1,5 +1,4 @@
 import AccessLabEvents
-import Foundation
 
 /// CloudTrail's record format (CloudTrail User Guide, "CloudTrail record contents"; event version 1.11),
 /// as a trail delivers it to S3: `{"Records":[...]}`. Members AWS writes as `null` (request parameters and
@@ -62,36 +61,11 @@ public struct CloudTrailRecord: Encodable, Sendable, Equatable {
         case eventType, managementEvent, recipientAccountId, eventCategory
     }
 
-    /// What is wrong with a record that cannot be read.
+    /// What is wrong with a record that cannot be read (`CloudTrailReader` reads records of any 1.x version:
+    /// the time, source, name and id are required; what older records lack takes its default).
     public struct ReadError: Error, CustomStringConvertible {
         public var description: String
         public init(description: String) { self.description = description }
-    }
-
-    /// Reads a record of any 1.x version from its parsed JSON (`JSONSerialization`'s objects: several
-    /// times faster than `JSONDecoder` on whole trails). The time, source, name and id are required;
-    /// what older records lack (event category, management flag, recipient account) takes its default.
-    public init(json any: Any) throws(ReadError) {
-        guard let o = any as? [String: Any] else { throw ReadError(description: "not a JSON object") }
-        func required(_ key: String) throws(ReadError) -> String {
-            guard let v = o[key] as? String else { throw ReadError(description: "\(key): missing (every record has it)") }
-            return v
-        }
-        self.init(userIdentity: o["userIdentity"].map(CloudTrailJSON.init(json:)) ?? .null, eventTime: try required("eventTime"),
-                  eventSource: try required("eventSource"), eventName: try required("eventName"), awsRegion: o["awsRegion"] as? String ?? "",
-                  sourceIPAddress: o["sourceIPAddress"] as? String ?? "", userAgent: o["userAgent"] as? String,
-                  requestParameters: o["requestParameters"].map(CloudTrailJSON.init(json:)),
-                  responseElements: o["responseElements"].map(CloudTrailJSON.init(json:)), requestID: o["requestID"] as? String,
-                  eventID: try required("eventID"), readOnly: CloudTrailJSON.boolean(o["readOnly"]) ?? false,
-                  eventType: o["eventType"] as? String ?? "AwsApiCall", recipientAccountId: o["recipientAccountId"] as? String ?? "")
-        eventVersion = o["eventVersion"] as? String ?? "1.0"
-        errorCode = o["errorCode"] as? String
-        errorMessage = o["errorMessage"] as? String
-        additionalEventData = o["additionalEventData"].map(CloudTrailJSON.init(json:))
-        serviceEventDetails = o["serviceEventDetails"].map(CloudTrailJSON.init(json:))
-        resources = (o["resources"] as? [Any])?.map(CloudTrailJSON.init(json:))
-        managementEvent = CloudTrailJSON.boolean(o["managementEvent"]) ?? true
-        eventCategory = o["eventCategory"] as? String ?? "Management"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -129,7 +103,7 @@ public struct CloudTrailLogFile: Encodable, Sendable, Equatable {
 
 /// A JSON value inside a record (request parameters, identities, details). Objects keep the order they
 /// were built in; encoders with sorted keys sort them.
-public indirect enum CloudTrailJSON: Encodable, Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral,
+public enum CloudTrailJSON: Encodable, Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral,
     ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
     case object([(String, CloudTrailJSON)])
     case array([CloudTrailJSON])
@@ -179,22 +153,5 @@ public indirect enum CloudTrailJSON: Encodable, Sendable, Equatable, Expressible
         case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
         case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
         }
-    }
-
-    /// A value from `JSONSerialization`'s objects (object keys sorted).
-    public init(json any: Any) {
-        switch any {
-        case let o as [String: Any]: self = .object(o.keys.sorted().map { ($0, CloudTrailJSON(json: o[$0]!)) })
-        case let a as [Any]: self = .array(a.map(CloudTrailJSON.init(json:)))
-        case let s as String: self = .string(s)
-        case let n as NSNumber: self = Self.boolean(n).map(CloudTrailJSON.bool) ?? .number(n.int64Value)
-        default: self = .null
-        }
-    }
-
-    /// JSON booleans come back from Foundation as a boolean subclass of NSNumber.
-    static func boolean(_ any: Any?) -> Bool? {
-        guard let n = any as? NSNumber, String(describing: type(of: n)).contains("Boolean") else { return nil }
-        return n.boolValue
     }
 }

@@ -164,7 +164,7 @@ public struct Bench {
         let peakBeforeTrail = Self.peakRSSMegabytes()
         o.progress("writing the log as CloudTrail records, then importing them")
         let trail = try CloudTrailWorkload.trail(from: simLog)
-        let imported = CloudTrailWorkload.importTime(trail, now: o.now)
+        let imported = try CloudTrailWorkload.importTime(trail, now: o.now)
         guard imported.events > 0 else { throw QueryError("the CloudTrail import made no events") }
 
         // 7. `serve` under a keep-alive load on loopback.

@@ -4,11 +4,12 @@ import AccessLabImport
 import AccessLabLog
 import AccessLabProjections
 import AccessLabQuery
+import AccessLabSimulation
 import Foundation
 
 /// The reference log written as a trail (what `log --cloudtrail` writes, without bodies), and the time
 /// to read it back with `import cloudtrail`: parse the delivery file, order, and replay into events.
-enum CloudTrailWorkload {
+public enum CloudTrailWorkload {
     struct Figures {
         var records: Int
         var seconds: Double
@@ -33,10 +34,21 @@ enum CloudTrailWorkload {
         }
     }
 
-    static func importTime(_ trail: [Data], now: () -> Double) -> Figures {
+    /// `bench --only cloudtrail`: the scenario run for 14 days (as `bench --quick` runs it) into `workDirectory`,
+    /// then the import of its trail, alone (e.g. under callgrind): records, seconds, and of them reading the JSON.
+    public static func alone(scenario: Scenario, workDirectory: String, now: () -> Double) throws -> (records: Int, seconds: Double, parseSeconds: Double) {
+        var scenario = scenario
+        scenario.duration = .days(14)
+        let log = try LMDBEventLog(path: workDirectory + "/simulate", create: true)
+        _ = try Simulation(scenario: scenario, log: log).run()
+        let figures = try importTime(try trail(from: log), now: now)
+        return (figures.records, figures.seconds, figures.parseSeconds)
+    }
+
+    static func importTime(_ trail: [Data], now: () -> Double) throws(ImportError) -> Figures {
         let t = now()
         var files = CloudTrailFiles()
-        for (i, file) in trail.enumerated() { files.add(file, name: "bench-\(i).json") }
+        for (i, file) in trail.enumerated() { try files.add(file, name: "bench-\(i).json") }
         let parsed = now()
         let replay = CloudTrailImport.replay(files, onto: AccessState())
         return Figures(records: replay.report.records, seconds: now() - t, parseSeconds: parsed - t, events: replay.events.count)

@@ -26,51 +26,47 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
-    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, or serve (--count 500000 = 5 s of load).", valueName: "workload"))
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, cloudtrail (the quick run's trail), or serve (--count 500000 = 5 s of load).",
+                               valueName: "workload"))
     var only: String?
-    @Option(help: ArgumentHelp("With --only: how many operations.", valueName: "n")) var count = 200_000
+    @Option(help: ArgumentHelp("With --only policy: how many evaluations.", valueName: "n")) var count = 200_000
 
     func run() throws {
-        if let only {
-            guard only == "policy" || only == "serve" else { throw CLIError("--only takes policy or serve, got '\(only)'") }
-            if only == "serve" {
-                let loaded: Scenario
-                do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
-                var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
-                guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
-                let work = String(cString: made)
-                defer { try? FileManager.default.removeItem(atPath: work) }
-                for (operation, us) in try ServeWorkload.profile(scenario: loaded, path: work + "/profile", rounds: 20) {
-                    Console.out("  \(operation): \(us) µs in the server")
-                }
-                let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count) / 100_000, connections: 8)
-                Console.out("serve_requests_per_s \(Int(f.requestsPerSecond)) p50 \(f.p50_ms) ms p99 \(f.p99_ms) ms (\(f.requests) requests on \(f.connections) keep-alive connections; "
-                            + "\(f.writesAccepted) writes accepted, \(f.eventsAppended) events appended, \(f.errors) errors)")
-                return
-            }
-            let clock = ContinuousClock(), origin = clock.now
-            let seconds = try Bench.policyEvaluations(count, now: {
-                let d = clock.now - origin
-                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            })
+        let clock = ContinuousClock(), origin = clock.now
+        let now = {
+            let d = clock.now - origin
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        if only == "policy" {
+            let seconds = try Bench.policyEvaluations(count, now: now)
             Console.out("policy_evals_per_s \(Int((Double(count) / seconds).rounded())) (\(count) evaluations)")
             return
         }
+        guard only == nil || only == "cloudtrail" || only == "serve" else { throw CLIError("--only takes policy, cloudtrail or serve, got '\(only ?? "")'") }
         let loaded: Scenario
         do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
         let work = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let clock = ContinuousClock()
-        let origin = clock.now
+        if only == "serve" {
+            for (operation, us) in try ServeWorkload.profile(scenario: loaded, path: work + "/profile", rounds: 20) {
+                Console.out("  \(operation): \(us) µs in the server")
+            }
+            let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count) / 100_000, connections: 8)
+            Console.out("serve_requests_per_s \(Int(f.requestsPerSecond)) p50 \(f.p50_ms) ms p99 \(f.p99_ms) ms (\(f.requests) requests on \(f.connections) keep-alive connections; "
+                        + "\(f.writesAccepted) writes accepted, \(f.eventsAppended) events appended, \(f.errors) errors)")
+            return
+        }
+        if only == "cloudtrail" {
+            let r = try CloudTrailWorkload.alone(scenario: loaded, workDirectory: work, now: now)
+            Console.out("import_cloudtrail_records_per_s \(Int((Double(r.records) / r.seconds).rounded())) (\(r.records) records; JSON \(Int(r.parseSeconds / r.seconds * 100))% of it)")
+            return
+        }
         let verbose = isatty(STDERR_FILENO) == 1 && !json
         let results: Bench.Results
         do {
-            results = try Bench(.init(quick: quick, scenario: loaded, workDirectory: work, now: {
-                let d = clock.now - origin
-                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            }, progress: { if verbose { Console.err("  \($0)") } }, runLong: { days, path in
+            results = try Bench(.init(quick: quick, scenario: loaded, workDirectory: work, now: now, progress: { if verbose { Console.err("  \($0)") } }, runLong: { days, path in
                 try Self.runChild(["run", scenarioPath, "--duration", "\(days)d", "--db", path, "--json"])
             })).run()
         } catch {

@@ -159,7 +159,8 @@ struct ImportCloudTrailCommand: ParsableCommand {
         (permission sets, assignments, provisioning, ABAC configuration, the portal's GetRoleCredentials with the \
         member account's AssumeRoleWithSAML), identitystore and identitystore-scim, and signin UserAuthentication, \
         in both userIdentity shapes (before and after July 2025). Failed calls are kept out. A record that cannot be \
-        read is named with its file and index and skipped. What a record cannot tell (a SCIM change whose values AWS \
+        read is named with its file and index and skipped; a file that is not JSON stops the import (nothing is \
+        imported) with the line, column and byte where it breaks. What a record cannot tell (a SCIM change whose values AWS \
         hides, a credential whose expiry is not in the trail) is listed with the bound used. Records at or before \
         the end of what DIR already holds are taken as already in its state.
 
@@ -190,7 +191,7 @@ struct ImportCloudTrailCommand: ParsableCommand {
             }
             for name in names {
                 guard let data = FileManager.default.contents(atPath: name) else { throw CLIError("\(name): cannot be read") }
-                files.add(data, name: name)
+                do { try files.add(data, name: name) } catch { throw CLIError("\(error.description); nothing was imported") }
             }
         }
         let log: LMDBEventLog

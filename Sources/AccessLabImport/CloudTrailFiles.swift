@@ -11,6 +11,10 @@ public struct CloudTrailFiles {
         public var record: CloudTrailRecord
         public var file: String
         public var index: Int
+        /// When it happened: the AccessLab body's exact time, else `eventTime`.
+        public var time: Instant
+        /// The body's log position (0 without one): the order within a millisecond.
+        var seq: Int64 = 0, part: Int64 = 0
     }
 
     public private(set) var records: [Located] = []
@@ -20,76 +24,70 @@ public struct CloudTrailFiles {
 
     public init() {}
 
-    /// Reads one file's bytes. `name` is how errors name it.
-    public mutating func add(_ data: Data, name: String) {
-        files += 1
+    /// Reads one file's bytes. `name` is how errors name it. A file that is not JSON adds nothing and is the
+    /// error, with where the JSON breaks; a record that is JSON but not a usable record is skipped and named.
+    public mutating func add(_ data: Data, name: String) throws(ImportError) {
         var bytes = data
         if Gzip.isGzip(data) {
             do { bytes = try Gzip.decompress(data) } catch {
+                files += 1
                 skipped.append("\(name): \(error.description); the whole file skipped")
                 return
             }
         }
-        let text = bytes.drop { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
-        // A delivery file is parsed once (JSONSerialization is several times faster here than JSONDecoder,
-        // whose failed type probes build coding paths) and each record read on its own. Text that is not
-        // one JSON object is read a line at a time.
-        if text.first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(text)) as? [String: Any] {
-            if let list = object["Records"] as? [Any] {
-                for (i, item) in list.enumerated() { take(Self.record(item), place: name, name: name, index: i, at: "Records[\(i)]") }
-            } else if object["eventID"] != nil {
-                take(Self.record(object), place: name, name: name, index: 0, at: "")
-            } else {
-                skipped.append("\(name): a JSON object without Records; not a CloudTrail file")
+        let before = (records: records.count, skipped: skipped.count, duplicates: duplicates)
+        let syntax = bytes.withUnsafeBytes { buffer in
+            Result { () throws(CloudTrailReader.SyntaxError) in
+                try CloudTrailReader.records(in: buffer) { result, place in
+                    take(result, name: name, place: place)
+                }
             }
-            return
         }
-        // One record a line.
-        var index = 0
-        for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
-            defer { index += 1 }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0d || $0 == 0x09 }) { continue }
-            let result = (try? JSONSerialization.jsonObject(with: Data(line))).map(Self.record)
-                ?? .failure(CloudTrailRecord.ReadError(description: "not valid JSON"))
-            take(result, place: "\(name):\(index + 1)", name: name, index: index, at: "")
-        }
-    }
-
-    static func record(_ any: Any) -> Result<CloudTrailRecord, Error> {
-        Result { () throws(CloudTrailRecord.ReadError) in try CloudTrailRecord(json: any) }.mapError { $0 as Error }
+        guard case .failure(let error) = syntax else { files += 1; return }
+        for located in records[before.records...] { seen.remove(located.record.eventID) }
+        records.removeSubrange(before.records...)
+        skipped.removeSubrange(before.skipped...)
+        duplicates = before.duplicates
+        throw ImportError(file: name, problem: error.description)
     }
 
     private var seen = Set<String>()
 
-    private mutating func take(_ result: Result<CloudTrailRecord, Error>, place: String, name: String, index: Int, at: String) {
+    private mutating func take(_ result: Result<CloudTrailRecord, CloudTrailRecord.ReadError>, name: String, place: CloudTrailReader.Place) {
+        // A record of a delivery file is named by its index in Records, a record a line by its line.
+        let index = place.index ?? place.line
+        func skip(_ problem: String) {
+            skipped.append(place.index.map { "\(name): Records[\($0)].\(problem)" } ?? "\(name):\(place.line): \(problem)")
+        }
         let record: CloudTrailRecord
         switch result {
         case .success(let r): record = r
-        case .failure(let error):
-            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")\(ImportError.describe(error))")
-            return
+        case .failure(let error): skip(error.description); return
         }
-        guard ISO8601.parse(record.eventTime) != nil else {
-            skipped.append("\(place): \(at.isEmpty ? "" : at + ".")eventTime '\(record.eventTime)' is not an ISO-8601 time")
+        guard let eventTime = ISO8601.parse(record.eventTime) else {
+            skip("eventTime '\(record.eventTime)' is not an ISO-8601 time")
             return
         }
         guard seen.insert(record.eventID).inserted else { duplicates += 1; return }
-        records.append(Located(record: record, file: name, index: index))
+        let body = record.additionalEventData?["accesslab:body"]
+        var located = Located(record: record, file: name, index: index, time: body?["time"]?.stringValue.flatMap(ISO8601.parse) ?? eventTime)
+        if case .number(let n)? = body?["seq"] { located.seq = n }
+        if case .number(let n)? = body?["part"] { located.part = n }
+        records.append(located)
     }
 
     /// Records in time order. CloudTrail's times are whole seconds: within a second, records keep the order
     /// of their files (by name; delivery files are named by time) and their place in them, unless an
     /// AccessLab body gives the exact time and log position.
     public var ordered: [Located] {
-        records.map { located -> (Int64, Int64, Int64, Located) in
-            let body = located.record.additionalEventData?["accesslab:body"]
-            let time = body?["time"]?.stringValue.flatMap(ISO8601.parse) ?? ISO8601.parse(located.record.eventTime)!
-            var seq: Int64 = 0, part: Int64 = 0
-            if case .number(let n)? = body?["seq"] { seq = n }
-            if case .number(let n)? = body?["part"] { part = n }
-            return (time.ms, seq, part, located)
-        }.sorted { a, b in
-            (a.0, a.1, a.2, a.3.file, a.3.index) < (b.0, b.1, b.2, b.3.file, b.3.index)
-        }.map(\.3)
+        let fileNames = Set(records.map(\.file)).sorted()
+        let fileRank = Dictionary(uniqueKeysWithValues: fileNames.enumerated().map { ($1, $0) })
+        // Sorted as keys and positions, so that the records themselves are moved once.
+        var keys = records.indices.map { i in
+            let r = records[i]
+            return (r.time.ms, r.seq, r.part, fileRank[r.file] ?? 0, r.index, i)
+        }
+        keys.sort { $0 < $1 }
+        return keys.map { records[$0.5] }
     }
 }

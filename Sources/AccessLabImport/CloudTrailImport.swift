@@ -34,7 +34,8 @@ public struct CloudTrailImport {
     let startTime: Instant?
     var root: String
     var pendingAccountEmails: [String: String] = [:]
-    var assumed: [String: [CloudTrailRecord]] = [:]
+    /// The expiries AssumeRoleWithSAML records give, in time order, and how many are already paired.
+    var assumed: [AssumeKey: (expiries: [Instant?], paired: Int)] = [:]
     var sessionCount = 0
     let defaultPortalSession = Duration_ms.hours(8)
 
@@ -47,9 +48,13 @@ public struct CloudTrailImport {
         i.report.records = ordered.count
         for located in ordered where located.record.eventSource == "sts.amazonaws.com" && located.record.eventName == "AssumeRoleWithSAML"
             && located.record.errorCode == nil {
-            i.assumed[i.assumeKey(located.record), default: []].append(located.record)
+            let expiry = i.s(located.record.responseElements?["credentials"]?["expiration"]).flatMap(ISO8601.parse)
+            i.assumed[i.assumeKey(located.record), default: ([], 0)].expiries.append(expiry)
         }
-        for located in ordered { i.take(located.record) }
+        for located in ordered {
+            i.now = located.time
+            i.take(located.record)
+        }
         return i
     }
 
@@ -59,13 +64,12 @@ public struct CloudTrailImport {
         root = state.organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
     }
 
-    private func time(_ r: CloudTrailRecord) -> Instant {
-        r.additionalEventData?["accesslab:body"]?["time"]?.stringValue.flatMap(ISO8601.parse) ?? ISO8601.parse(r.eventTime)!
-    }
+    /// The time of the record being taken (its AccessLab body's exact time, else `eventTime`).
+    var now = Instant(ms: 0)
     private func body(_ r: CloudTrailRecord) -> CloudTrailJSON? { r.additionalEventData?["accesslab:body"] }
 
     private mutating func emit(_ r: CloudTrailRecord, _ actor: Actor, _ body: EventBody) {
-        let t = max(time(r), state.time ?? time(r))
+        let t = max(now, state.time ?? now)
         let event = NewEvent(time: t, actor: actor, body: body)
         state.apply(event.logged(as: state.seq + 1))
         events.append(event)
@@ -74,7 +78,7 @@ public struct CloudTrailImport {
 
     private mutating func unknown(_ r: CloudTrailRecord, _ text: String) {
         report.unknowns.append("\(r.eventTime) \(r.eventName) (eventID \(r.eventID)): \(text)")
-        unknownsAt.append(Unknown(time: time(r), eventID: r.eventID, text: text))
+        unknownsAt.append(Unknown(time: now, eventID: r.eventID, text: text))
     }
 
     /// What the trail could not decide, with when: queries at or after `time` carry it.
@@ -87,7 +91,7 @@ public struct CloudTrailImport {
 
     mutating func take(_ r: CloudTrailRecord) {
         let key = "\(r.eventSource):\(r.eventName)"
-        if let startTime, time(r) <= startTime {
+        if let startTime, now <= startTime {
             report.beforeStart += 1
             return
         }
@@ -100,12 +104,23 @@ public struct CloudTrailImport {
 
     // MARK: Records to events
 
-    private func s(_ v: CloudTrailJSON?) -> String? { v?.stringValue }
+    func s(_ v: CloudTrailJSON?) -> String? { v?.stringValue }
 
     /// Whether the record is one the model understands (it may still add no event: a known unknown).
     private mutating func translate(_ r: CloudTrailRecord) -> Bool {
         let q = r.requestParameters ?? .null, resp = r.responseElements ?? .null
+        // The services with the most records first: each case compares its strings in turn.
         switch (r.eventSource, r.eventName) {
+        case ("sso.amazonaws.com", _):
+            return ssoRecord(r, q, resp)
+        case ("identitystore-scim.amazonaws.com", _):
+            return scimRecord(r, q, resp)
+        case ("identitystore.amazonaws.com", _):
+            return identityStoreRecord(r, q, resp)
+        case ("sso-directory.amazonaws.com", _):
+            return directoryConsoleRecord(r, q, resp)
+        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
+            return true   // read with the portal's GetRoleCredentials it belongs to
         case ("organizations.amazonaws.com", "CreateOrganizationalUnit"):
             guard let id = s(resp["organizationalUnit"]?["id"]), let parent = s(q["parentId"]) else { return false }
             if parent.hasPrefix("r-") && state.organization.accounts.isEmpty && state.organization.organizationalUnits.isEmpty { root = parent }
@@ -149,14 +164,6 @@ public struct CloudTrailImport {
         case ("iam.amazonaws.com", "CreateRole"), ("iam.amazonaws.com", "DeleteRole"):
             // The role follows its assignment, which the import applied when it was requested.
             return s(q["roleName"])?.hasPrefix("AWSReservedSSO_") == true
-        case ("sso.amazonaws.com", _):
-            return ssoRecord(r, q, resp)
-        case ("identitystore-scim.amazonaws.com", _):
-            return scimRecord(r, q, resp)
-        case ("identitystore.amazonaws.com", _):
-            return identityStoreRecord(r, q, resp)
-        case ("sso-directory.amazonaws.com", _):
-            return directoryConsoleRecord(r, q, resp)
         case ("signin.amazonaws.com", "UserAuthentication"):
             guard s(r.serviceEventDetails?["UserAuthentication"]) == "Success" else { return true }
             guard let user = portalUser(r) else {
@@ -168,12 +175,10 @@ public struct CloudTrailImport {
             let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
             let expires: Instant
             if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
-                expires = time(r) + defaultPortalSession
+                expires = now + defaultPortalSession
                 report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
             }
             emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
-        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
-            return true   // read with the portal's GetRoleCredentials it belongs to
         default:
             return false
         }
@@ -273,9 +278,19 @@ public struct CloudTrailImport {
 
     /// AssumeRoleWithSAML records by (member account, permission set name from `AWSReservedSSO_<name>_<suffix>`,
     /// second): what the portal's GetRoleCredentials of the same second is paired with.
-    private func assumeKey(_ r: CloudTrailRecord) -> String {
-        let role = s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? ""
-        return "\(r.recipientAccountId)|\(role.split(separator: "_").dropFirst().dropLast().joined(separator: "_"))|\(r.eventTime)"
+    struct AssumeKey: Hashable {
+        var account: String
+        var permissionSetName: String
+        var second: String
+    }
+
+    private func assumeKey(_ r: CloudTrailRecord) -> AssumeKey {
+        let role = (s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? "").utf8
+        var name = ""
+        if let first = role.firstIndex(of: UInt8(ascii: "_")), let last = role.lastIndex(of: UInt8(ascii: "_")), first < last {
+            name = String(Substring(role[role.index(after: first)..<last]))
+        }
+        return AssumeKey(account: r.recipientAccountId, permissionSetName: name, second: r.eventTime)
     }
 
     private mutating func roleCredentials(_ r: CloudTrailRecord) -> Bool {
@@ -292,13 +307,12 @@ public struct CloudTrailImport {
         }
         let target = AccountPermissionSet(account, ps)
         let roleName = s(b?["roleName"]) ?? state.roles[target]?.roleName ?? "AWSReservedSSO_\(setName)"
-        let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? time(r)
+        let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? now
         var expires = s(b?["expiresAt"]).flatMap(ISO8601.parse)
-        let key = "\(account)|\(setName)|\(r.eventTime)"
-        if expires == nil, var matches = assumed[key], !matches.isEmpty {
-            let match = matches.removeFirst()
-            assumed[key] = matches
-            expires = s(match.responseElements?["credentials"]?["expiration"]).flatMap(ISO8601.parse)
+        let key = AssumeKey(account: account, permissionSetName: setName, second: r.eventTime)
+        if expires == nil, let pending = assumed[key], pending.paired < pending.expiries.count {
+            expires = pending.expiries[pending.paired]
+            assumed[key]?.paired += 1
         }
         if expires == nil {
             let bound = state.permissionSets[ps]?.sessionDuration ?? .hours(1)

@@ -1,0 +1,201 @@
+import Foundation
+
+/// CloudTrail's files: an S3 delivery file `{"Records":[...]}`, whose records are read one by one as the
+/// array is walked, or records one after another, one a line (CloudTrail Lake, event-history exports).
+extension CloudTrailReader {
+    /// Where a record is in its file.
+    public struct Place: Sendable, Equatable {
+        /// The line its `{` is on.
+        public var line: Int
+        /// Its index in a delivery file's `Records` (nil: a record a line).
+        public var index: Int?
+    }
+
+    /// Every record in `buffer`, in file order, each as read or as why it cannot be (valid JSON that is not
+    /// a usable record: the caller decides whether to skip it). Text that is not JSON stops the reading.
+    public static func records(in buffer: UnsafeRawBufferPointer,
+                               _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        var reader = CloudTrailReader(buffer)
+        // A byte-order mark is not JSON, but some tools write one.
+        if reader.end >= 3, reader.bytes[0] == 0xef, reader.bytes[1] == 0xbb, reader.bytes[2] == 0xbf { reader.at = 3 }
+        var first = true
+        while let b = reader.next() {
+            guard b == UInt8(ascii: "{") else {
+                throw reader.failure("expected a JSON object (a delivery file {\"Records\":[...]} or a record a line), found \(reader.shown)")
+            }
+            let line = reader.line
+            var fields = RecordFields()
+            if try reader.record(into: &fields, depth: 1, deliveries: first, take) {
+                if reader.next() != nil { throw reader.failure("unexpected \(reader.shown) after the delivery file's closing '}'") }
+                return
+            }
+            take(fields.takeRecord(), Place(line: line, index: nil))
+            try reader.endOfLine()
+            first = false
+        }
+    }
+
+    /// At `{`: one record's members into `fields`. With `deliveries`, a `Records` array makes the object a
+    /// delivery file: each of its records goes to `take` and the result is true.
+    mutating func record(into fields: inout RecordFields, depth: Int, deliveries: Bool = false,
+                         _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
+        at += 1
+        var delivery = false
+        if next() == UInt8(ascii: "}") { at += 1; return false }
+        var previous = RecordField.allCases.count
+        repeat {
+            guard next() == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes, found \(shown)") }
+            let field = try fieldName(after: previous)
+            if let field { previous = field.rawValue }
+            try expect(UInt8(ascii: ":"), "':' after the member name")
+            if field == .records, deliveries, next() == UInt8(ascii: "[") {
+                try deliveryRecords(depth: depth + 1, take)
+                delivery = true
+            } else if let field, field != .records {
+                fields.values[field.rawValue] = try value(depth: depth)
+            } else {
+                _ = try value(depth: depth)
+            }
+        } while try !endOfList(UInt8(ascii: "}"), "',' or '}' after a member")
+        return delivery
+    }
+
+    /// At a delivery file's `[`.
+    private mutating func deliveryRecords(depth: Int, _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        at += 1
+        if next() == UInt8(ascii: "]") { at += 1; return }
+        var index = 0
+        var fields = RecordFields()
+        repeat {
+            let opening = next()
+            let place = Place(line: line, index: index)
+            if opening == UInt8(ascii: "{") {
+                _ = try record(into: &fields, depth: depth + 1)
+                take(fields.takeRecord(), place)
+            } else {
+                _ = try value(depth: depth)
+                take(.failure(CloudTrailRecord.ReadError(description: "not a JSON object")), place)
+            }
+            index += 1
+        } while try !endOfList(UInt8(ascii: "]"), "',' or ']' after a record")
+    }
+
+    /// After a record a line: nothing more on its line.
+    private mutating func endOfLine() throws(SyntaxError) {
+        while at < end, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0d { at += 1 }
+        guard at == end || bytes[at] == 0x0a else { throw failure("unexpected \(shown) after the record (one record a line)") }
+    }
+
+    /// At `"`: the member name as a record field (nil: a member records do not have, or not one of ours).
+    private mutating func fieldName(after previous: Int) throws(SyntaxError) -> RecordField? {
+        let start = at + 1
+        var i = start
+        // Plain ASCII up to the closing quote: matched in place. Anything else is decoded first.
+        if let base = bytes.baseAddress {
+            while end - i >= 8 {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.endsPlainRun(word) || word & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+        }
+        while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
+        if i < end, bytes[i] == UInt8(ascii: "\"") {
+            at = i + 1
+            let name = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            // A trail's records list their members in one order: the member that followed this one last time is tried first.
+            if let guess = fieldAfter[previous], guess.named(name) { return guess }
+            let field = RecordField(name)
+            fieldAfter[previous] = field
+            return field
+        }
+        let name = try string()
+        return Array(name.utf8).withUnsafeBufferPointer(RecordField.init)
+    }
+}
+
+/// The members of a record the reader keeps, by position in `RecordFields.values`.
+enum RecordField: Int, CaseIterable {
+    case eventVersion, userIdentity, eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, errorMessage
+    case requestParameters, responseElements, additionalEventData, serviceEventDetails, requestID, eventID, readOnly, resources
+    case eventType, managementEvent, recipientAccountId, eventCategory
+    /// Not a record's: a delivery file's.
+    case records
+
+    static let names: [[UInt8]] = allCases.map { Array(($0 == .records ? "Records" : "\($0)").utf8) }
+    /// Each name's length and first and last eight bytes: for names of up to 16 bytes these decide; the
+    /// three longer ones are compared in full.
+    static let shapes: [(count: Int, head: UInt64, tail: UInt64)] = names.map { n in n.withUnsafeBufferPointer { (n.count, head($0), tail($0)) } }
+
+    static func head(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var w: UInt64 = 0
+        for k in 0..<min(8, b.count) { w |= UInt64(b[k]) << (8 * k) }
+        return w
+    }
+
+    static func tail(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var w: UInt64 = 0
+        for k in max(0, b.count - 8)..<b.count { w = w << 8 | UInt64(b[k]) }
+        return w
+    }
+
+    init?(_ name: UnsafeBufferPointer<UInt8>) {
+        let head = Self.head(name), tail = Self.tail(name)
+        for (i, shape) in Self.shapes.enumerated() where shape.count == name.count && shape.head == head && shape.tail == tail {
+            guard let field = RecordField(rawValue: i), name.count <= 16 || field.named(name) else { continue }
+            self = field
+            return
+        }
+        return nil
+    }
+
+    func named(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        Self.names[rawValue].withUnsafeBufferPointer { mine in
+            guard mine.count == name.count, let a = mine.baseAddress, let b = name.baseAddress else { return mine.count == name.count }
+            return memcmp(a, b, name.count) == 0
+        }
+    }
+}
+
+/// A record's members as read, before they are checked.
+struct RecordFields {
+    var values = [CloudTrailJSON?](repeating: nil, count: RecordField.allCases.count)
+
+    subscript(_ field: RecordField) -> CloudTrailJSON? { values[field.rawValue] }
+
+    /// The member, moved out: its slot is empty again for the next record.
+    mutating func take(_ field: RecordField) -> CloudTrailJSON? {
+        var taken: CloudTrailJSON? = nil
+        swap(&taken, &values[field.rawValue])
+        return taken
+    }
+
+    mutating func string(_ field: RecordField) -> String? { take(field)?.stringValue }
+
+    mutating func bool(_ field: RecordField) -> Bool? { if case .bool(let b)? = take(field) { b } else { nil } }
+
+    /// The record, with what older versions lack at its default; members of the wrong type count as
+    /// absent. Every slot is empty afterwards.
+    mutating func takeRecord() -> Result<CloudTrailRecord, CloudTrailRecord.ReadError> {
+        for field in [RecordField.eventTime, .eventSource, .eventName, .eventID] where self[field]?.stringValue == nil {
+            for i in values.indices { values[i] = nil }
+            return .failure(CloudTrailRecord.ReadError(description: "\(field): missing (every record has it)"))
+        }
+        let eventTime = string(.eventTime) ?? "", eventSource = string(.eventSource) ?? "", eventName = string(.eventName) ?? ""
+        let eventID = string(.eventID) ?? ""
+        var r = CloudTrailRecord(userIdentity: take(.userIdentity) ?? .null, eventTime: eventTime, eventSource: eventSource, eventName: eventName,
+                                 awsRegion: string(.awsRegion) ?? "", sourceIPAddress: string(.sourceIPAddress) ?? "",
+                                 userAgent: string(.userAgent), requestParameters: take(.requestParameters),
+                                 responseElements: take(.responseElements), requestID: string(.requestID),
+                                 eventID: eventID, readOnly: bool(.readOnly) ?? false,
+                                 eventType: string(.eventType) ?? "AwsApiCall", recipientAccountId: string(.recipientAccountId) ?? "")
+        r.eventVersion = string(.eventVersion) ?? "1.0"
+        r.errorCode = string(.errorCode)
+        r.errorMessage = string(.errorMessage)
+        r.additionalEventData = take(.additionalEventData)
+        r.serviceEventDetails = take(.serviceEventDetails)
+        if case .array(let items)? = take(.resources) { r.resources = items }
+        r.managementEvent = bool(.managementEvent) ?? true
+        r.eventCategory = string(.eventCategory) ?? "Management"
+        return .success(r)
+    }
+}
