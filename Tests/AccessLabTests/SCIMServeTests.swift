@@ -158,7 +158,7 @@ import Testing
         let records = events.suffix(2).flatMap { writer.records($0) }
         #expect(records.map(\.eventName) == ["CreateGroup", "PatchGroup"])
         var files = CloudTrailFiles()
-        files.add(try JSONEncoder().encode(["Records": records]), name: "trail.json")
+        try files.add(try JSONEncoder().encode(["Records": records]), name: "trail.json")
         let replayed = CloudTrailImport.replay(files, onto: AccessState())
         #expect(replayed.events.map(\.body).contains(.updateGroup(UpdateGroup(groupId: group, displayName: "payments-team"))))
     }
