@@ -83,8 +83,12 @@ extension ServedOrganization {
         return entry
     }
 
-    func statusList(_ kind: RequestTable.Kind, filter: String?) -> [RequestTable.Entry] {
-        requests.order.compactMap { requests[$0] }.filter { $0.kind == kind && (filter == nil || $0.status == filter) }
+    /// One page of the asynchronous requests of a kind, oldest first, as `row(status, request id, created)`.
+    func statusPage<Row>(_ kind: RequestTable.Kind, filter: String?, token: String?, max: Int?, operation: String,
+                         _ row: (String, String, AWSTimestamp) -> Row) throws(ServiceError) -> (items: [Row], next: String?) {
+        let all = requests.order.compactMap { requests[$0] }.filter { $0.kind == kind && (filter == nil || $0.status == filter) }
+        return try page(all.map { row($0.status, ids.uuid(kind: "request", name: $0.requestId), AWSTimestamp($0.createdAt)) },
+                        token: token, max: max, operation: operation)
     }
 
     static let ssoAdminOperations: [String: JSONOperation] = [
@@ -289,21 +293,17 @@ extension ServedOrganization {
         },
         "ListAccountAssignmentCreationStatus": { c throws(ServiceError) in
             try c.read(S.ListAccountAssignmentCreationStatusRequest.self) { r throws(ServiceError) in
-                let s = c.server
-                let all = s.statusList(.creation, filter: r.filter?.status).map {
-                    S.AccountAssignmentOperationStatusMetadata(status: $0.status, requestId: s.ids.uuid(kind: "request", name: $0.requestId), createdDate: AWSTimestamp($0.createdAt))
+                let p = try c.server.statusPage(.creation, filter: r.filter?.status, token: r.nextToken, max: r.maxResults, operation: "ListAccountAssignmentCreationStatus") {
+                    S.AccountAssignmentOperationStatusMetadata(status: $0, requestId: $1, createdDate: $2)
                 }
-                let p = try page(all, token: r.nextToken, max: r.maxResults, operation: "ListAccountAssignmentCreationStatus")
                 return S.ListAccountAssignmentCreationStatusResponse(accountAssignmentsCreationStatus: p.items, nextToken: p.next)
             }
         },
         "ListAccountAssignmentDeletionStatus": { c throws(ServiceError) in
             try c.read(S.ListAccountAssignmentDeletionStatusRequest.self) { r throws(ServiceError) in
-                let s = c.server
-                let all = s.statusList(.deletion, filter: r.filter?.status).map {
-                    S.AccountAssignmentOperationStatusMetadata(status: $0.status, requestId: s.ids.uuid(kind: "request", name: $0.requestId), createdDate: AWSTimestamp($0.createdAt))
+                let p = try c.server.statusPage(.deletion, filter: r.filter?.status, token: r.nextToken, max: r.maxResults, operation: "ListAccountAssignmentDeletionStatus") {
+                    S.AccountAssignmentOperationStatusMetadata(status: $0, requestId: $1, createdDate: $2)
                 }
-                let p = try page(all, token: r.nextToken, max: r.maxResults, operation: "ListAccountAssignmentDeletionStatus")
                 return S.ListAccountAssignmentDeletionStatusResponse(accountAssignmentsDeletionStatus: p.items, nextToken: p.next)
             }
         },
@@ -364,11 +364,10 @@ extension ServedOrganization {
         },
         "ListPermissionSetProvisioningStatus": { c throws(ServiceError) in
             try c.read(S.ListPermissionSetProvisioningStatusRequest.self) { r throws(ServiceError) in
-                let s = c.server
-                let all = s.statusList(.provisioning, filter: r.filter?.status).map {
-                    S.PermissionSetProvisioningStatusMetadata(status: $0.status, requestId: s.ids.uuid(kind: "request", name: $0.requestId), createdDate: AWSTimestamp($0.createdAt))
+                let p = try c.server.statusPage(.provisioning, filter: r.filter?.status, token: r.nextToken, max: r.maxResults,
+                                                operation: "ListPermissionSetProvisioningStatus") {
+                    S.PermissionSetProvisioningStatusMetadata(status: $0, requestId: $1, createdDate: $2)
                 }
-                let p = try page(all, token: r.nextToken, max: r.maxResults, operation: "ListPermissionSetProvisioningStatus")
                 return S.ListPermissionSetProvisioningStatusResponse(permissionSetsProvisioningStatus: p.items, nextToken: p.next)
             }
         },
