@@ -389,6 +389,31 @@ extension ServedOrganization {
                 return S.ListAccountsForProvisionedPermissionSetResponse(accountIds: p.items, nextToken: p.next)
             }
         },
+        // A permission set's (or the instance's) tags: resource tags in the management account, replaced whole by each change.
+        "TagResource": { c throws(ServiceError) in
+            try c.write(S.TagResourceRequest.self) { r throws(ServiceError) in
+                var tags = try c.server.tags(of: r.resourceArn)
+                for t in r.tags { tags[t.key] = t.value }
+                guard tags.count <= 50 else { throw ServiceError("ServiceQuotaExceededException", "A resource has at most 50 tags") }
+                c.server.putTags(tags, on: r.resourceArn)
+                return S.TagResourceResponse()
+            }
+        },
+        "UntagResource": { c throws(ServiceError) in
+            try c.write(S.UntagResourceRequest.self) { r throws(ServiceError) in
+                var tags = try c.server.tags(of: r.resourceArn)
+                for key in r.tagKeys { tags[key] = nil }
+                c.server.putTags(tags, on: r.resourceArn)
+                return S.UntagResourceResponse()
+            }
+        },
+        "ListTagsForResource": { c throws(ServiceError) in
+            try c.read(S.ListTagsForResourceRequest.self) { r throws(ServiceError) in
+                let tags = try c.server.tags(of: r.resourceArn)
+                let p = try page(tags.keys.sorted().map { S.Tag(key: $0, value: tags[$0]!) }, token: r.nextToken, max: nil, operation: "ListTagsForResource", largest: 50)
+                return S.ListTagsForResourceResponse(tags: p.items, nextToken: p.next)
+            }
+        },
         "CreateInstanceAccessControlAttributeConfiguration": { c throws(ServiceError) in
             try c.write(S.CreateInstanceAccessControlAttributeConfigurationRequest.self) { r throws(ServiceError) in
                 try c.server.checkInstance(r.instanceArn)
@@ -423,6 +448,19 @@ extension ServedOrganization {
             }
         },
     ]
+
+    /// The tags of the instance or one of its permission sets.
+    func tags(of arn: String) throws(ServiceError) -> [String: String] {
+        if arn != ids.instanceArn { _ = try permissionSet(arn: arn) }
+        var out: [String: String] = [:]
+        for t in state.resourceTags[ids.namespace]?[arn] ?? [] { out[t.key] = t.value }
+        return out
+    }
+
+    func putTags(_ tags: [String: String], on arn: String) {
+        simulation.record(.tagResource(TagResource(accountId: ids.namespace, resourceArn: arn,
+                                                   tags: tags.keys.sorted().map { Tag(key: $0, value: tags[$0]!) })), actor: .admin)
+    }
 
     func putAttributes(_ configuration: S.InstanceAccessControlAttributeConfiguration) throws(ServiceError) {
         guard configuration.accessControlAttributes.count <= 50 else { throw ServiceError.validation("At most 50 access control attributes") }

@@ -68,9 +68,13 @@ import Testing
         #expect(last.type == .CreatePermissionSet && last.actor == .admin)
         let described = h.json(h.call("SWBExternalService.DescribePermissionSet", #"{"InstanceArn":"\#(instance)","PermissionSetArn":"\#(arn)"}"#))
         #expect((described["PermissionSet"] as? [String: Any])?["SessionDuration"] as? String == "PT2H")
+        #expect(h.call("SWBExternalService.TagResource", #"{"ResourceArn":"\#(arn)","Tags":[{"Key":"team","Value":"audit"},{"Key":"cost","Value":"42"}]}"#).status == 200)
+        #expect(h.call("SWBExternalService.UntagResource", #"{"ResourceArn":"\#(arn)","TagKeys":["cost"]}"#).status == 200)
+        let tags = h.json(h.call("SWBExternalService.ListTagsForResource", #"{"ResourceArn":"\#(arn)"}"#))["Tags"] as? [[String: String]]
+        #expect(tags == [["Key": "team", "Value": "audit"]])
         let duplicate = h.call("SWBExternalService.CreatePermissionSet", #"{"InstanceArn":"\#(instance)","Name":"Auditor"}"#)
         #expect(duplicate.status == 400 && h.json(duplicate)["__type"] as? String == "ConflictException")
-        #expect(h.head == before + 1)
+        #expect(h.head == before + 3)  // created, tagged, untagged; the duplicate wrote nothing
     }
 
     @Test func anAssignmentIsInProgressUntilVirtualTimePassesTheModelledDelay() throws {
