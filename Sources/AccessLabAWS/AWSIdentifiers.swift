@@ -98,16 +98,22 @@ public struct AWSIdentifiers: Sendable {
     }
 
     private func uuid(_ kind: String, _ name: String) -> String {
-        let high = Self.hex(hash(kind, name), 16), low = Self.hex(hash(kind + "#2", name), 16)
-        let all = Array(high + low)
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8](repeating: 0, count: 32)
+        for (offset, value) in [(0, hash(kind, name)), (16, hash(kind + "#2", name))] {
+            for i in 0..<16 { hex[offset + i] = digits[Int((value >> UInt64(60 - 4 * i)) & 15)] }
+        }
         // Version 4 and RFC 4122 variant bits, so the text reads as the random UUIDs AWS hands out.
-        var chars = all
-        chars[12] = "4"
-        chars[16] = ["8", "9", "a", "b"][Int(String(all[16]), radix: 16)! % 4]
-        let s = String(chars)
-        let i = s.startIndex
-        func part(_ from: Int, _ to: Int) -> Substring { s[s.index(i, offsetBy: from)..<s.index(i, offsetBy: to)] }
-        return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
+        hex[12] = UInt8(ascii: "4")
+        let variant = hex[16] <= UInt8(ascii: "9") ? hex[16] - UInt8(ascii: "0") : hex[16] - UInt8(ascii: "a") + 10
+        hex[16] = Array("89ab".utf8)[Int(variant % 4)]
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, c) in hex.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            out.append(c)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// FNV-1a of the name, then SplitMix64's finaliser: FNV alone leaves names that differ in their last

@@ -361,6 +361,13 @@ public enum ServeCosts {
             ("json decode request", time { _ = try? AWSWireJSON.decode(AWS.SSOAdmin.DescribePermissionSetRequest.self, from: request.bodyData) }),
             ("json encode answer", time { _ = try? AWSWireJSON.encode(answer) }),
             ("request id", time { _ = served.ids.uuid(kind: "http-request", name: "12345") }),
+            ("authenticate", time { _ = try? served.authenticate(request, errors: .json) }),
+            ("operation alone", time {
+                let call = JSONCall(server: served, body: request.bodyData, caller: Caller(arn: "x"), requestId: "r", source: "s", operation: "DescribePermissionSet")
+                _ = try? ServedOrganization.ssoAdminOperations["DescribePermissionSet"]!(call)
+            }),
+            ("permissionSet(arn:)", time { _ = try? served.permissionSet(arn: served.ids.permissionSetArn(ps.permissionSetId)) }),
+            ("whole answer", time { _ = served.answer(request) }),
         ]
     }
 }

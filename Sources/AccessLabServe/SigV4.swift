@@ -80,16 +80,30 @@ struct SigV4 {
     static func canonicalRequest(_ request: ServeRequest, signedHeaders: [String]) -> String {
         // AWS (except S3) encodes the path once more, so `%2F` on the wire is `%252F` here.
         let uri = Form.percentEncode(request.path.isEmpty ? "/" : request.path, keepSlash: true)
-        let query = request.queryItems
+        let query = request.query.isEmpty ? "" : request.queryItems
             .map { (Form.percentEncode($0.0), Form.percentEncode($0.1)) }
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        let headers = signedHeaders.map { name -> String in
-            let values = request.headers.filter { $0.name == name }.map { $0.value.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-            return "\(name):\(values.joined(separator: ","))\n"
-        }.joined()
+        var headers = ""
+        for name in signedHeaders {
+            let values = request.headers.filter { $0.name == name }.map { Self.trimmed($0.value) }
+            headers += name + ":" + values.joined(separator: ",") + "\n"
+        }
         let payload = request.header("x-amz-content-sha256") ?? hex(SHA256.hash(data: Data(request.body)))
         return [request.method, uri, query, headers, signedHeaders.joined(separator: ";"), payload].joined(separator: "\n")
+    }
+
+    /// A header value as SigV4 canonicalises it: trimmed, inner runs of spaces made one.
+    static func trimmed(_ value: String) -> String {
+        let bytes = value.utf8
+        var previousSpace = true, clean = true
+        for b in bytes {
+            let space = b == 32 || b == 9
+            if space && previousSpace { clean = false; break }
+            previousSpace = space
+        }
+        if clean && !previousSpace { return value }
+        return value.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     static func parseAmzDate(_ s: String) -> Date? {
