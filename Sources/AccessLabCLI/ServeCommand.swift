@@ -56,6 +56,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SCIM requests per wall-clock second before 429 ThrottlingException (AWS publishes no rate); 0: no limit.", valueName: "n"))
     var scimTps = 0
 
+    @Flag(help: "Print what serve.json holds (endpoint, key pair, SCIM token, ids) as one JSON line instead of the banner.")
+    var json = false
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, as in `run`.", valueName: "key=value"))
     var settings: [String] = []
 
@@ -76,7 +79,7 @@ struct ServeCommand: ParsableCommand {
             scimRequestsPerSecond: scimTps > 0 ? scimTps : nil), provenanceFile: path + "/serve-requests.tsv")
         let credentials = organization.credentials
         let ids = organization.ids
-        let host = self.host, db = path, region = scenario.identityCenter.region, name = scenario.name
+        let host = self.host, db = path, json = self.json, region = scenario.identityCenter.region, name = scenario.name
         let startedAt = simulation.clock, events = simulation.state.seq
         let handle = UncheckedBox(organization)
         let done = DispatchSemaphore(value: 0)
@@ -90,6 +93,11 @@ struct ServeCommand: ParsableCommand {
                                          startUrl: endpoint + "/start", instanceArn: ids.instanceArn, identityStoreId: ids.identityStoreId,
                                          managementAccountId: ids.namespace, database: db)
                     if let data = try? JSONOutput.encode(info) { try? (data + "\n").write(toFile: db + "/serve.json", atomically: true, encoding: .utf8) }
+                    if json, let line = try? JSONOutput.encode(info, pretty: false) {
+                        Console.out(line)
+                        fflush(nil)
+                        return
+                    }
                     Console.out("""
                     AccessLab \(AccessLabVersion.current) serving \(name) on \(endpoint) (virtual time \(startedAt), \(events) events)
                       AWS_ACCESS_KEY_ID=\(credentials.accessKeyId)
