@@ -58,6 +58,8 @@ public struct Bench {
         public var serve_events_appended: UInt64
         public var serve_errors: Int
         public var serve_connections: Int
+        /// The same connections sending only a trivial control call: what the socket and HTTP stack allow here.
+        public var serve_transport_baseline_per_s: Double
         public var peak_rss_mb: Double
         public var events_appended: Int
         public var events_simulated: UInt64
@@ -170,6 +172,7 @@ public struct Bench {
         // 7. `serve` under a keep-alive load on loopback.
         o.progress("serve: keep-alive load on loopback")
         let serve = try ServeWorkload.run(scenario: o.scenario, path: o.workDirectory + "/serve", seconds: o.quick ? 2 : 10, connections: 8)
+        let transport = try ServeWorkload.run(scenario: o.scenario, path: o.workDirectory + "/serve-baseline", seconds: o.quick ? 1 : 5, connections: 8, transportOnly: true)
 
         let raw = Double(values.count) / rawSeconds, append = Double(events.count) / appendSeconds
         return Results(
@@ -184,7 +187,7 @@ public struct Bench {
             import_cloudtrail_records: imported.records,
             serve_requests_per_s: serve.requestsPerSecond, serve_p50_ms: serve.p50_ms, serve_p99_ms: serve.p99_ms,
             serve_writes_accepted: serve.writesAccepted, serve_events_appended: serve.eventsAppended, serve_errors: serve.errors,
-            serve_connections: serve.connections, peak_rss_mb: longPeak ?? peakBeforeTrail,
+            serve_connections: serve.connections, serve_transport_baseline_per_s: transport.requestsPerSecond, peak_rss_mb: longPeak ?? peakBeforeTrail,
             events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
     }

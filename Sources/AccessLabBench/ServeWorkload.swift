@@ -26,7 +26,9 @@ public enum ServeWorkload {
         public var connections: Int
     }
 
-    public static func run(scenario: Scenario, path: String, seconds: Double, connections: Int) throws -> Figures {
+    /// `transportOnly`: every request is `GET /_accesslab/health` (no signature, no JSON shapes, no write):
+    /// the ceiling the socket, Hummingbird and the load generator set on this machine, the baseline.
+    public static func run(scenario: Scenario, path: String, seconds: Double, connections: Int, transportOnly: Bool = false) throws -> Figures {
         let clock = ContinuousClock(), origin = clock.now
         let now: @Sendable () -> Double = {
             let d = clock.now - origin
@@ -37,7 +39,8 @@ public enum ServeWorkload {
         try simulation.startServing(actors: false)
         try simulation.advance(to: scenario.start + .minutes(30))
         let served = ServedOrganization(simulation: simulation, configuration: ServeConfiguration(transactionsPerSecond: nil))
-        let requests = mix(served)
+        let health = RequestSigner.http(ServeRequest(method: "GET", path: "/_accesslab/health", headers: [("host", "127.0.0.1")]))
+        let requests = transportOnly ? [(bytes: health, isWrite: false)] : mix(served)
         let before = try log.read { $0.head.lastSeq }
 
         let port = PortBox()

@@ -30,6 +30,7 @@ struct BenchCommand: ParsableCommand {
                                valueName: "workload"))
     var only: String?
     @Option(help: ArgumentHelp("With --only policy: how many evaluations.", valueName: "n")) var count = 200_000
+    @Option(help: ArgumentHelp("With --only serve: keep-alive connections.", valueName: "n")) var connections = 8
 
     func run() throws {
         let clock = ContinuousClock(), origin = clock.now
@@ -53,7 +54,9 @@ struct BenchCommand: ParsableCommand {
             for (operation, us) in try ServeWorkload.profile(scenario: loaded, path: work + "/profile", rounds: 20) {
                 Console.out("  \(operation): \(us) µs in the server")
             }
-            let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count) / 100_000, connections: 8)
+            let baseline = try ServeWorkload.run(scenario: loaded, path: work + "/baseline", seconds: 2, connections: connections, transportOnly: true)
+            Console.out("serve_transport_baseline_per_s \(Int(baseline.requestsPerSecond)) p99 \(baseline.p99_ms) ms (GET /_accesslab/health, the same connections)")
+            let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count) / 100_000, connections: connections)
             Console.out("serve_requests_per_s \(Int(f.requestsPerSecond)) p50 \(f.p50_ms) ms p99 \(f.p99_ms) ms (\(f.requests) requests on \(f.connections) keep-alive connections; "
                         + "\(f.writesAccepted) writes accepted, \(f.eventsAppended) events appended, \(f.errors) errors)")
             return
@@ -109,6 +112,7 @@ struct BenchCommand: ParsableCommand {
              r.import_cloudtrail_records_per_s >= 200_000),
             ("serve_requests_per_s", r.serve_requests_per_s, ">= 5000 (\(r.serve_connections) keep-alive connections, 4 reads : 1 write)", r.serve_requests_per_s >= 5000),
             ("serve_p99_ms", r.serve_p99_ms, "p50 \(r.serve_p50_ms) ms", nil),
+            ("serve_transport_baseline_per_s", r.serve_transport_baseline_per_s, "baseline (GET /_accesslab/health on the same connections)", nil),
             ("serve_writes_lost", Double(r.serve_writes_accepted) - Double(r.serve_events_appended), "0 (\(r.serve_writes_accepted) writes accepted, \(r.serve_errors) errors)",
              r.serve_writes_accepted == Int(r.serve_events_appended)),
             ("peak_rss_mb", r.peak_rss_mb, "<= 1024 (\(r.mode == "full" ? "the 10M-event run, its own process" : "this process"))", r.peak_rss_mb <= 1024),

@@ -356,6 +356,8 @@ public enum ServeCosts {
         let secret = served.credentials.secretAccessKey, now = served.configuration.wallClock()
         let ps = served.state.permissionSets.values.sorted { $0.permissionSetId < $1.permissionSetId }.first!
         let answer = AWS.SSOAdmin.DescribePermissionSetResponse(permissionSet: served.describe(ps))
+        let users = Array(served.state.identityCenter.users.values.sorted { $0.userId < $1.userId }.prefix(10))
+        let shaped = users.map(served.awsUser)
         return [
             ("sigv4 verify (key cached)", time { _ = SigV4.verify(request, claim: claim, secret: secret, now: now, keys: &keys) }),
             ("json decode request", time { _ = try? AWSWireJSON.decode(AWS.SSOAdmin.DescribePermissionSetRequest.self, from: request.bodyData) }),
@@ -368,6 +370,8 @@ public enum ServeCosts {
             }),
             ("permissionSet(arn:)", time { _ = try? served.permissionSet(arn: served.ids.permissionSetArn(ps.permissionSetId)) }),
             ("whole answer", time { _ = served.answer(request) }),
+            ("ListUsers: shape 10 users", time { _ = users.map(served.awsUser) }),
+            ("ListUsers: encode 10 users", time { _ = try? AWSWireJSON.encode(AWS.IdentityStore.ListUsersResponse(users: shaped)) }),
         ]
     }
 }

@@ -26,19 +26,28 @@ struct SigV4 {
 
     static func claim(_ request: ServeRequest) -> Result<Claim, Failure> {
         guard let header = request.header("authorization") else { return .failure(.missing) }
-        guard header.hasPrefix("AWS4-HMAC-SHA256 ") else { return .failure(.malformed("only AWS4-HMAC-SHA256 is accepted")) }
-        var fields: [String: String] = [:]
-        for part in header.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
-            let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
+        let prefix = "AWS4-HMAC-SHA256 "
+        guard header.hasPrefix(prefix) else { return .failure(.malformed("only AWS4-HMAC-SHA256 is accepted")) }
+        // `Credential=..., SignedHeaders=..., Signature=...`, split on bytes: this runs on every request.
+        var credential: Substring?, signed: Substring?, signature: Substring?
+        for part in header.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: ",")) {
+            let field = part.drop { $0 == 32 }
+            guard let eq = field.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = Substring(field[..<eq]), value = Substring(field[field.index(after: eq)...])
+            switch name {
+            case "Credential": credential = value
+            case "SignedHeaders": signed = value
+            case "Signature": signature = value.prefix { $0 != " " }
+            default: break
+            }
         }
-        guard let credential = fields["Credential"], let signed = fields["SignedHeaders"], let signature = fields["Signature"] else {
+        guard let credential, let signed, let signature else {
             return .failure(.malformed("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'"))
         }
         let scope = credential.split(separator: "/").map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request" else { return .failure(.malformed("Credential should be scoped to a valid region and service: \(credential)")) }
         return .success(Claim(accessKeyId: scope[0], date: scope[1], region: scope[2], service: scope[3],
-                              signedHeaders: signed.split(separator: ";").map(String.init), signature: signature))
+                              signedHeaders: signed.split(separator: ";").map(String.init), signature: String(signature)))
     }
 
     /// Verifies `request` against `claim` with `secret`; `now` is the wall clock. `keys` keeps derived
