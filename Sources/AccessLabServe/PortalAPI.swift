@@ -47,7 +47,7 @@ extension ServedOrganization {
     }
 
     func restAnswer<T: Encodable>(_ value: T) throws(ServiceError) -> ServeResponse {
-        do { return ServeResponse.json(try AWSWireJSON.encode(value)) } catch { throw ServiceError.internalFailure("\(error)") }
+        do { return ServeResponse.json(Data(try AWSWireJSON.stream(value))) } catch { throw ServiceError.internalFailure("\(error)") }
     }
 
     func oidcRoute(_ request: ServeRequest, requestId: String) -> ServeResponse {

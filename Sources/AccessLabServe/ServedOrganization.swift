@@ -306,7 +306,7 @@ struct JSONCall {
     }
 
     func encode<T: Encodable>(_ value: T) throws(ServiceError) -> Data {
-        do { return try AWSWireJSON.encode(value) } catch { throw ServiceError.internalFailure("encoding the answer failed: \(error)") }
+        do { return Data(try AWSWireJSON.stream(value)) } catch { throw ServiceError.internalFailure("encoding the answer failed: \(error)") }
     }
 
     /// Decodes, runs `body` as a write (committed before the answer), encodes.
@@ -361,7 +361,7 @@ public enum ServeCosts {
         return [
             ("sigv4 verify (key cached)", time { _ = SigV4.verify(request, claim: claim, secret: secret, now: now, keys: &keys) }),
             ("json decode request", time { _ = try? AWSWireJSON.decode(AWS.SSOAdmin.DescribePermissionSetRequest.self, from: request.bodyData) }),
-            ("json encode answer", time { _ = try? AWSWireJSON.encode(answer) }),
+            ("json encode answer", time { _ = try? AWSWireJSON.stream(answer) }),
             ("request id", time { _ = served.ids.uuid(kind: "http-request", name: "12345") }),
             ("authenticate", time { _ = try? served.authenticate(request, errors: .json) }),
             ("operation alone", time {
@@ -371,7 +371,7 @@ public enum ServeCosts {
             ("permissionSet(arn:)", time { _ = try? served.permissionSet(arn: served.ids.permissionSetArn(ps.permissionSetId)) }),
             ("whole answer", time { _ = served.answer(request) }),
             ("ListUsers: shape 10 users", time { _ = users.map(served.awsUser) }),
-            ("ListUsers: encode 10 users", time { _ = try? AWSWireJSON.encode(AWS.IdentityStore.ListUsersResponse(users: shaped)) }),
+            ("ListUsers: encode 10 users", time { _ = try? AWSWireJSON.stream(AWS.IdentityStore.ListUsersResponse(users: shaped)) }),
         ]
     }
 }

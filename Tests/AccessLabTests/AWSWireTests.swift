@@ -7,6 +7,33 @@ import Testing
 struct AWSWireTests {
     let ids = AWSIdentifiers(managementAccountId: "100000000001")
 
+    /// The server's streaming encoder writes the same JSON values as Foundation's, for nested shapes,
+    /// optionals, lists, timestamps, documents, escapes and an empty answer.
+    @Test func theStreamingEncoderAgreesWithFoundation() throws {
+        typealias I = AWS.IdentityStore
+        typealias S = AWS.SSOAdmin
+        let user = I.User(identityStoreId: "d-1234567890", userId: ids.userId("u1"), userName: "zoë \"q\" \\ /\n\u{1}",
+                          name: I.Name(formatted: "Zoë Q", familyName: "Q", givenName: "Zoë"), displayName: "Zoë",
+                          emails: [I.Email(value: "z@example.com", type: "work", primary: true)], userStatus: "ENABLED")
+        func same<T: Encodable>(_ value: T) throws {
+            let streamed = try JSONSerialization.jsonObject(with: Data(AWSWireJSON.stream(value)), options: .fragmentsAllowed)
+            let foundation = try JSONSerialization.jsonObject(with: AWSWireJSON.encode(value), options: .fragmentsAllowed)
+            // Key order differs (declared vs sorted); written again with sorted keys, the two must be the same text.
+            let a = try JSONSerialization.data(withJSONObject: streamed, options: [.sortedKeys, .fragmentsAllowed])
+            let b = try JSONSerialization.data(withJSONObject: foundation, options: [.sortedKeys, .fragmentsAllowed])
+            let text = String(decoding: try AWSWireJSON.stream(value), as: UTF8.self)
+            #expect(a == b, "\(T.self): \(text)")
+        }
+        try same(I.ListUsersResponse(users: [user, user], nextToken: "abc"))
+        try same(I.ListUsersResponse(users: []))
+        try same(S.DescribePermissionSetResponse(permissionSet: S.PermissionSet(name: "Dev", permissionSetArn: "arn:aws:sso:::permissionSet/x/ps-1",
+                                                                                createdDate: AWSTimestamp(Instant(ms: 1_767_571_200_123)), sessionDuration: "PT8H")))
+        try same(S.DescribePermissionSetResponse(permissionSet: S.PermissionSet(createdDate: AWSTimestamp(Instant(ms: 1_767_571_200_000)))))
+        try same(S.DeletePermissionSetResponse())
+        try same(AWS.SSOPortal.GetRoleCredentialsResponse(roleCredentials: AWS.SSOPortal.RoleCredentials(accessKeyId: "ASIA", expiration: 1_767_571_200_000)))
+        try same(S.ListInstancesResponse(instances: [S.InstanceMetadata(instanceArn: "arn:aws:sso:::instance/ssoins-1", status: "ACTIVE")]))
+    }
+
     @Test func scenarioNamesMapToAWSFormatsTheSameWayEveryTime() {
         let again = AWSIdentifiers(managementAccountId: "100000000001")
         #expect(ids.userId("u00062") == again.userId("u00062") && ids.groupId("g-catalog") == again.groupId("g-catalog"))
