@@ -26,20 +26,32 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
-    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, or serve (--count 500000 = 5 s of load).", valueName: "workload"))
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, serve (--count 500000 = 5 s of load), "
+                                  + "or append (--count events of the reference scenario, simulated for 14 days, raw puts beside appends).", valueName: "workload"))
     var only: String?
     @Option(help: ArgumentHelp("With --only: how many operations.", valueName: "n")) var count = 200_000
 
     func run() throws {
         if let only {
-            guard only == "policy" || only == "serve" else { throw CLIError("--only takes policy or serve, got '\(only)'") }
-            if only == "serve" {
+            guard ["policy", "serve", "append"].contains(only) else { throw CLIError("--only takes policy, serve or append, got '\(only)'") }
+            if only == "serve" || only == "append" {
                 let loaded: Scenario
                 do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
                 var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
                 guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
                 let work = String(cString: made)
                 defer { try? FileManager.default.removeItem(atPath: work) }
+                if only == "append" {
+                    let clock = ContinuousClock(), origin = clock.now
+                    let bench = Bench(.init(quick: true, scenario: loaded, workDirectory: work, now: {
+                        let d = clock.now - origin
+                        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+                    }, progress: { _ in }))
+                    let f = try bench.appendOnly(count: count)
+                    Console.out("raw_lmdb_puts_per_s \(Int(f.rawPerSecond.rounded())) append_events_per_s \(Int(f.appendPerSecond.rounded())) "
+                                + "append_vs_raw \(f.ratio) (\(f.events) events, batches of 10,000)")
+                    return
+                }
                 for (operation, us) in try ServeWorkload.profile(scenario: loaded, path: work + "/profile", rounds: 20) {
                     Console.out("  \(operation): \(us) µs in the server")
                 }
