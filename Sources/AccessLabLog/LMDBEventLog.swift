@@ -239,10 +239,14 @@ struct TimeKey {
 /// kind (1) | id (UTF-8) | NUL | seq (8, big-endian)
 enum EntityKey {
     static func prefix(_ entity: EntityRef) -> [UInt8] {
+        var id = entity.id
+        return id.withUTF8 { prefix(kind: entity.kind.rawValue, id: $0) }
+    }
+    static func prefix(kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var key: [UInt8] = []
-        key.reserveCapacity(entity.id.utf8.count + 2)
-        key.append(entity.kind.rawValue)
-        key.append(contentsOf: entity.id.utf8)
+        key.reserveCapacity(id.count + 2)
+        key.append(kind)
+        key.append(contentsOf: id)
         key.append(0)
         return key
     }
