@@ -66,6 +66,19 @@ struct EntityPostings {
         }
     }
 
+    /// Byte order, as LMDB compares keys.
+    private static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBytes { x in
+            b.withUnsafeBytes { y in
+                if let p = x.baseAddress, let q = y.baseAddress {
+                    let order = memcmp(p, q, min(x.count, y.count))
+                    if order != 0 { return order < 0 }
+                }
+                return x.count < y.count
+            }
+        }
+    }
+
     private mutating func grow() {
         slots = [Int](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
@@ -78,11 +91,12 @@ struct EntityPostings {
 
     /// Hands each list to `put` in key order: key kind | id | NUL | first `seq` (big-endian), value the
     /// count then the deltas between successive `seq`s, as varints. The buffers are valid only during the call.
+    /// Ends the batch: the lists are sorted in place (the table no longer finds them), then cleared.
     mutating func write(_ put: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
-        let order = lists.indices.sorted { lists[$0].prefix.lexicographicallyPrecedes(lists[$1].prefix) }
+        lists.sort { Self.precedes($0.prefix, $1.prefix) }
+        defer { removeAll() }
         var key: [UInt8] = []
-        for i in order {
-            let list = lists[i]
+        for list in lists {
             guard let first = list.seqs.first else { continue }
             key.removeAll(keepingCapacity: true)
             key.append(contentsOf: list.prefix)
