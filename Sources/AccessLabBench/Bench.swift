@@ -75,7 +75,6 @@ public struct Bench {
 
     public func run() throws -> Results {
         let o = options
-        let batch = 10_000
         // 1. The reference scenario end to end.
         var scenario = o.scenario
         if o.quick { scenario.duration = .days(14) }
@@ -87,41 +86,7 @@ public struct Bench {
         let simulateSeconds = o.now() - t0
 
         // 2. Real events, encoded as the log stores them, for the append and raw put loops.
-        let appendCount = o.quick ? 200_000 : 1_000_000
-        let events: [NewEvent] = try simLog.read { reader in
-            var out: [NewEvent] = []
-            out.reserveCapacity(appendCount)
-            let upper = reader.head.lastSeq
-            let span = (reader.head.lastTime?.ms ?? 0) - (try reader.firstTime()?.ms ?? 0) + 86_400_000
-            var pass: Int64 = 0
-            while out.count < appendCount {
-                // Cycle through the log if it is shorter than the sample, each pass later than the last.
-                let shift = Duration_ms(pass * span)
-                pass += 1
-                try reader.forEachEvent(in: 1...upper) { e in
-                    var n = e.unlogged
-                    n.time = n.time + shift
-                    n.cause = nil
-                    out.append(n)
-                    return out.count < appendCount
-                }
-            }
-            return out
-        }
-        var values: [[UInt8]] = []
-        values.reserveCapacity(events.count)
-        for e in events { values.append(try EventCodec.encode(e) + [UInt8](repeating: 0, count: DigestChain.tagSize)) }
-        o.progress("raw LMDB puts: \(events.count) values, batches of \(batch)")
-        let rawSeconds = try rawPuts(values, batch: batch, path: o.workDirectory + "/raw")
-        o.progress("EventLog appends: \(events.count) events")
-        let appendLog = try LMDBEventLog(path: o.workDirectory + "/append", create: true)
-        let t1 = o.now()
-        var start = 0
-        while start < events.count {
-            try appendLog.append(Array(events[start..<min(start + batch, events.count)]))
-            start += batch
-        }
-        let appendSeconds = o.now() - t1
+        let appended = try appendAgainstRaw(from: simLog, count: o.quick ? 200_000 : 1_000_000)
 
         // 3. Replaying every projection from the reference log, one core.
         o.progress("replaying \(summary.events) events")
@@ -174,10 +139,10 @@ public struct Bench {
         let serve = try ServeWorkload.run(scenario: o.scenario, path: o.workDirectory + "/serve", seconds: o.quick ? 2 : 10, connections: 8)
         let transport = try ServeWorkload.run(scenario: o.scenario, path: o.workDirectory + "/serve-baseline", seconds: o.quick ? 1 : 5, connections: 8, transportOnly: true)
 
-        let raw = Double(values.count) / rawSeconds, append = Double(events.count) / appendSeconds
         return Results(
             mode: o.quick ? "quick" : "full",
-            raw_lmdb_puts_per_s: raw.rounded(), append_events_per_s: append.rounded(), append_vs_raw: (append / raw * 1000).rounded() / 1000,
+            raw_lmdb_puts_per_s: appended.rawPerSecond.rounded(), append_events_per_s: appended.appendPerSecond.rounded(),
+            append_vs_raw: appended.ratio,
             replay_events_per_s: (Double(summary.events) / replaySeconds).rounded(),
             simulate_events_per_s: (Double(summary.events) / simulateSeconds).rounded(),
             asof_p50_ms: p50, asof_p99_ms: p99, asof_replay_from_zero_ms: fromZero, asof_state_p50_ms: stateP50, asof_rows_p50_ms: rowsP50,
@@ -188,8 +153,68 @@ public struct Bench {
             serve_requests_per_s: serve.requestsPerSecond, serve_p50_ms: serve.p50_ms, serve_p99_ms: serve.p99_ms,
             serve_writes_accepted: serve.writesAccepted, serve_events_appended: serve.eventsAppended, serve_errors: serve.errors,
             serve_connections: serve.connections, serve_transport_baseline_per_s: transport.requestsPerSecond, peak_rss_mb: longPeak ?? peakBeforeTrail,
-            events_appended: events.count, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
+            events_appended: appended.events, events_simulated: summary.events, asof_log_events: asofEvents, asof_queries: queries,
             asof_snapshots: snapshots, scale_run_wall_s: scaleWall.map { ($0 * 10).rounded() / 10 }, policy_evals: evals)
+    }
+
+    /// The append path beside its physical baseline, measured in one run.
+    public struct AppendFigures: Sendable {
+        public var events: Int
+        public var rawPerSecond: Double
+        public var appendPerSecond: Double
+        /// Append rate over raw rate, to three decimals.
+        public var ratio: Double { (appendPerSecond / rawPerSecond * 1000).rounded() / 1000 }
+    }
+
+    /// The reference scenario simulated (14 days with `quick`), then `appendAgainstRaw` on its log alone
+    /// (`bench --only append`, e.g. under callgrind).
+    public func appendOnly(count: Int) throws -> AppendFigures {
+        var scenario = options.scenario
+        if options.quick { scenario.duration = .days(14) }
+        options.progress("simulating \(scenario.name) for \(scenario.duration)")
+        let log = try LMDBEventLog(path: options.workDirectory + "/simulate", create: true)
+        _ = try Simulation(scenario: scenario, log: log).run()
+        return try appendAgainstRaw(from: log, count: count)
+    }
+
+    /// `count` real events from `log` (cycled, each pass later, when it is shorter), written by the raw put
+    /// loop and by `LMDBEventLog.append`, both in batches of 10,000.
+    func appendAgainstRaw(from log: LMDBEventLog, count: Int) throws -> AppendFigures {
+        let batch = 10_000
+        let events: [NewEvent] = try log.read { reader in
+            var out: [NewEvent] = []
+            out.reserveCapacity(count)
+            let upper = reader.head.lastSeq
+            let span = (reader.head.lastTime?.ms ?? 0) - (try reader.firstTime()?.ms ?? 0) + 86_400_000
+            var pass: Int64 = 0
+            while out.count < count {
+                let shift = Duration_ms(pass * span)
+                pass += 1
+                try reader.forEachEvent(in: 1...upper) { e in
+                    var n = e.unlogged
+                    n.time = n.time + shift
+                    n.cause = nil
+                    out.append(n)
+                    return out.count < count
+                }
+            }
+            return out
+        }
+        var values: [[UInt8]] = []
+        values.reserveCapacity(events.count)
+        for e in events { values.append(try EventCodec.encode(e) + [UInt8](repeating: 0, count: DigestChain.tagSize)) }
+        options.progress("raw LMDB puts: \(events.count) values, batches of \(batch)")
+        let rawSeconds = try rawPuts(values, batch: batch, path: options.workDirectory + "/raw")
+        options.progress("EventLog appends: \(events.count) events")
+        let appendLog = try LMDBEventLog(path: options.workDirectory + "/append", create: true)
+        let t = options.now()
+        var start = 0
+        while start < events.count {
+            try appendLog.append(Array(events[start..<min(start + batch, events.count)]))
+            start += batch
+        }
+        let appendSeconds = options.now() - t
+        return AppendFigures(events: events.count, rawPerSecond: Double(values.count) / rawSeconds, appendPerSecond: Double(events.count) / appendSeconds)
     }
 
     /// Seconds for `count` evaluations of the policy workload (alone: `bench --only policy`, e.g. under callgrind).

@@ -26,8 +26,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("scenario"), help: ArgumentHelp("The reference scenario.", valueName: "file"))
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
-    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, cloudtrail (the quick run's trail), or serve (--count 500000 = 5 s of load).",
-                               valueName: "workload"))
+    @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, cloudtrail (the quick run's trail), serve (--count 500000 = 5 s of load), "
+                                  + "or append (--count events of the reference scenario, simulated for 14 days, raw puts beside appends).", valueName: "workload"))
     var only: String?
     @Option(help: ArgumentHelp("With --only policy: how many evaluations.", valueName: "n")) var count = 200_000
     @Option(help: ArgumentHelp("With --only serve: keep-alive connections.", valueName: "n")) var connections = 8
@@ -43,13 +43,20 @@ struct BenchCommand: ParsableCommand {
             Console.out("policy_evals_per_s \(Int((Double(count) / seconds).rounded())) (\(count) evaluations)")
             return
         }
-        guard only == nil || only == "cloudtrail" || only == "serve" else { throw CLIError("--only takes policy, cloudtrail or serve, got '\(only ?? "")'") }
+        guard only == nil || ["cloudtrail", "serve", "append"].contains(only!) else { throw CLIError("--only takes policy, cloudtrail, serve or append, got '\(only ?? "")'") }
         let loaded: Scenario
         do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else { throw CLIError("cannot create a temporary directory") }
         let work = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: work) }
+        if only == "append" {
+            let bench = Bench(.init(quick: true, scenario: loaded, workDirectory: work, now: now, progress: { _ in }))
+            let f = try bench.appendOnly(count: count)
+            Console.out("raw_lmdb_puts_per_s \(Int(f.rawPerSecond.rounded())) append_events_per_s \(Int(f.appendPerSecond.rounded())) "
+                        + "append_vs_raw \(f.ratio) (\(f.events) events, batches of 10,000)")
+            return
+        }
         if only == "serve" {
             for (operation, us) in try ServeWorkload.profile(scenario: loaded, path: work + "/profile", rounds: 20) {
                 Console.out("  \(operation): \(us) µs in the server")

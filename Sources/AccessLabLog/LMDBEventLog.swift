@@ -80,8 +80,11 @@ public final class LMDBEventLog: EventLog {
         let head = try withStorage {
             try env.write { txn -> LogHead in
                 var encoder = RecordEncoder(head: try Reader.readHead(txn.reader, meta: meta))
-                var entityKey: [UInt8] = []
-                var postings: [EntityRef: [UInt64]] = [:]
+                // Taken out of the log for the batch: a local pays no exclusivity check per access.
+                var postings = EntityPostings()
+                swap(&postings, &self.postings)
+                defer { swap(&postings, &self.postings) }
+                postings.removeAll()
                 // One owned copy per event (each copy retains every string the event holds): the loop
                 // variable, borrowed below. `enumerated()` and subscripts inside closures made two.
                 var index = 0
@@ -96,22 +99,10 @@ public final class LMDBEventLog: EventLog {
                             try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
                         }
                     }
-                    for entity in event.body.entities {
-                        // One hash lookup per entity: check and append in the same access.
-                        postings[entity, default: []].appendUnlessLast(stored)
-                    }
+                    for entity in event.body.entities { postings.post(entity, seq: stored) }
                     index += 1
                 }
-                var value = ByteWriter(capacity: 64)
-                for entity in postings.keys.sorted() {
-                    guard let seqs = postings[entity], let first = seqs.first else { continue }
-                    EntityKey.write(entity, seq: first, into: &entityKey)
-                    value.bytes.removeAll(keepingCapacity: true)
-                    value.varint(UInt64(seqs.count))
-                    var previous = first
-                    for seq in seqs.dropFirst() { value.varint(seq - previous); previous = seq }
-                    try entityKey.withUnsafeBytes { key in try value.bytes.withUnsafeBytes { v in try txn.put(byEntity, key: key, value: v) } }
-                }
+                try postings.write { key, value in try txn.put(byEntity, key: key, value: value) }
                 let head = encoder.head
                 try txn.put(checkpointsDB, key: Self.bytes(head.lastSeq.bigEndian), value: head.digest.bytes, append: true)
                 try txn.put(meta, key: MetaKey.head, value: HeadRecord.encode(head))
@@ -130,6 +121,8 @@ public final class LMDBEventLog: EventLog {
     /// about one batch, because random inserts into the entity index touch pages all over the file.
     static let releaseEvery = 10_000
     private var appendedSinceRelease = 0
+    /// The batch being appended's entity index entries (kept for its capacity).
+    private var postings = EntityPostings()
 
     /// The current size of the memory map (grows as the log does).
     public var mapSize: Int { env.mapSize }
@@ -245,13 +238,17 @@ struct TimeKey {
 
 /// kind (1) | id (UTF-8) | NUL | seq (8, big-endian)
 enum EntityKey {
-    static func prefix(_ entity: EntityRef) -> [UInt8] { [entity.kind.rawValue] + Array(entity.id.utf8) + [0] }
-    static func write(_ entity: EntityRef, seq: UInt64, into key: inout [UInt8]) {
-        key.removeAll(keepingCapacity: true)
-        key.append(entity.kind.rawValue)
-        key.append(contentsOf: entity.id.utf8)
+    static func prefix(_ entity: EntityRef) -> [UInt8] {
+        var id = entity.id
+        return id.withUTF8 { prefix(kind: entity.kind.rawValue, id: $0) }
+    }
+    static func prefix(kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(id.count + 2)
+        key.append(kind)
+        key.append(contentsOf: id)
         key.append(0)
-        withUnsafeBytes(of: seq.bigEndian) { key.append(contentsOf: $0) }
+        return key
     }
 }
 
@@ -284,9 +281,4 @@ enum ParameterText {
         guard s.contains("%") else { return String(s) }
         return s.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%3D", with: "=").replacingOccurrences(of: "%25", with: "%")
     }
-}
-
-extension Array where Element == UInt64 {
-    /// An event naming an entity twice is posted once.
-    mutating func appendUnlessLast(_ seq: UInt64) { if last != seq { append(seq) } }
 }
