@@ -34,11 +34,7 @@ public enum ServeWorkload {
             let d = clock.now - origin
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
-        let log = try LMDBEventLog(path: path, create: true)
-        let simulation = try Simulation(scenario: scenario, log: log)
-        try simulation.startServing(actors: false)
-        try simulation.advance(to: scenario.start + .minutes(30))
-        let served = ServedOrganization(simulation: simulation, configuration: ServeConfiguration(transactionsPerSecond: nil))
+        let (log, served) = try prepare(scenario: scenario, path: path)
         let health = RequestSigner.http(ServeRequest(method: "GET", path: "/_accesslab/health", headers: [("host", "127.0.0.1")]))
         let requests = transportOnly ? [(bytes: health, isWrite: false)] : mix(served)
         let before = try log.read { $0.head.lastSeq }
@@ -50,14 +46,15 @@ public enum ServeWorkload {
         // Generous: under `swift test` the server waits for a thread of the concurrency pool, which other tests may hold for a minute.
         guard let bound = port.wait(seconds: 600) else { throw QueryError("the bench server did not start within 10 minutes") }
 
-        let results = Results(connections)
-        let deadline = now() + seconds
+        let results = Results()
+        let began = now()
+        let deadline = began + seconds
         let group = DispatchGroup()
         for c in 0..<connections {
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
-                guard let connection = LoopbackConnection(port: bound) else { results.fail(c); return }
+                guard let connection = LoopbackConnection(port: bound) else { results.record(latencies: [], writes: 0, errors: 1); return }
                 var i = c
                 var latencies: [Double] = []
                 var writes = 0, errors = 0
@@ -69,11 +66,12 @@ public enum ServeWorkload {
                     latencies.append((now() - t) * 1000)
                     if status == 200 { if isWrite { writes += 1 } } else { errors += 1 }
                 }
-                results.record(c, latencies: latencies, writes: writes, errors: errors)
+                results.record(latencies: latencies, writes: writes, errors: errors)
             }
         }
         group.wait()
-        let elapsed = seconds
+        // The last requests end after the deadline: the rate is over the time they took.
+        let elapsed = now() - began
         server.cancel()
         try served.stop()
         let after = try log.read { $0.head.lastSeq }
@@ -83,14 +81,19 @@ public enum ServeWorkload {
                        writesAccepted: results.writes, eventsAppended: after - before, errors: results.errors, connections: connections)
     }
 
-    /// Each request of the mix answered in-process (no socket, no waiting for the log): mean microseconds
-    /// by operation, to tell the server's own cost from the transport's.
-    public static func profile(scenario: Scenario, path: String, rounds: Int) throws -> [(operation: String, microseconds: Double)] {
+    /// The scenario served into a new log at `path`, its assignment requests finished, no TPS limit.
+    static func prepare(scenario: Scenario, path: String) throws -> (LMDBEventLog, ServedOrganization) {
         let log = try LMDBEventLog(path: path, create: true)
         let simulation = try Simulation(scenario: scenario, log: log)
         try simulation.startServing(actors: false)
         try simulation.advance(to: scenario.start + .minutes(30))
-        let served = ServedOrganization(simulation: simulation, configuration: ServeConfiguration(transactionsPerSecond: nil))
+        return (log, ServedOrganization(simulation: simulation, configuration: ServeConfiguration(transactionsPerSecond: nil)))
+    }
+
+    /// Each request of the mix answered in-process (no socket, no waiting for the log): mean microseconds
+    /// by operation, to tell the server's own cost from the transport's.
+    public static func profile(scenario: Scenario, path: String, rounds: Int) throws -> [(operation: String, microseconds: Double)] {
+        let (log, served) = try prepare(scenario: scenario, path: path)
         let requests = mix(served, raw: true)
         var totals: [String: (Double, Int)] = [:]
         let clock = ContinuousClock()
@@ -218,12 +221,10 @@ final class Results: @unchecked Sendable {
     private(set) var latencies: [Double] = []
     private(set) var writes = 0
     private(set) var errors = 0
-    init(_ connections: Int) {}
-    func record(_ c: Int, latencies l: [Double], writes w: Int, errors e: Int) {
+    func record(latencies l: [Double], writes w: Int, errors e: Int) {
         lock.lock(); defer { lock.unlock() }
         latencies += l; writes += w; errors += e
     }
-    func fail(_ c: Int) { record(c, latencies: [], writes: 0, errors: 1) }
 }
 
 final class PortBox: @unchecked Sendable {

@@ -102,7 +102,7 @@ extension ServedOrganization {
 
     /// The decision for a request made with `credential` now: expired credentials decide nothing.
     func decide(_ credential: RoleCredential, action: String, resource: String?, context: [String: String]) -> Verdict {
-        guard state.credentials[credential.credentialId] != nil, clock < credential.expiresAt else {
+        guard isLive(credential) else {
             return Verdict(decision: "ExpiredToken", reason: "the credentials expired at \(credential.expiresAt)", statements: [])
         }
         let explanation = Explanation.build(state, rules: simulation.rules, at: clock, userId: credential.userId, accountId: credential.target.accountId,

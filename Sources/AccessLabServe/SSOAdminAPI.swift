@@ -55,6 +55,15 @@ extension ServedOrganization {
         }
     }
 
+    /// A permission set's `SessionDuration` in seconds (PT1H to PT12H), nil when not given.
+    func sessionSeconds(_ text: String?) throws(ServiceError) -> Int64? {
+        guard let text else { return nil }
+        guard let v = AWSDuration.seconds(text), (3600...43200).contains(v) else {
+            throw ServiceError.validation("SessionDuration \(text) must be an ISO-8601 duration from PT1H to PT12H")
+        }
+        return v
+    }
+
     func describe(_ ps: PermissionSetState) -> S.PermissionSet {
         S.PermissionSet(name: ps.name, permissionSetArn: ids.permissionSetArn(ps.permissionSetId), createdDate: AWSTimestamp(ps.createdAt),
                         sessionDuration: AWSDuration.text(ps.sessionDuration))
@@ -116,10 +125,7 @@ extension ServedOrganization {
                 guard !s.state.permissionSets.values.contains(where: { $0.name == r.name }) else {
                     throw ServiceError.conflict("PermissionSet with name \(r.name) already exists")
                 }
-                let duration = try r.sessionDuration.map { d throws(ServiceError) -> Int64 in
-                    guard let v = AWSDuration.seconds(d), (3600...43200).contains(v) else { throw ServiceError.validation("SessionDuration \(d) must be an ISO-8601 duration from PT1H to PT12H") }
-                    return v
-                } ?? 3600
+                let duration = try s.sessionSeconds(r.sessionDuration) ?? 3600
                 let id = s.ids.permissionSetId("serve-\(s.next("permission-set"))")
                 s.simulation.record(.createPermissionSet(CreatePermissionSet(permissionSetId: id, name: r.name, description: r.description ?? "",
                                                                             sessionDuration_s: duration, relayState: r.relayState)), actor: .admin)
@@ -144,10 +150,7 @@ extension ServedOrganization {
         "UpdatePermissionSet": { c throws(ServiceError) in
             try c.write(S.UpdatePermissionSetRequest.self) { r throws(ServiceError) in
                 let ps = try c.server.permissionSet(arn: r.permissionSetArn)
-                let duration = try r.sessionDuration.map { d throws(ServiceError) -> Int64 in
-                    guard let v = AWSDuration.seconds(d), (3600...43200).contains(v) else { throw ServiceError.validation("SessionDuration \(d) must be an ISO-8601 duration from PT1H to PT12H") }
-                    return v
-                }
+                let duration = try c.server.sessionSeconds(r.sessionDuration)
                 c.server.simulation.record(.updatePermissionSet(UpdatePermissionSet(permissionSetId: ps.permissionSetId, description: r.description,
                                                                                     sessionDuration_s: duration, relayState: r.relayState)), actor: .admin)
                 return S.UpdatePermissionSetResponse()

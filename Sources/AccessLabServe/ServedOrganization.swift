@@ -230,10 +230,15 @@ public final class ServedOrganization {
         default:
             throw ServiceError(errors.mismatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.", status: 403)
         }
-        if let credential = caller.credential, clock >= credential.expiresAt || state.credentials[credential.credentialId] == nil {
+        if let credential = caller.credential, !isLive(credential) {
             throw ServiceError("ExpiredToken", "The security token included in the request is expired", status: 400)
         }
         return caller
+    }
+
+    /// Role credentials still answer: in the state (not expired by an event) and before their expiry now.
+    func isLive(_ credential: RoleCredential) -> Bool {
+        state.credentials[credential.credentialId] != nil && clock < credential.expiresAt
     }
 
     /// Error codes each protocol answers authentication failures with.

@@ -112,13 +112,11 @@ extension Simulation {
 
     /// GetRoleCredentials for a user: the credentials issued, or the refusal (logged either way).
     public func serveRoleCredentials(userId: String, target: AccountPermissionSet) throws -> Result<RoleCredential, AccessRules.Refusal> {
-        let at = now
-        let refusal: AccessRules.Refusal?
-        switch rules.getRoleCredentials(state, userId: userId, target: target, at: at) {
-        case .failure(let r): refusal = r
-        case .success: refusal = nil
+        guard try mintCredentials(userId, target) != nil else {
+            // The refusal just logged changed nothing the decision reads: asking again gives its reason.
+            if case .failure(let refusal) = rules.getRoleCredentials(state, userId: userId, target: target, at: now) { return .failure(refusal) }
+            return .failure(.notEntitled)
         }
-        guard try mintCredentials(userId, target) != nil else { return .failure(refusal ?? .notEntitled) }
         return .success(state.credentials["c\(counters.credential)"]!)
     }
 
