@@ -61,7 +61,7 @@ public struct CloudTrailImport {
     init(state: AccessState) {
         self.state = state
         startTime = state.seq > 0 ? state.time : nil
-        root = state.organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
+        root = state.organization.rootId
     }
 
     /// The time of the record being taken (its AccessLab body's exact time, else `eventTime`).

@@ -108,6 +108,11 @@ public struct Organization: Sendable, Equatable {
     public var rcpAttachments: [String: [String]] = [:]
     public init() {}
 
+    /// The root's id (the one every `r-` parent names; `r-root` for an organisation without accounts).
+    public var rootId: String {
+        accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
+    }
+
     /// The account's parents from its direct parent up to the root. Bounded: a cycle cannot loop forever.
     public func ancestors(ofAccount accountId: String) -> [String] {
         var chain: [String] = []

@@ -32,11 +32,6 @@ public struct AWSOrganizationShapes {
         O.Root(id: ids.root, arn: ids.rootArn(management: management, root: ids.root), name: "Root", policyTypes: policyTypes)
     }
 
-    /// The root's id in the log (the scenario's `r-...`).
-    public var rootId: String {
-        organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
-    }
-
     public func account(_ a: Organization.Account) -> O.Account {
         O.Account(id: ids.accountId(a.accountId), arn: ids.accountArn(management: management, account: a.accountId), email: email(a.accountId),
                   name: a.name, status: "ACTIVE", state: "ACTIVE", joinedMethod: a.isManagementAccount ? "INVITED" : "CREATED",

@@ -166,7 +166,7 @@ public struct AWSStateExport {
         try paged("organizations", "ListAccounts", accounts, request: O.ListAccountsRequest()) { O.ListAccountsResponse(accounts: $0, nextToken: $1) }
         // The tree, parent by parent from the root, as an export walks it.
         let parentOfAccount = Dictionary(org.accounts.values.map { (ids.accountId($0.accountId), $0.parentId) }) { a, _ in a }
-        var parents = [shapes.rootId]
+        var parents = [org.rootId]
         var visited = Set<String>()
         while let parent = parents.first {
             parents.removeFirst()
@@ -274,7 +274,6 @@ extension AWSIdentifiers {
     /// The ids of the organisation `state` holds: derived from its management account and root.
     public init(state: AccessState, region: String) {
         let management = state.organization.accounts.values.filter(\.isManagementAccount).map(\.accountId).min() ?? "000000000000"
-        let root = state.organization.accounts.values.map(\.parentId).filter { $0.hasPrefix("r-") }.min() ?? "r-root"
-        self.init(managementAccountId: management, rootId: root, region: region)
+        self.init(managementAccountId: management, rootId: state.organization.rootId, region: region)
     }
 }
