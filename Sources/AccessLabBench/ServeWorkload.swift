@@ -87,6 +87,8 @@ public enum ServeWorkload {
         let simulation = try Simulation(scenario: scenario, log: log)
         try simulation.startServing(actors: false)
         try simulation.advance(to: scenario.start + .minutes(30))
+        // Setup's events reach the log on the writer thread: all of them before the load counts what it adds.
+        try simulation.waitWritten(through: simulation.state.seq)
         return (log, ServedOrganization(simulation: simulation, configuration: ServeConfiguration(transactionsPerSecond: nil)))
     }
 
