@@ -39,6 +39,12 @@ public struct AWSIdentifiers: Sendable {
     public func userId(_ id: String) -> String { Self.isUUID(id) ? id : uuid("user", id) }
     public func groupId(_ id: String) -> String { Self.isUUID(id) ? id : uuid("group", id) }
     public func membershipId(groupId: String, userId: String) -> String { uuid("membership", groupId + "/" + userId) }
+    /// The identity store's ARN: in the management account, without a region.
+    public var identityStoreArn: String { "arn:aws:identitystore::\(accountId(namespace)):identitystore/\(identityStoreId)" }
+    /// Users', groups' and memberships' ARNs name neither account nor store: `arn:aws:identitystore:::user/<UserId>`.
+    public func userArn(_ id: String) -> String { "arn:aws:identitystore:::user/" + userId(id) }
+    public func groupArn(_ id: String) -> String { "arn:aws:identitystore:::group/" + groupId(id) }
+    public static func membershipArn(_ membershipId: String) -> String { "arn:aws:identitystore:::membership/" + membershipId }
     public func principalId(type: String, id: String) -> String { type == "GROUP" ? groupId(id) : userId(id) }
 
     // MARK: Organizations

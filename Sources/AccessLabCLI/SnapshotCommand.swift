@@ -58,7 +58,8 @@ struct SnapshotCommand: ParsableCommand {
                                                    seq: s.position.seq, log_digest: digest.hex, state: s.state.snapshot))
         case .aws:
             guard let out else { throw CLIError("--format aws writes a directory of files, one per API call: give it with --out DIR") }
-            let calls = try AWSStateExport.calls(s.state, at: s.position.time, region: s.rules.identityCenterRegion)
+            let revisions = try IdentityStoreRevisions.read(from: s.log, through: s.position.seq)
+            let calls = try AWSStateExport.calls(s.state, at: s.position.time, region: s.rules.identityCenterRegion, revisions: revisions)
             let digest = try s.log.read { try History(reader: $0).digest(through: s.position.seq) }
             try AWSExportDirectory.write(calls, to: out, manifest: .init(
                 at: s.position.time.description, seq: s.position.seq, log_digest: digest.hex, scenario: s.metadata.scenario, seed: s.metadata.seed))

@@ -49,6 +49,9 @@ public struct AWSExportImport {
         let sets = try permissionSets()
         let (users, groups) = try identityStore()
         try assignments(accounts: accounts, sets: sets, users: users, groups: groups)
+        for (member, n) in export.omitted.sorted(by: { $0.key < $1.key }) {
+            count("items without \(member) (required since botocore 1.44; moto and older exports omit it): accepted", n)
+        }
         report.idDeviations = Array(Set(report.idDeviations)).sorted()
     }
 

@@ -32,6 +32,9 @@ public struct AWSExport {
     }
 
     public let manifest: Manifest
+    /// How many items lacked each member the model added later (see `addedLater`), across every response read.
+    public var omitted: [String: Int] { omissions.counts }
+    private let omissions = Omissions()
     let readFile: (String) throws -> Data
 
     /// Reads the manifest; `readFile` reads a file by its path relative to the export.
@@ -54,9 +57,43 @@ public struct AWSExport {
         do { data = try readFile(call.file) } catch { throw ImportError(file: call.file, problem: "cannot read: \(error)") }
         // The AWS CLI prints nothing at all for an empty response (`{}`).
         let body = data.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 } ? Data("{}".utf8) : data
-        do { return try AWSWireJSON.decode(type, from: body) } catch {
-            throw ImportError(file: call.file, problem: ImportError.describe(error))
+        var json = body
+        // Each retry fills one member at one place in the shape, so the loop ends.
+        while true {
+            do { return try AWSWireJSON.decode(type, from: json) } catch DecodingError.keyNotFound(let key, let context) where Self.addedLater.contains(key.stringValue) {
+                guard let tree = try? JSONSerialization.jsonObject(with: json) else { throw ImportError(file: call.file, problem: "not valid JSON") }
+                var filled = 0
+                let patched = Self.fill(key.stringValue, in: tree, at: context.codingPath[...], count: &filled)
+                guard filled > 0, let data = try? JSONSerialization.data(withJSONObject: patched) else {
+                    throw ImportError(file: call.file, problem: ImportError.describe(DecodingError.keyNotFound(key, context)))
+                }
+                omissions.counts[key.stringValue, default: 0] += filled
+                json = data
+            } catch {
+                throw ImportError(file: call.file, problem: ImportError.describe(error))
+            }
         }
+    }
+
+    /// Members botocore's identitystore model (1.44) made required after exports were written without
+    /// them: moto's server and exports made with older AWS CLIs omit them. The importer reads none of
+    /// them, so an item without one is accepted (and counted in the report) instead of refused.
+    static let addedLater: Set<String> = ["UserArn", "GroupArn", "MembershipArn", "Revision"]
+
+    /// Puts `member` (empty) into every object at `path` that lacks it, in every element of the arrays on the way.
+    static func fill(_ member: String, in value: Any, at path: ArraySlice<any CodingKey>, count: inout Int) -> Any {
+        guard let head = path.first else {
+            guard var object = value as? [String: Any], object[member] == nil else { return value }
+            object[member] = ""
+            count += 1
+            return object
+        }
+        if head.intValue != nil, let array = value as? [Any] {
+            return array.map { fill(member, in: $0, at: path.dropFirst(), count: &count) }
+        }
+        guard var object = value as? [String: Any], let child = object[head.stringValue] else { return value }
+        object[head.stringValue] = fill(member, in: child, at: path.dropFirst(), count: &count)
+        return object
     }
 
     /// Every item of every page of an operation, grouped by the request member `key` (nil: one group).
@@ -91,4 +128,9 @@ public struct ImportError: Error, CustomStringConvertible, Equatable {
         @unknown default: return "\(error)"
         }
     }
+}
+
+/// Counts shared by the copies of one export.
+private final class Omissions {
+    var counts: [String: Int] = [:]
 }

@@ -22,19 +22,21 @@ public struct AWSStateExport {
     public let ids: AWSIdentifiers
     let state: AccessState
     let at: Instant
+    let revisions: IdentityStoreRevisions
     let management: String
     private(set) var calls: [Call] = []
 
     /// The calls for `state` at `at`, in the order an export script would make them.
-    public static func calls(_ state: AccessState, at: Instant, region: String) throws -> [Call] {
-        var export = AWSStateExport(state: state, at: at, region: region)
+    public static func calls(_ state: AccessState, at: Instant, region: String, revisions: IdentityStoreRevisions) throws -> [Call] {
+        var export = AWSStateExport(state: state, at: at, region: region, revisions: revisions)
         try export.build()
         return export.calls
     }
 
-    init(state: AccessState, at: Instant, region: String) {
+    init(state: AccessState, at: Instant, region: String, revisions: IdentityStoreRevisions) {
         self.state = state
         self.at = at
+        self.revisions = revisions
         ids = AWSIdentifiers(state: state, region: region)
         management = ids.namespace
     }
@@ -56,13 +58,17 @@ public struct AWSStateExport {
             I.ListUsersResponse(users: $0, nextToken: $1)
         }
         let groups = state.identityCenter.groups.values.sorted { $0.groupId < $1.groupId }
-        try paged("identitystore", "ListGroups", groups.map { I.Group(groupId: ids.groupId($0.groupId), displayName: $0.displayName, identityStoreId: store) },
+        try paged("identitystore", "ListGroups", groups.map {
+            I.Group(identityStoreId: store, groupId: ids.groupId($0.groupId), groupArn: ids.groupArn($0.groupId),
+                    revision: revisions.revision($0.groupId), displayName: $0.displayName)
+        },
                   request: I.ListGroupsRequest(identityStoreId: store)) { I.ListGroupsResponse(groups: $0, nextToken: $1) }
         for g in groups {
             let gid = ids.groupId(g.groupId)
             let members = g.members.sorted().map {
-                I.GroupMembership(identityStoreId: store, membershipId: ids.membershipId(groupId: g.groupId, userId: $0), groupId: gid,
-                                  memberId: I.MemberId(userId: ids.userId($0)))
+                let id = ids.membershipId(groupId: g.groupId, userId: $0)
+                return I.GroupMembership(identityStoreId: store, membershipId: id, membershipArn: AWSIdentifiers.membershipArn(id), groupId: gid,
+                                         memberId: I.MemberId(userId: ids.userId($0)))
             }
             try paged("identitystore", "ListGroupMemberships", members, request: I.ListGroupMembershipsRequest(identityStoreId: store, groupId: gid),
                       key: [gid]) { I.ListGroupMembershipsResponse(groupMemberships: $0, nextToken: $1) }
@@ -72,7 +78,8 @@ public struct AWSStateExport {
     private func user(_ u: DirectoryUser) -> AWS.IdentityStore.User {
         let a = u.attributes
         return AWS.IdentityStore.User(
-            identityStoreId: ids.identityStoreId, userId: ids.userId(u.userId), userName: a.userName,
+            identityStoreId: ids.identityStoreId, userId: ids.userId(u.userId), userArn: ids.userArn(u.userId),
+            revision: revisions.revision(u.userId), userName: a.userName,
             name: AWS.IdentityStore.Name(formatted: "\(a.givenName) \(a.familyName)", familyName: a.familyName, givenName: a.givenName),
             displayName: a.displayName, emails: [AWS.IdentityStore.Email(value: a.email, type: "work", primary: true)], title: a.title,
             userStatus: u.status == .active ? "ENABLED" : "DISABLED")
@@ -83,8 +90,8 @@ public struct AWSStateExport {
         let instance = ids.instanceArn
         let created = state.organization.accounts[management]?.createdAt ?? at
         try single("sso-admin", "ListInstances", request: S.ListInstancesRequest(), response: S.ListInstancesResponse(instances: [
-            S.InstanceMetadata(instanceArn: instance, identityStoreId: ids.identityStoreId, ownerAccountId: management,
-                               createdDate: AWSTimestamp(created), status: "ACTIVE"),
+            S.InstanceMetadata(instanceArn: instance, identityStoreId: ids.identityStoreId, identityStoreArn: ids.identityStoreArn,
+                               ownerAccountId: management, createdDate: AWSTimestamp(created), status: "ACTIVE", primaryRegion: ids.region),
         ]))
         if !state.accessControlAttributes.isEmpty {
             try single("sso-admin", "DescribeInstanceAccessControlAttributeConfiguration",

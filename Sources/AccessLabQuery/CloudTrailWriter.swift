@@ -87,7 +87,7 @@ public struct CloudTrailWriter {
     private func identityCenterUser(_ userId: String, session: String) -> CloudTrailJSON {
         ["type": "IdentityCenterUser", "accountId": .string(management),
          "onBehalfOf": ["userId": .string(ids.userId(userId)),
-                        "identityStoreArn": .string("arn:aws:identitystore::\(management):identitystore/\(ids.identityStoreId)")],
+                        "identityStoreArn": .string(ids.identityStoreArn)],
          "credentialId": .string(ids.token(kind: "portal-credential", name: session, count: 40))]
     }
 

@@ -25,6 +25,12 @@ extension ServedOrganization {
         return group
     }
 
+    /// A request's `Revision`, when it gives one, must be the entity's current one.
+    func checkRevision(_ expected: String?, of id: String, _ kind: String) throws(ServiceError) {
+        guard let expected, expected != revisions.revision(id) else { return }
+        throw ServiceError.conflict("The \(kind) was modified: its revision is \(revisions.revision(id)), not \(expected)")
+    }
+
     func userNameTaken(_ name: String, except: String? = nil) -> Bool {
         state.identityCenter.users.values.contains { $0.status != .deleted && $0.userId != except && $0.attributes.userName.lowercased() == name.lowercased() }
     }
@@ -50,18 +56,21 @@ extension ServedOrganization {
 
     func awsUser(_ u: DirectoryUser) -> I.User {
         let a = u.attributes
-        return I.User(identityStoreId: ids.identityStoreId, userId: ids.userId(u.userId), userName: a.userName,
+        return I.User(identityStoreId: ids.identityStoreId, userId: ids.userId(u.userId), userArn: ids.userArn(u.userId),
+                      revision: revisions.revision(u.userId), userName: a.userName,
                       name: I.Name(formatted: "\(a.givenName) \(a.familyName)", familyName: a.familyName, givenName: a.givenName),
                       displayName: a.displayName, emails: a.email.isEmpty ? nil : [I.Email(value: a.email, type: "work", primary: true)], title: a.title,
                       userStatus: u.status == .active ? "ENABLED" : "DISABLED")
     }
 
     func awsGroup(_ g: DirectoryGroup) -> I.Group {
-        I.Group(groupId: ids.groupId(g.groupId), displayName: g.displayName, identityStoreId: ids.identityStoreId)
+        I.Group(identityStoreId: ids.identityStoreId, groupId: ids.groupId(g.groupId), groupArn: ids.groupArn(g.groupId),
+                revision: revisions.revision(g.groupId), displayName: g.displayName)
     }
 
     func membership(_ g: DirectoryGroup, _ userId: String) -> I.GroupMembership {
-        I.GroupMembership(identityStoreId: ids.identityStoreId, membershipId: ids.membershipId(groupId: g.groupId, userId: userId),
+        let id = ids.membershipId(groupId: g.groupId, userId: userId)
+        return I.GroupMembership(identityStoreId: ids.identityStoreId, membershipId: id, membershipArn: AWSIdentifiers.membershipArn(id),
                           groupId: ids.groupId(g.groupId), memberId: I.MemberId(userId: ids.userId(userId)))
     }
 
@@ -98,6 +107,32 @@ extension ServedOrganization {
     }
 
     static let identityStoreOperations: [String: JSONOperation] = [
+        "ListIdentityStores": { c throws(ServiceError) in
+            try c.read(I.ListIdentityStoresRequest.self) { r throws(ServiceError) in
+                let s = c.server
+                let p = try page([I.IdentityStore(identityStoreId: s.ids.identityStoreId, identityStoreArn: s.ids.identityStoreArn)],
+                                 token: r.nextToken, max: r.maxResults, operation: "ListIdentityStores")
+                return I.ListIdentityStoresResponse(identityStores: p.items, nextToken: p.next)
+            }
+        },
+        "DescribeIdentityStore": { c throws(ServiceError) in
+            try c.read(I.DescribeIdentityStoreRequest.self) { r throws(ServiceError) in
+                let s = c.server
+                try s.checkStore(r.identityStoreId)
+                return I.DescribeIdentityStoreResponse(identityStoreId: s.ids.identityStoreId, identityStoreArn: s.ids.identityStoreArn)
+            }
+        },
+        "UpdateIdentityStore": { c throws(ServiceError) in
+            try c.read(I.UpdateIdentityStoreRequest.self) { r throws(ServiceError) in
+                let s = c.server
+                try s.checkStore(r.identityStoreId)
+                // Network restrictions (VPC endpoints, source IPs) would change who may call, not what access is: not modelled.
+                guard r.networkConfiguration == nil else {
+                    throw ServiceError.validation("AccessLab does not model the identity store's network configuration")
+                }
+                return I.UpdateIdentityStoreResponse(identityStoreId: s.ids.identityStoreId, identityStoreArn: s.ids.identityStoreArn)
+            }
+        },
         "CreateUser": { c throws(ServiceError) in
             try c.write(I.CreateUserRequest.self) { r throws(ServiceError) in
                 let s = c.server
@@ -108,7 +143,7 @@ extension ServedOrganization {
                 let email = r.emails?.first(where: { $0.primary == true })?.value ?? r.emails?.first?.value ?? ""
                 let id = try s.createUser(UserAttributes(userName: userName, givenName: given, familyName: family, displayName: display, email: email, title: r.title),
                                           active: true, actor: .admin)
-                return I.CreateUserResponse(identityStoreId: s.ids.identityStoreId, userId: id)
+                return I.CreateUserResponse(identityStoreId: s.ids.identityStoreId, userId: id, userArn: s.ids.userArn(id), revision: s.revisions.revision(id))
             }
         },
         "DescribeUser": { c throws(ServiceError) in
@@ -116,7 +151,8 @@ extension ServedOrganization {
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
                 let u = s.awsUser(try s.liveUser(r.userId))
-                return I.DescribeUserResponse(identityStoreId: u.identityStoreId, userId: u.userId, userName: u.userName, name: u.name,
+                return I.DescribeUserResponse(identityStoreId: u.identityStoreId, userId: u.userId, userArn: u.userArn, revision: u.revision,
+                                              userName: u.userName, name: u.name,
                                               displayName: u.displayName, emails: u.emails, title: u.title, userStatus: u.userStatus)
             }
         },
@@ -144,13 +180,15 @@ extension ServedOrganization {
             }
             try s.checkStore(store)
             let user = try s.liveUser(userId)
+            try s.checkRevision(o["Revision"] as? String, of: user.userId, "user")
             let patch = try s.patchOperations(operations)
             if let rename = patch.first(where: { $0.path == "userName" })?.value, s.userNameTaken(rename, except: user.userId) {
                 throw ServiceError.conflict("Duplicate UserName \(rename)")
             }
             return try c.write(AWSEmptyRequest.self) { _ throws(ServiceError) in
                 s.simulation.record(.patchUser(PatchUser(userId: user.userId, operations: patch)), actor: .admin)
-                return I.UpdateUserResponse()
+                return I.UpdateUserResponse(identityStoreId: store, userId: s.ids.userId(user.userId), userArn: s.ids.userArn(user.userId),
+                                            revision: s.revisions.revision(user.userId))
             }
         },
         "DeleteUser": { c throws(ServiceError) in
@@ -158,6 +196,7 @@ extension ServedOrganization {
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
                 let user = try s.liveUser(r.userId)
+                try s.checkRevision(r.revision, of: user.userId, "user")
                 s.simulation.record(.deleteUser(DeleteUser(userId: user.userId)), actor: .admin)
                 return I.DeleteUserResponse()
             }
@@ -181,14 +220,14 @@ extension ServedOrganization {
                 }
             }
             guard let found else { throw ServiceError.notFound("No user with \(path) \(value)") }
-            return try c.encode(I.GetUserIdResponse(identityStoreId: store, userId: s.ids.userId(found.userId)))
+            return try c.encode(I.GetUserIdResponse(identityStoreId: store, userId: s.ids.userId(found.userId), userArn: s.ids.userArn(found.userId)))
         },
         "CreateGroup": { c throws(ServiceError) in
             try c.write(I.CreateGroupRequest.self) { r throws(ServiceError) in
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
                 let id = try s.createGroup(r.displayName ?? "", actor: .admin)
-                return I.CreateGroupResponse(groupId: id, identityStoreId: s.ids.identityStoreId)
+                return I.CreateGroupResponse(identityStoreId: s.ids.identityStoreId, groupId: id, groupArn: s.ids.groupArn(id), revision: s.revisions.revision(id))
             }
         },
         "DescribeGroup": { c throws(ServiceError) in
@@ -196,7 +235,8 @@ extension ServedOrganization {
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
                 let g = s.awsGroup(try s.group(r.groupId))
-                return I.DescribeGroupResponse(groupId: g.groupId, displayName: g.displayName, identityStoreId: g.identityStoreId)
+                return I.DescribeGroupResponse(identityStoreId: g.identityStoreId, groupId: g.groupId, groupArn: g.groupArn, revision: g.revision,
+                                               displayName: g.displayName)
             }
         },
         "ListGroups": { c throws(ServiceError) in
@@ -220,14 +260,19 @@ extension ServedOrganization {
             }
             try s.checkStore(store)
             let group = try s.group(groupId)
+            try s.checkRevision(o["Revision"] as? String, of: group.groupId, "group")
+            func answer() -> I.UpdateGroupResponse {
+                I.UpdateGroupResponse(identityStoreId: store, groupId: s.ids.groupId(group.groupId), groupArn: s.ids.groupArn(group.groupId),
+                                      revision: s.revisions.revision(group.groupId))
+            }
             let renames = (o["Operations"] as? [[String: Any]] ?? []).filter { ($0["AttributePath"] as? String)?.lowercased() == "displayname" }
             // Other group attributes (description) are not modelled: accepted, and they leave no event.
-            guard let name = renames.last?["AttributeValue"] as? String, name != group.displayName else { return try c.encode(I.UpdateGroupResponse()) }
+            guard let name = renames.last?["AttributeValue"] as? String, name != group.displayName else { return try c.encode(answer()) }
             guard !name.isEmpty else { throw ServiceError.validation("DisplayName cannot be empty") }
             guard !s.state.identityCenter.groups.values.contains(where: { $0.displayName == name }) else { throw ServiceError.conflict("Duplicate GroupDisplayName \(name)") }
             return try c.write(AWSEmptyRequest.self) { _ throws(ServiceError) in
                 s.simulation.record(.updateGroup(UpdateGroup(groupId: group.groupId, displayName: name)), actor: .admin)
-                return I.UpdateGroupResponse()
+                return answer()
             }
         },
         "DeleteGroup": { c throws(ServiceError) in
@@ -235,6 +280,7 @@ extension ServedOrganization {
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
                 let g = try s.group(r.groupId)
+                try s.checkRevision(r.revision, of: g.groupId, "group")
                 s.simulation.record(.deleteGroup(DeleteGroup(groupId: g.groupId)), actor: .admin)
                 return I.DeleteGroupResponse()
             }
@@ -251,7 +297,7 @@ extension ServedOrganization {
             guard let g = s.state.identityCenter.groups.values.sorted(by: { $0.groupId < $1.groupId }).first(where: { $0.displayName == value }) else {
                 throw ServiceError.notFound("No group with displayName \(value)")
             }
-            return try c.encode(I.GetGroupIdResponse(groupId: s.ids.groupId(g.groupId), identityStoreId: store))
+            return try c.encode(I.GetGroupIdResponse(identityStoreId: store, groupId: s.ids.groupId(g.groupId), groupArn: s.ids.groupArn(g.groupId)))
         },
         "CreateGroupMembership": { c throws(ServiceError) in
             try c.write(I.CreateGroupMembershipRequest.self) { r throws(ServiceError) in
@@ -261,7 +307,8 @@ extension ServedOrganization {
                 let user = try s.liveUser(r.memberId.userId ?? "")
                 guard !g.members.contains(user.userId) else { throw ServiceError.conflict("The user is already a member of the group") }
                 s.simulation.record(.patchGroup(PatchGroup(groupId: g.groupId, membersAdded: [user.userId])), actor: .admin)
-                return I.CreateGroupMembershipResponse(membershipId: s.ids.membershipId(groupId: g.groupId, userId: user.userId), identityStoreId: r.identityStoreId)
+                let id = s.ids.membershipId(groupId: g.groupId, userId: user.userId)
+                return I.CreateGroupMembershipResponse(identityStoreId: r.identityStoreId, membershipId: id, membershipArn: AWSIdentifiers.membershipArn(id))
             }
         },
         "DeleteGroupMembership": { c throws(ServiceError) in
@@ -278,7 +325,8 @@ extension ServedOrganization {
                 let s = c.server
                 try s.checkStore(r.identityStoreId)
                 let m = try s.membership(r.membershipId)
-                return I.DescribeGroupMembershipResponse(identityStoreId: r.identityStoreId, membershipId: r.membershipId, groupId: s.ids.groupId(m.group.groupId),
+                return I.DescribeGroupMembershipResponse(identityStoreId: r.identityStoreId, membershipId: r.membershipId,
+                                                         membershipArn: AWSIdentifiers.membershipArn(r.membershipId), groupId: s.ids.groupId(m.group.groupId),
                                                          memberId: I.MemberId(userId: s.ids.userId(m.userId)))
             }
         },
@@ -289,7 +337,8 @@ extension ServedOrganization {
                 let g = try s.group(r.groupId)
                 let user = try s.liveUser(r.memberId.userId ?? "")
                 guard g.members.contains(user.userId) else { throw ServiceError.notFound("The user is not a member of the group") }
-                return I.GetGroupMembershipIdResponse(membershipId: s.ids.membershipId(groupId: g.groupId, userId: user.userId), identityStoreId: r.identityStoreId)
+                let id = s.ids.membershipId(groupId: g.groupId, userId: user.userId)
+                return I.GetGroupMembershipIdResponse(identityStoreId: r.identityStoreId, membershipId: id, membershipArn: AWSIdentifiers.membershipArn(id))
             }
         },
         "IsMemberInGroups": { c throws(ServiceError) in

@@ -106,7 +106,8 @@ extension ServedOrganization {
                 let s = c.server
                 let created = s.state.organization.accounts.values.first(where: \.isManagementAccount)?.createdAt ?? s.clock
                 return S.ListInstancesResponse(instances: [S.InstanceMetadata(instanceArn: s.ids.instanceArn, identityStoreId: s.ids.identityStoreId,
-                                                                              ownerAccountId: s.ids.namespace, createdDate: AWSTimestamp(created), status: "ACTIVE")])
+                                                                              identityStoreArn: s.ids.identityStoreArn, ownerAccountId: s.ids.namespace,
+                                                                              createdDate: AWSTimestamp(created), status: "ACTIVE", primaryRegion: s.ids.region)])
             }
         },
         "DescribeInstance": { c throws(ServiceError) in
@@ -114,8 +115,8 @@ extension ServedOrganization {
                 let s = c.server
                 try s.checkInstance(r.instanceArn)
                 let created = s.state.organization.accounts.values.first(where: \.isManagementAccount)?.createdAt ?? s.clock
-                return S.DescribeInstanceResponse(instanceArn: s.ids.instanceArn, identityStoreId: s.ids.identityStoreId, ownerAccountId: s.ids.namespace,
-                                                  createdDate: AWSTimestamp(created), status: "ACTIVE")
+                return S.DescribeInstanceResponse(instanceArn: s.ids.instanceArn, identityStoreId: s.ids.identityStoreId, identityStoreArn: s.ids.identityStoreArn,
+                                                  ownerAccountId: s.ids.namespace, createdDate: AWSTimestamp(created), status: "ACTIVE", primaryRegion: s.ids.region)
             }
         },
         "CreatePermissionSet": { c throws(ServiceError) in

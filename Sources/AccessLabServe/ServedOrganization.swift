@@ -2,6 +2,7 @@ import AccessLabAWS
 import AccessLabEvents
 import AccessLabLog
 import AccessLabProjections
+import AccessLabQuery
 import AccessLabSimulation
 import Crypto
 import Foundation
@@ -58,6 +59,8 @@ public final class ServedOrganization {
     var counters: [String: Int] = [:]
     /// When each user and group was created and last changed, by id in the log (SCIM's `meta`).
     var identityStoreTimes: [String: (created: Instant, lastModified: Instant)] = [:]
+    /// Each user's and group's `Revision`, read from the log at the start and kept as events arrive.
+    var revisions = IdentityStoreRevisions()
     /// seq, request id, caller, source and operation of each event since the last commit.
     var provenance: [String] = []
     var current: (requestId: String, caller: String, source: String, operation: String)?
@@ -82,6 +85,10 @@ public final class ServedOrganization {
         simulation.observer = { [unowned self] event in self.observe(event) }
         names.rebuild(simulation.state, ids: ids)
         seedIdentityStoreTimes()
+        do {
+            try simulation.waitWritten(through: simulation.state.seq)
+            revisions = try IdentityStoreRevisions.read(from: simulation.eventLog, through: simulation.state.seq)
+        } catch { broken = "reading the log failed: \(error)" }
     }
 
     public var state: AccessState { _read { yield simulation.state } }
@@ -169,6 +176,7 @@ public final class ServedOrganization {
         default: break
         }
         noteIdentityStoreChange(event)
+        revisions.note(event)
         if case .roleCredentialsIssued(let c) = event.body, let credential = state.credentials[c.credentialId] {
             names.remember(credential, ids: ids)
         }

@@ -18,6 +18,8 @@ public final class Simulation {
     let streams: RandomStreams
     var rngs: [String: Xoshiro256StarStar] = [:]
     let log: any EventLog
+    /// The log this simulation appends to (the writer thread may still be writing its last events: see `waitWritten`).
+    public var eventLog: any EventLog { log }
     let batchSize: Int
     var pending: [NewEvent] = []
     /// Writes batches and snapshots on a second thread during `run`; nil outside it (then writes are direct).

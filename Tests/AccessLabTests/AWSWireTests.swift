@@ -12,7 +12,7 @@ struct AWSWireTests {
     @Test func theStreamingEncoderAgreesWithFoundation() throws {
         typealias I = AWS.IdentityStore
         typealias S = AWS.SSOAdmin
-        let user = I.User(identityStoreId: "d-1234567890", userId: ids.userId("u1"), userName: "zoë \"q\" \\ /\n\u{1}",
+        let user = I.User(identityStoreId: "d-1234567890", userId: ids.userId("u1"), userArn: ids.userArn("u1"), revision: "7", userName: "zoë \"q\" \\ /\n\u{1}",
                           name: I.Name(formatted: "Zoë Q", familyName: "Q", givenName: "Zoë"), displayName: "Zoë",
                           emails: [I.Email(value: "z@example.com", type: "work", primary: true)], userStatus: "ENABLED")
         func same<T: Encodable>(_ value: T) throws {

@@ -122,6 +122,34 @@ import Testing
         #expect(h.head == before)
     }
 
+    /// identitystore's `Revision` moves with every change of the user; an update or delete that names
+    /// an older one is a ConflictException and writes nothing, as AWS documents for optimistic concurrency.
+    @Test func aUsersRevisionMovesWithEachChangeAndAStaleOneIsAConflict() throws {
+        let h = try Harness()
+        let store = h.served.ids.identityStoreId
+        let created = h.json(h.call("AWSIdentityStore.CreateUser",
+                                    #"{"IdentityStoreId":"\#(store)","UserName":"rev","DisplayName":"Rev","Name":{"GivenName":"R","FamilyName":"V"}}"#))
+        let id = try #require(created["UserId"] as? String)
+        #expect(created["UserArn"] as? String == "arn:aws:identitystore:::user/\(id)")
+        let first = try #require(created["Revision"] as? String)
+        func update(_ revision: String) -> ServeResponse {
+            h.call("AWSIdentityStore.UpdateUser", #"{"IdentityStoreId":"\#(store)","UserId":"\#(id)","Revision":"\#(revision)","#
+                   + #""Operations":[{"AttributePath":"displayName","AttributeValue":"Rev \#(revision)"}]}"#)
+        }
+        let updated = update(first)
+        #expect(updated.status == 200, "\(updated.text)")
+        let second = try #require(h.json(updated)["Revision"] as? String)
+        #expect(second != first && UInt64(second) ?? 0 > UInt64(first) ?? 0)
+        let before = h.head
+        let stale = update(first)
+        #expect(stale.status == 400 && h.json(stale)["__type"] as? String == "ConflictException", "\(stale.text)")
+        let staleDelete = h.call("AWSIdentityStore.DeleteUser", #"{"IdentityStoreId":"\#(store)","UserId":"\#(id)","Revision":"\#(first)"}"#)
+        #expect(staleDelete.status == 400 && h.json(staleDelete)["__type"] as? String == "ConflictException")
+        #expect(h.head == before)
+        let described = h.json(h.call("AWSIdentityStore.DescribeUser", #"{"IdentityStoreId":"\#(store)","UserId":"\#(id)"}"#))
+        #expect(described["Revision"] as? String == second && described["DisplayName"] as? String == "Rev \(first)")
+    }
+
     @Test func signInIsRefusedAtOnceForADisabledUserAndTheRefusalIsLogged() throws {
         let h = try Harness()
         let user = h.served.state.identityCenter.users.values.sorted { $0.userId < $1.userId }.first!

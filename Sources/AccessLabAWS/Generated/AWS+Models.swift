@@ -2,6 +2,6 @@
 
 extension AWS {
     /// The botocore release whose service models the shapes were generated from.
-    public static let botocoreVersion = "1.43.11"
+    public static let botocoreVersion = "1.44.8"
     public static let services: [AWSService] = [IdentityStore.service, SSOAdmin.service, Organizations.service, SSOPortal.service, SSOOIDC.service, STS.service, IAM.service]
 }
