@@ -168,6 +168,31 @@ def structure(model, name, out):
     out.append("    }")
 
 
+def writer(model, ns, name, out):
+    """The shape's AWSJSONWritable conformance: its members in the model's order, absent optionals left out."""
+    shape = model["shapes"][name]
+    required = set(shape.get("required", []))
+    query = model["metadata"]["protocol"] == "query"
+    out.append(f"extension AWS.{ns}.{type_name(name)}: AWSJSONWritable {{")
+    out.append("    public func writeJSON(to w: inout AWSJSONWriter) {")
+    if not shape["members"]:
+        out.append('        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))')
+    else:
+        out.append('        var first = true')
+        out.append('        w.raw(UInt8(ascii: "{"))')
+        for member, ref in shape["members"].items():
+            prop = lower_camel(member)
+            key = swift_string(ref.get("locationName", member) if query else member)
+            if member in required:
+                out.append(f"        w.member({key}, {prop}, &first)")
+            else:
+                out.append(f"        if let v = {prop} {{ w.member({key}, v, &first) }}")
+        out.append('        w.raw(UInt8(ascii: "}"))')
+    out.append("    }")
+    out.append("}")
+    out.append("")
+
+
 def swift_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -228,7 +253,10 @@ def generate(service, wanted):
         structure(model, name, out)
         out.append("")
     out[-1] = "}"
-    return "\n".join(out) + "\n"
+    out.append("")
+    for name in sorted(reached):
+        writer(model, ns, name, out)
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def main():

@@ -54,9 +54,18 @@ extension ServedOrganization {
         return id
     }
 
+    /// A user's AWS id, derived once (a page of users would otherwise hash every name again).
+    func awsUserId(_ id: String) -> String {
+        if let known = awsUserIds[id] { return known }
+        let derived = ids.userId(id)
+        awsUserIds[id] = derived
+        return derived
+    }
+
     func awsUser(_ u: DirectoryUser) -> I.User {
         let a = u.attributes
-        return I.User(identityStoreId: ids.identityStoreId, userId: ids.userId(u.userId), userArn: ids.userArn(u.userId),
+        let id = awsUserId(u.userId)
+        return I.User(identityStoreId: ids.identityStoreId, userId: id, userArn: ids.userArn(id),
                       revision: revisions.revision(u.userId), userName: a.userName,
                       name: I.Name(formatted: "\(a.givenName) \(a.familyName)", familyName: a.familyName, givenName: a.givenName),
                       displayName: a.displayName, emails: a.email.isEmpty ? nil : [I.Email(value: a.email, type: "work", primary: true)], title: a.title,

@@ -60,18 +60,23 @@ enum Form {
 
     /// RFC 3986 encoding of everything but unreserved characters, as SigV4 canonicalises.
     static func percentEncode(_ s: String, keepSlash: Bool = false) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        percentEncode(s, keepSlash: keepSlash, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func percentEncode(_ s: String, keepSlash: Bool = false, into out: inout [UInt8]) {
+        let hex: StaticString = "0123456789ABCDEF"
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
+                out.append(b)
             case UInt8(ascii: "/") where keepSlash:
-                out.append("/")
+                out.append(b)
             default:
-                out += String(format: "%%%02X", b)
+                hex.withUTF8Buffer { h in out += [UInt8(ascii: "%"), h[Int(b >> 4)], h[Int(b & 15)]] }
             }
         }
-        return out
     }
 }

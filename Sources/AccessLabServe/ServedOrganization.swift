@@ -61,13 +61,14 @@ public final class ServedOrganization {
     var identityStoreTimes: [String: (created: Instant, lastModified: Instant)] = [:]
     /// Each user's and group's `Revision`, read from the log at the start and kept as events arrive.
     var revisions = IdentityStoreRevisions()
+    var awsUserIds: [String: String] = [:]
     /// seq, request id, caller, source and operation of each event since the last commit.
     var provenance: [String] = []
     var current: (requestId: String, caller: String, source: String, operation: String)?
     let provenanceFile: String?
     var tps: WallClockBucket?
     var scimRate: WallClockBucket?
-    var signingKeys: [String: SymmetricKey] = [:]
+    var signingKeys = SigV4.SigningKeys()
     /// The identity store's users in id order, kept until a directory event changes them.
     var sortedUsers: [String]?
     /// Set when a commit failed: the log and the state no longer agree, so nothing more is accepted.
@@ -364,7 +365,7 @@ public enum ServeCosts {
             let d = clock.now - t
             return ((Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(rounds) * 10).rounded() / 10
         }
-        var keys: [String: SymmetricKey] = [:]
+        var keys = SigV4.SigningKeys()
         let claim = (try? SigV4.claim(request).get())!
         let secret = served.credentials.secretAccessKey, now = served.configuration.wallClock()
         let ps = served.state.permissionSets.values.sorted { $0.permissionSetId < $1.permissionSetId }.first!

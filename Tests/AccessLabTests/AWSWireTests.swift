@@ -1,4 +1,4 @@
-import AccessLabAWS
+@testable import AccessLabAWS
 import AccessLabEvents
 import Foundation
 import Testing
@@ -23,6 +23,11 @@ struct AWSWireTests {
             let b = try JSONSerialization.data(withJSONObject: foundation, options: [.sortedKeys, .fragmentsAllowed])
             let text = String(decoding: try AWSWireJSON.stream(value), as: UTF8.self)
             #expect(a == b, "\(T.self): \(text)")
+            // The generated writer and the Codable stream write the same bytes (members in the model's order).
+            let sink = JSONSink()
+            try sink.value(value)
+            let written = try AWSWireJSON.stream(value)
+            #expect(value is any AWSJSONWritable && sink.bytes == written, "\(T.self): \(text)")
         }
         try same(I.ListUsersResponse(users: [user, user], nextToken: "abc"))
         try same(I.ListUsersResponse(users: []))
@@ -32,6 +37,9 @@ struct AWSWireTests {
         try same(S.DeletePermissionSetResponse())
         try same(AWS.SSOPortal.GetRoleCredentialsResponse(roleCredentials: AWS.SSOPortal.RoleCredentials(accessKeyId: "ASIA", expiration: 1_767_571_200_000)))
         try same(S.ListInstancesResponse(instances: [S.InstanceMetadata(instanceArn: "arn:aws:sso:::instance/ssoins-1", status: "ACTIVE")]))
+        try same(S.ListPermissionSetsRequest(instanceArn: "arn:aws:sso:::instance/ssoins-1", maxResults: 100))
+        try same(AWS.SSOOIDC.CreateTokenResponse(accessToken: "t\u{7f}é", tokenType: "Bearer", expiresIn: -1))
+        try same(I.IsMemberInGroupsResponse(results: [I.GroupMembershipExistenceResult(groupId: "g", membershipExists: false)]))
     }
 
     @Test func scenarioNamesMapToAWSFormatsTheSameWayEveryTime() {

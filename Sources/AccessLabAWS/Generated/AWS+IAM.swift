@@ -184,3 +184,122 @@ extension AWS.IAM {
         }
     }
 }
+
+extension AWS.IAM.AttachedPermissionsBoundary: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionsBoundaryType { w.member("PermissionsBoundaryType", v, &first) }
+        if let v = permissionsBoundaryArn { w.member("PermissionsBoundaryArn", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.GetRoleRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("RoleName", roleName, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.GetRoleResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Role", role, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.ListRolesRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = pathPrefix { w.member("PathPrefix", v, &first) }
+        if let v = marker { w.member("Marker", v, &first) }
+        if let v = maxItems { w.member("MaxItems", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.ListRolesResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Roles", roles, &first)
+        if let v = isTruncated { w.member("IsTruncated", v, &first) }
+        if let v = marker { w.member("Marker", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.NoSuchEntityException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.Role: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Path", path, &first)
+        w.member("RoleName", roleName, &first)
+        w.member("RoleId", roleId, &first)
+        w.member("Arn", arn, &first)
+        w.member("CreateDate", createDate, &first)
+        if let v = assumeRolePolicyDocument { w.member("AssumeRolePolicyDocument", v, &first) }
+        if let v = description { w.member("Description", v, &first) }
+        if let v = maxSessionDuration { w.member("MaxSessionDuration", v, &first) }
+        if let v = maxSigninSessionDuration { w.member("MaxSigninSessionDuration", v, &first) }
+        if let v = permissionsBoundary { w.member("PermissionsBoundary", v, &first) }
+        if let v = tags { w.member("Tags", v, &first) }
+        if let v = roleLastUsed { w.member("RoleLastUsed", v, &first) }
+        if let v = sourceRoleTemplate { w.member("SourceRoleTemplate", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.RoleLastUsed: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = lastUsedDate { w.member("LastUsedDate", v, &first) }
+        if let v = region { w.member("Region", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.ServiceFailureException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.SourceRoleTemplate: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("TemplateArn", templateArn, &first)
+        w.member("TemplateMinorVersion", templateMinorVersion, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IAM.Tag: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Key", key, &first)
+        w.member("Value", value, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}

@@ -1401,3 +1401,857 @@ extension AWS.IdentityStore {
         }
     }
 }
+
+extension AWS.IdentityStore.AccessDeniedException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Address: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = streetAddress { w.member("StreetAddress", v, &first) }
+        if let v = locality { w.member("Locality", v, &first) }
+        if let v = region { w.member("Region", v, &first) }
+        if let v = postalCode { w.member("PostalCode", v, &first) }
+        if let v = country { w.member("Country", v, &first) }
+        if let v = formatted { w.member("Formatted", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        if let v = primary { w.member("Primary", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.AlternateIdentifier: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = externalId { w.member("ExternalId", v, &first) }
+        if let v = uniqueAttribute { w.member("UniqueAttribute", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.AttributeOperation: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("AttributePath", attributePath, &first)
+        if let v = attributeValue { w.member("AttributeValue", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.AttributeValue: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ConflictException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.CreateGroupMembershipRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("MemberId", memberId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.CreateGroupMembershipResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MembershipId", membershipId, &first)
+        w.member("MembershipArn", membershipArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.CreateGroupRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        if let v = displayName { w.member("DisplayName", v, &first) }
+        if let v = description { w.member("Description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.CreateGroupResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("GroupArn", groupArn, &first)
+        w.member("Revision", revision, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.CreateUserRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        if let v = userName { w.member("UserName", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = displayName { w.member("DisplayName", v, &first) }
+        if let v = nickName { w.member("NickName", v, &first) }
+        if let v = profileUrl { w.member("ProfileUrl", v, &first) }
+        if let v = emails { w.member("Emails", v, &first) }
+        if let v = addresses { w.member("Addresses", v, &first) }
+        if let v = phoneNumbers { w.member("PhoneNumbers", v, &first) }
+        if let v = userType { w.member("UserType", v, &first) }
+        if let v = title { w.member("Title", v, &first) }
+        if let v = preferredLanguage { w.member("PreferredLanguage", v, &first) }
+        if let v = locale { w.member("Locale", v, &first) }
+        if let v = timezone { w.member("Timezone", v, &first) }
+        if let v = photos { w.member("Photos", v, &first) }
+        if let v = website { w.member("Website", v, &first) }
+        if let v = birthdate { w.member("Birthdate", v, &first) }
+        if let v = roles { w.member("Roles", v, &first) }
+        if let v = extensions { w.member("Extensions", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.CreateUserResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        w.member("UserArn", userArn, &first)
+        w.member("Revision", revision, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DeleteGroupMembershipRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MembershipId", membershipId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DeleteGroupMembershipResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DeleteGroupRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        if let v = revision { w.member("Revision", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DeleteGroupResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DeleteUserRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        if let v = revision { w.member("Revision", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DeleteUserResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeGroupMembershipRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MembershipId", membershipId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeGroupMembershipResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MembershipId", membershipId, &first)
+        w.member("MembershipArn", membershipArn, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("MemberId", memberId, &first)
+        if let v = createdAt { w.member("CreatedAt", v, &first) }
+        if let v = updatedAt { w.member("UpdatedAt", v, &first) }
+        if let v = createdBy { w.member("CreatedBy", v, &first) }
+        if let v = updatedBy { w.member("UpdatedBy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeGroupRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeGroupResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("GroupArn", groupArn, &first)
+        w.member("Revision", revision, &first)
+        if let v = displayName { w.member("DisplayName", v, &first) }
+        if let v = externalIds { w.member("ExternalIds", v, &first) }
+        if let v = description { w.member("Description", v, &first) }
+        if let v = createdAt { w.member("CreatedAt", v, &first) }
+        if let v = updatedAt { w.member("UpdatedAt", v, &first) }
+        if let v = createdBy { w.member("CreatedBy", v, &first) }
+        if let v = updatedBy { w.member("UpdatedBy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeIdentityStoreRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeIdentityStoreResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("IdentityStoreArn", identityStoreArn, &first)
+        if let v = networkConfiguration { w.member("NetworkConfiguration", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeUserRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        if let v = extensions { w.member("Extensions", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.DescribeUserResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        w.member("UserArn", userArn, &first)
+        w.member("Revision", revision, &first)
+        if let v = userName { w.member("UserName", v, &first) }
+        if let v = externalIds { w.member("ExternalIds", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = displayName { w.member("DisplayName", v, &first) }
+        if let v = nickName { w.member("NickName", v, &first) }
+        if let v = profileUrl { w.member("ProfileUrl", v, &first) }
+        if let v = emails { w.member("Emails", v, &first) }
+        if let v = addresses { w.member("Addresses", v, &first) }
+        if let v = phoneNumbers { w.member("PhoneNumbers", v, &first) }
+        if let v = userType { w.member("UserType", v, &first) }
+        if let v = title { w.member("Title", v, &first) }
+        if let v = preferredLanguage { w.member("PreferredLanguage", v, &first) }
+        if let v = locale { w.member("Locale", v, &first) }
+        if let v = timezone { w.member("Timezone", v, &first) }
+        if let v = userStatus { w.member("UserStatus", v, &first) }
+        if let v = photos { w.member("Photos", v, &first) }
+        if let v = website { w.member("Website", v, &first) }
+        if let v = birthdate { w.member("Birthdate", v, &first) }
+        if let v = roles { w.member("Roles", v, &first) }
+        if let v = createdAt { w.member("CreatedAt", v, &first) }
+        if let v = createdBy { w.member("CreatedBy", v, &first) }
+        if let v = updatedAt { w.member("UpdatedAt", v, &first) }
+        if let v = updatedBy { w.member("UpdatedBy", v, &first) }
+        if let v = extensions { w.member("Extensions", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Email: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = value { w.member("Value", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        if let v = primary { w.member("Primary", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ExternalId: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Issuer", issuer, &first)
+        w.member("Id", id, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Filter: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("AttributePath", attributePath, &first)
+        w.member("AttributeValue", attributeValue, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GetGroupIdRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("AlternateIdentifier", alternateIdentifier, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GetGroupIdResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("GroupArn", groupArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GetGroupMembershipIdRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("MemberId", memberId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GetGroupMembershipIdResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MembershipId", membershipId, &first)
+        w.member("MembershipArn", membershipArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GetUserIdRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("AlternateIdentifier", alternateIdentifier, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GetUserIdResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        w.member("UserArn", userArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Group: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("GroupArn", groupArn, &first)
+        w.member("Revision", revision, &first)
+        if let v = displayName { w.member("DisplayName", v, &first) }
+        if let v = externalIds { w.member("ExternalIds", v, &first) }
+        if let v = description { w.member("Description", v, &first) }
+        if let v = createdAt { w.member("CreatedAt", v, &first) }
+        if let v = updatedAt { w.member("UpdatedAt", v, &first) }
+        if let v = createdBy { w.member("CreatedBy", v, &first) }
+        if let v = updatedBy { w.member("UpdatedBy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GroupMembership: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MembershipId", membershipId, &first)
+        w.member("MembershipArn", membershipArn, &first)
+        if let v = groupId { w.member("GroupId", v, &first) }
+        if let v = memberId { w.member("MemberId", v, &first) }
+        if let v = createdAt { w.member("CreatedAt", v, &first) }
+        if let v = updatedAt { w.member("UpdatedAt", v, &first) }
+        if let v = createdBy { w.member("CreatedBy", v, &first) }
+        if let v = updatedBy { w.member("UpdatedBy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.GroupMembershipExistenceResult: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = groupId { w.member("GroupId", v, &first) }
+        if let v = memberId { w.member("MemberId", v, &first) }
+        if let v = membershipExists { w.member("MembershipExists", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.IdentityStore: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("IdentityStoreArn", identityStoreArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.InternalServerException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = retryAfterSeconds { w.member("RetryAfterSeconds", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.IsMemberInGroupsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MemberId", memberId, &first)
+        w.member("GroupIds", groupIds, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.IsMemberInGroupsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Results", results, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListGroupMembershipsForMemberRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("MemberId", memberId, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListGroupMembershipsForMemberResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("GroupMemberships", groupMemberships, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListGroupMembershipsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListGroupMembershipsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("GroupMemberships", groupMemberships, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListGroupsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = filters { w.member("Filters", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListGroupsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Groups", groups, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListIdentityStoresRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListIdentityStoresResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStores", identityStores, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListUsersRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        if let v = extensions { w.member("Extensions", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = filters { w.member("Filters", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ListUsersResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Users", users, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.MemberId: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = userId { w.member("UserId", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Name: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = formatted { w.member("Formatted", v, &first) }
+        if let v = familyName { w.member("FamilyName", v, &first) }
+        if let v = givenName { w.member("GivenName", v, &first) }
+        if let v = middleName { w.member("MiddleName", v, &first) }
+        if let v = honorificPrefix { w.member("HonorificPrefix", v, &first) }
+        if let v = honorificSuffix { w.member("HonorificSuffix", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.NetworkConfiguration: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("VpceAccessRequired", vpceAccessRequired, &first)
+        if let v = apiRestrictSourceVpcs { w.member("ApiRestrictSourceVpcs", v, &first) }
+        if let v = apiAllowSourceIps { w.member("ApiAllowSourceIps", v, &first) }
+        if let v = scimAllowSourceIps { w.member("ScimAllowSourceIps", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.NetworkConfigurationDetails: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("VpceAccessRequired", vpceAccessRequired, &first)
+        if let v = apiRestrictSourceVpcs { w.member("ApiRestrictSourceVpcs", v, &first) }
+        if let v = apiAllowSourceIps { w.member("ApiAllowSourceIps", v, &first) }
+        if let v = scimAllowSourceIps { w.member("ScimAllowSourceIps", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.PhoneNumber: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = value { w.member("Value", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        if let v = primary { w.member("Primary", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Photo: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Value", value, &first)
+        if let v = type { w.member("Type", v, &first) }
+        if let v = display { w.member("Display", v, &first) }
+        if let v = primary { w.member("Primary", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ResourceNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = resourceType { w.member("ResourceType", v, &first) }
+        if let v = resourceId { w.member("ResourceId", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.Role: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = value { w.member("Value", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        if let v = primary { w.member("Primary", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ServiceQuotaExceededException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ThrottlingException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = retryAfterSeconds { w.member("RetryAfterSeconds", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UniqueAttribute: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("AttributePath", attributePath, &first)
+        w.member("AttributeValue", attributeValue, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UpdateGroupRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("Operations", operations, &first)
+        if let v = revision { w.member("Revision", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UpdateGroupResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("GroupId", groupId, &first)
+        w.member("GroupArn", groupArn, &first)
+        w.member("Revision", revision, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UpdateIdentityStoreRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        if let v = networkConfiguration { w.member("NetworkConfiguration", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UpdateIdentityStoreResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("IdentityStoreArn", identityStoreArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UpdateUserRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        w.member("Operations", operations, &first)
+        if let v = revision { w.member("Revision", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.UpdateUserResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        w.member("UserArn", userArn, &first)
+        w.member("Revision", revision, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.User: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("IdentityStoreId", identityStoreId, &first)
+        w.member("UserId", userId, &first)
+        w.member("UserArn", userArn, &first)
+        w.member("Revision", revision, &first)
+        if let v = userName { w.member("UserName", v, &first) }
+        if let v = externalIds { w.member("ExternalIds", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = displayName { w.member("DisplayName", v, &first) }
+        if let v = nickName { w.member("NickName", v, &first) }
+        if let v = profileUrl { w.member("ProfileUrl", v, &first) }
+        if let v = emails { w.member("Emails", v, &first) }
+        if let v = addresses { w.member("Addresses", v, &first) }
+        if let v = phoneNumbers { w.member("PhoneNumbers", v, &first) }
+        if let v = userType { w.member("UserType", v, &first) }
+        if let v = title { w.member("Title", v, &first) }
+        if let v = preferredLanguage { w.member("PreferredLanguage", v, &first) }
+        if let v = locale { w.member("Locale", v, &first) }
+        if let v = timezone { w.member("Timezone", v, &first) }
+        if let v = userStatus { w.member("UserStatus", v, &first) }
+        if let v = photos { w.member("Photos", v, &first) }
+        if let v = website { w.member("Website", v, &first) }
+        if let v = birthdate { w.member("Birthdate", v, &first) }
+        if let v = roles { w.member("Roles", v, &first) }
+        if let v = createdAt { w.member("CreatedAt", v, &first) }
+        if let v = createdBy { w.member("CreatedBy", v, &first) }
+        if let v = updatedAt { w.member("UpdatedAt", v, &first) }
+        if let v = updatedBy { w.member("UpdatedBy", v, &first) }
+        if let v = extensions { w.member("Extensions", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.IdentityStore.ValidationException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}

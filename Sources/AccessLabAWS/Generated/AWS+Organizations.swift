@@ -919,3 +919,679 @@ extension AWS.Organizations {
         }
     }
 }
+
+extension AWS.Organizations.AWSOrganizationsNotInUseException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.AccessDeniedException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Account: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        if let v = email { w.member("Email", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = status { w.member("Status", v, &first) }
+        if let v = state { w.member("State", v, &first) }
+        if let v = paths { w.member("Paths", v, &first) }
+        if let v = joinedMethod { w.member("JoinedMethod", v, &first) }
+        if let v = joinedTimestamp { w.member("JoinedTimestamp", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.AccountNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.AttachPolicyRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("PolicyId", policyId, &first)
+        w.member("TargetId", targetId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Child: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ChildNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ConcurrentModificationException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ConstraintViolationException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.CreatePolicyRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Content", content, &first)
+        w.member("Description", description, &first)
+        w.member("Name", name, &first)
+        w.member("Type", type, &first)
+        if let v = tags { w.member("Tags", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.CreatePolicyResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = policy { w.member("Policy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribeAccountRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("AccountId", accountId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribeAccountResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = account { w.member("Account", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribeOrganizationResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = organization { w.member("Organization", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribeOrganizationalUnitRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("OrganizationalUnitId", organizationalUnitId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribeOrganizationalUnitResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = organizationalUnit { w.member("OrganizationalUnit", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribePolicyRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("PolicyId", policyId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DescribePolicyResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = policy { w.member("Policy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DestinationParentNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DetachPolicyRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("PolicyId", policyId, &first)
+        w.member("TargetId", targetId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DuplicateAccountException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DuplicatePolicyAttachmentException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.DuplicatePolicyException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.InvalidInputException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListAccountsForParentRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("ParentId", parentId, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListAccountsForParentResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accounts { w.member("Accounts", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListAccountsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListAccountsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accounts { w.member("Accounts", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListChildrenRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("ParentId", parentId, &first)
+        w.member("ChildType", childType, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListChildrenResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = children { w.member("Children", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListOrganizationalUnitsForParentRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("ParentId", parentId, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListOrganizationalUnitsForParentResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = organizationalUnits { w.member("OrganizationalUnits", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListParentsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("ChildId", childId, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListParentsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = parents { w.member("Parents", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListPoliciesForTargetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("TargetId", targetId, &first)
+        w.member("Filter", filter, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListPoliciesForTargetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = policies { w.member("Policies", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListPoliciesRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Filter", filter, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListPoliciesResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = policies { w.member("Policies", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListRootsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListRootsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = roots { w.member("Roots", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListTagsForResourceRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("ResourceId", resourceId, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListTagsForResourceResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = tags { w.member("Tags", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListTargetsForPolicyRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("PolicyId", policyId, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ListTargetsForPolicyResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = targets { w.member("Targets", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.MalformedPolicyDocumentException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.MoveAccountRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("AccountId", accountId, &first)
+        w.member("SourceParentId", sourceParentId, &first)
+        w.member("DestinationParentId", destinationParentId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Organization: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        if let v = featureSet { w.member("FeatureSet", v, &first) }
+        if let v = masterAccountArn { w.member("MasterAccountArn", v, &first) }
+        if let v = masterAccountId { w.member("MasterAccountId", v, &first) }
+        if let v = masterAccountEmail { w.member("MasterAccountEmail", v, &first) }
+        if let v = availablePolicyTypes { w.member("AvailablePolicyTypes", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.OrganizationalUnit: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = path { w.member("Path", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.OrganizationalUnitNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Parent: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ParentNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Policy: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = policySummary { w.member("PolicySummary", v, &first) }
+        if let v = content { w.member("Content", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyChangesInProgressException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyNotAttachedException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicySummary: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = description { w.member("Description", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        if let v = awsManaged { w.member("AwsManaged", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyTargetSummary: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = targetId { w.member("TargetId", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = type { w.member("Type", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyTypeNotAvailableForOrganizationException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyTypeNotEnabledException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.PolicyTypeSummary: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = type { w.member("Type", v, &first) }
+        if let v = status { w.member("Status", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Root: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = id { w.member("Id", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = policyTypes { w.member("PolicyTypes", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.ServiceException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.SourceParentNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.Tag: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Key", key, &first)
+        w.member("Value", value, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.TargetNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.TooManyRequestsException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = type { w.member("Type", v, &first) }
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.Organizations.UnsupportedAPIEndpointException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}

@@ -1515,3 +1515,1071 @@ extension AWS.SSOAdmin {
         }
     }
 }
+
+extension AWS.SSOAdmin.AccessControlAttribute: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Key", key, &first)
+        w.member("Value", value, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AccessControlAttributeValue: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Source", source, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AccessDeniedException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AccountAssignment: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountId { w.member("AccountId", v, &first) }
+        if let v = permissionSetArn { w.member("PermissionSetArn", v, &first) }
+        if let v = principalType { w.member("PrincipalType", v, &first) }
+        if let v = principalId { w.member("PrincipalId", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AccountAssignmentForPrincipal: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountId { w.member("AccountId", v, &first) }
+        if let v = permissionSetArn { w.member("PermissionSetArn", v, &first) }
+        if let v = principalId { w.member("PrincipalId", v, &first) }
+        if let v = principalType { w.member("PrincipalType", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AccountAssignmentOperationStatus: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = status { w.member("Status", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = failureReason { w.member("FailureReason", v, &first) }
+        if let v = targetId { w.member("TargetId", v, &first) }
+        if let v = targetType { w.member("TargetType", v, &first) }
+        if let v = permissionSetArn { w.member("PermissionSetArn", v, &first) }
+        if let v = principalType { w.member("PrincipalType", v, &first) }
+        if let v = principalId { w.member("PrincipalId", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AccountAssignmentOperationStatusMetadata: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = status { w.member("Status", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AttachCustomerManagedPolicyReferenceToPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("CustomerManagedPolicyReference", customerManagedPolicyReference, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AttachCustomerManagedPolicyReferenceToPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AttachManagedPolicyToPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("ManagedPolicyArn", managedPolicyArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AttachManagedPolicyToPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.AttachedManagedPolicy: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = name { w.member("Name", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ConflictException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CreateAccountAssignmentRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("TargetId", targetId, &first)
+        w.member("TargetType", targetType, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("PrincipalType", principalType, &first)
+        w.member("PrincipalId", principalId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CreateAccountAssignmentResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignmentCreationStatus { w.member("AccountAssignmentCreationStatus", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CreateInstanceAccessControlAttributeConfigurationRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("InstanceAccessControlAttributeConfiguration", instanceAccessControlAttributeConfiguration, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CreateInstanceAccessControlAttributeConfigurationResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CreatePermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Name", name, &first)
+        if let v = description { w.member("Description", v, &first) }
+        w.member("InstanceArn", instanceArn, &first)
+        if let v = sessionDuration { w.member("SessionDuration", v, &first) }
+        if let v = relayState { w.member("RelayState", v, &first) }
+        if let v = tags { w.member("Tags", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CreatePermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionSet { w.member("PermissionSet", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.CustomerManagedPolicyReference: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Name", name, &first)
+        if let v = path { w.member("Path", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeleteAccountAssignmentRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("TargetId", targetId, &first)
+        w.member("TargetType", targetType, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("PrincipalType", principalType, &first)
+        w.member("PrincipalId", principalId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeleteAccountAssignmentResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignmentDeletionStatus { w.member("AccountAssignmentDeletionStatus", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeleteInlinePolicyFromPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeleteInlinePolicyFromPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeleteInstanceAccessControlAttributeConfigurationRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeleteInstanceAccessControlAttributeConfigurationResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeletePermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeletePermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeletePermissionsBoundaryFromPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DeletePermissionsBoundaryFromPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeAccountAssignmentCreationStatusRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("AccountAssignmentCreationRequestId", accountAssignmentCreationRequestId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeAccountAssignmentCreationStatusResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignmentCreationStatus { w.member("AccountAssignmentCreationStatus", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeAccountAssignmentDeletionStatusRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("AccountAssignmentDeletionRequestId", accountAssignmentDeletionRequestId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeAccountAssignmentDeletionStatusResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignmentDeletionStatus { w.member("AccountAssignmentDeletionStatus", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeInstanceAccessControlAttributeConfigurationRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeInstanceAccessControlAttributeConfigurationResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = status { w.member("Status", v, &first) }
+        if let v = statusReason { w.member("StatusReason", v, &first) }
+        if let v = instanceAccessControlAttributeConfiguration { w.member("InstanceAccessControlAttributeConfiguration", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeInstanceRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribeInstanceResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = instanceArn { w.member("InstanceArn", v, &first) }
+        if let v = identityStoreId { w.member("IdentityStoreId", v, &first) }
+        if let v = identityStoreArn { w.member("IdentityStoreArn", v, &first) }
+        if let v = ownerAccountId { w.member("OwnerAccountId", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        if let v = status { w.member("Status", v, &first) }
+        if let v = statusReason { w.member("StatusReason", v, &first) }
+        if let v = primaryRegion { w.member("PrimaryRegion", v, &first) }
+        if let v = regions { w.member("Regions", v, &first) }
+        if let v = encryptionConfigurationDetails { w.member("EncryptionConfigurationDetails", v, &first) }
+        if let v = networkConfigurationDetails { w.member("NetworkConfigurationDetails", v, &first) }
+        if let v = permissionSetsEnabled { w.member("PermissionSetsEnabled", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribePermissionSetProvisioningStatusRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("ProvisionPermissionSetRequestId", provisionPermissionSetRequestId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribePermissionSetProvisioningStatusResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionSetProvisioningStatus { w.member("PermissionSetProvisioningStatus", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribePermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DescribePermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionSet { w.member("PermissionSet", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DetachCustomerManagedPolicyReferenceFromPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("CustomerManagedPolicyReference", customerManagedPolicyReference, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DetachCustomerManagedPolicyReferenceFromPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DetachManagedPolicyFromPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("ManagedPolicyArn", managedPolicyArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.DetachManagedPolicyFromPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.EncryptionConfigurationDetails: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = keyType { w.member("KeyType", v, &first) }
+        if let v = kmsKeyArn { w.member("KmsKeyArn", v, &first) }
+        if let v = encryptionStatus { w.member("EncryptionStatus", v, &first) }
+        if let v = encryptionStatusReason { w.member("EncryptionStatusReason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.GetInlinePolicyForPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.GetInlinePolicyForPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = inlinePolicy { w.member("InlinePolicy", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.GetPermissionsBoundaryForPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.GetPermissionsBoundaryForPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionsBoundary { w.member("PermissionsBoundary", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.InstanceAccessControlAttributeConfiguration: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("AccessControlAttributes", accessControlAttributes, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.InstanceMetadata: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = instanceArn { w.member("InstanceArn", v, &first) }
+        if let v = identityStoreId { w.member("IdentityStoreId", v, &first) }
+        if let v = identityStoreArn { w.member("IdentityStoreArn", v, &first) }
+        if let v = ownerAccountId { w.member("OwnerAccountId", v, &first) }
+        if let v = name { w.member("Name", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        if let v = status { w.member("Status", v, &first) }
+        if let v = statusReason { w.member("StatusReason", v, &first) }
+        if let v = primaryRegion { w.member("PrimaryRegion", v, &first) }
+        if let v = regions { w.member("Regions", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.InternalServerException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentCreationStatusRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = filter { w.member("Filter", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentCreationStatusResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignmentsCreationStatus { w.member("AccountAssignmentsCreationStatus", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentDeletionStatusRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = filter { w.member("Filter", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentDeletionStatusResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignmentsDeletionStatus { w.member("AccountAssignmentsDeletionStatus", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentsFilter: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountId { w.member("AccountId", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentsForPrincipalRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PrincipalId", principalId, &first)
+        w.member("PrincipalType", principalType, &first)
+        if let v = filter { w.member("Filter", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentsForPrincipalResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignments { w.member("AccountAssignments", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("AccountId", accountId, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountAssignmentsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountAssignments { w.member("AccountAssignments", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountsForProvisionedPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        if let v = provisioningStatus { w.member("ProvisioningStatus", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListAccountsForProvisionedPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountIds { w.member("AccountIds", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListCustomerManagedPolicyReferencesInPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListCustomerManagedPolicyReferencesInPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = customerManagedPolicyReferences { w.member("CustomerManagedPolicyReferences", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListInstancesRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = regionScope { w.member("RegionScope", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListInstancesResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = instances { w.member("Instances", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListManagedPoliciesInPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListManagedPoliciesInPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = attachedManagedPolicies { w.member("AttachedManagedPolicies", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListPermissionSetProvisioningStatusRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = filter { w.member("Filter", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListPermissionSetProvisioningStatusResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionSetsProvisioningStatus { w.member("PermissionSetsProvisioningStatus", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListPermissionSetsProvisionedToAccountRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("AccountId", accountId, &first)
+        if let v = provisioningStatus { w.member("ProvisioningStatus", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListPermissionSetsProvisionedToAccountResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = permissionSets { w.member("PermissionSets", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListPermissionSetsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        if let v = maxResults { w.member("MaxResults", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListPermissionSetsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionSets { w.member("PermissionSets", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListTagsForResourceRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = instanceArn { w.member("InstanceArn", v, &first) }
+        w.member("ResourceArn", resourceArn, &first)
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ListTagsForResourceResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = tags { w.member("Tags", v, &first) }
+        if let v = nextToken { w.member("NextToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.NetworkConfigurationInfo: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("VpceAccessRequired", vpceAccessRequired, &first)
+        if let v = restrictSourceVpcs { w.member("RestrictSourceVpcs", v, &first) }
+        if let v = allowSourceIps { w.member("AllowSourceIps", v, &first) }
+        if let v = excludeApplicationArns { w.member("ExcludeApplicationArns", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.OperationStatusFilter: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = status { w.member("Status", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PermissionSet: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = name { w.member("Name", v, &first) }
+        if let v = permissionSetArn { w.member("PermissionSetArn", v, &first) }
+        if let v = description { w.member("Description", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        if let v = sessionDuration { w.member("SessionDuration", v, &first) }
+        if let v = relayState { w.member("RelayState", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PermissionSetProvisioningStatus: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = status { w.member("Status", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = accountId { w.member("AccountId", v, &first) }
+        if let v = permissionSetArn { w.member("PermissionSetArn", v, &first) }
+        if let v = failureReason { w.member("FailureReason", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PermissionSetProvisioningStatusMetadata: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = status { w.member("Status", v, &first) }
+        if let v = requestId { w.member("RequestId", v, &first) }
+        if let v = createdDate { w.member("CreatedDate", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PermissionsBoundary: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = customerManagedPolicyReference { w.member("CustomerManagedPolicyReference", v, &first) }
+        if let v = managedPolicyArn { w.member("ManagedPolicyArn", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ProvisionPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        if let v = targetId { w.member("TargetId", v, &first) }
+        w.member("TargetType", targetType, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ProvisionPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = permissionSetProvisioningStatus { w.member("PermissionSetProvisioningStatus", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PutInlinePolicyToPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("InlinePolicy", inlinePolicy, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PutInlinePolicyToPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PutPermissionsBoundaryToPermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        w.member("PermissionsBoundary", permissionsBoundary, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.PutPermissionsBoundaryToPermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.RegionMetadata: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = regionName { w.member("RegionName", v, &first) }
+        if let v = status { w.member("Status", v, &first) }
+        if let v = addedDate { w.member("AddedDate", v, &first) }
+        if let v = isPrimaryRegion { w.member("IsPrimaryRegion", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ResourceNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ServiceQuotaExceededException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.Tag: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("Key", key, &first)
+        w.member("Value", value, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.TagResourceRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = instanceArn { w.member("InstanceArn", v, &first) }
+        w.member("ResourceArn", resourceArn, &first)
+        w.member("Tags", tags, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.TagResourceResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ThrottlingException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.UntagResourceRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = instanceArn { w.member("InstanceArn", v, &first) }
+        w.member("ResourceArn", resourceArn, &first)
+        w.member("TagKeys", tagKeys, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.UntagResourceResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.UpdateInstanceAccessControlAttributeConfigurationRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("InstanceAccessControlAttributeConfiguration", instanceAccessControlAttributeConfiguration, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.UpdateInstanceAccessControlAttributeConfigurationResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.UpdatePermissionSetRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("InstanceArn", instanceArn, &first)
+        w.member("PermissionSetArn", permissionSetArn, &first)
+        if let v = description { w.member("Description", v, &first) }
+        if let v = sessionDuration { w.member("SessionDuration", v, &first) }
+        if let v = relayState { w.member("RelayState", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.UpdatePermissionSetResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOAdmin.ValidationException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("Message", v, &first) }
+        if let v = reason { w.member("Reason", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}

@@ -441,3 +441,275 @@ extension AWS.SSOOIDC {
         }
     }
 }
+
+extension AWS.SSOOIDC.AccessDeniedException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = reason { w.member("reason", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.AuthorizationPendingException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.AwsAdditionalDetails: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = identityContext { w.member("identityContext", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.CreateTokenRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("clientId", clientId, &first)
+        w.member("clientSecret", clientSecret, &first)
+        w.member("grantType", grantType, &first)
+        if let v = deviceCode { w.member("deviceCode", v, &first) }
+        if let v = code { w.member("code", v, &first) }
+        if let v = refreshToken { w.member("refreshToken", v, &first) }
+        if let v = scope { w.member("scope", v, &first) }
+        if let v = redirectUri { w.member("redirectUri", v, &first) }
+        if let v = codeVerifier { w.member("codeVerifier", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.CreateTokenResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accessToken { w.member("accessToken", v, &first) }
+        if let v = tokenType { w.member("tokenType", v, &first) }
+        if let v = expiresIn { w.member("expiresIn", v, &first) }
+        if let v = refreshToken { w.member("refreshToken", v, &first) }
+        if let v = idToken { w.member("idToken", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.CreateTokenWithIAMRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("clientId", clientId, &first)
+        w.member("grantType", grantType, &first)
+        if let v = code { w.member("code", v, &first) }
+        if let v = refreshToken { w.member("refreshToken", v, &first) }
+        if let v = assertion { w.member("assertion", v, &first) }
+        if let v = scope { w.member("scope", v, &first) }
+        if let v = redirectUri { w.member("redirectUri", v, &first) }
+        if let v = subjectToken { w.member("subjectToken", v, &first) }
+        if let v = subjectTokenType { w.member("subjectTokenType", v, &first) }
+        if let v = requestedTokenType { w.member("requestedTokenType", v, &first) }
+        if let v = codeVerifier { w.member("codeVerifier", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.CreateTokenWithIAMResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accessToken { w.member("accessToken", v, &first) }
+        if let v = tokenType { w.member("tokenType", v, &first) }
+        if let v = expiresIn { w.member("expiresIn", v, &first) }
+        if let v = refreshToken { w.member("refreshToken", v, &first) }
+        if let v = idToken { w.member("idToken", v, &first) }
+        if let v = issuedTokenType { w.member("issuedTokenType", v, &first) }
+        if let v = scope { w.member("scope", v, &first) }
+        if let v = awsAdditionalDetails { w.member("awsAdditionalDetails", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.ExpiredTokenException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InternalServerException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidClientException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidClientMetadataException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidGrantException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidRedirectUriException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidRequestException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = reason { w.member("reason", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidRequestRegionException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        if let v = endpoint { w.member("endpoint", v, &first) }
+        if let v = region { w.member("region", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.InvalidScopeException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.RegisterClientRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("clientName", clientName, &first)
+        w.member("clientType", clientType, &first)
+        if let v = scopes { w.member("scopes", v, &first) }
+        if let v = redirectUris { w.member("redirectUris", v, &first) }
+        if let v = grantTypes { w.member("grantTypes", v, &first) }
+        if let v = issuerUrl { w.member("issuerUrl", v, &first) }
+        if let v = entitledApplicationArn { w.member("entitledApplicationArn", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.RegisterClientResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = clientId { w.member("clientId", v, &first) }
+        if let v = clientSecret { w.member("clientSecret", v, &first) }
+        if let v = clientIdIssuedAt { w.member("clientIdIssuedAt", v, &first) }
+        if let v = clientSecretExpiresAt { w.member("clientSecretExpiresAt", v, &first) }
+        if let v = authorizationEndpoint { w.member("authorizationEndpoint", v, &first) }
+        if let v = tokenEndpoint { w.member("tokenEndpoint", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.SlowDownException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.StartDeviceAuthorizationRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("clientId", clientId, &first)
+        w.member("clientSecret", clientSecret, &first)
+        w.member("startUrl", startUrl, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.StartDeviceAuthorizationResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = deviceCode { w.member("deviceCode", v, &first) }
+        if let v = userCode { w.member("userCode", v, &first) }
+        if let v = verificationUri { w.member("verificationUri", v, &first) }
+        if let v = verificationUriComplete { w.member("verificationUriComplete", v, &first) }
+        if let v = expiresIn { w.member("expiresIn", v, &first) }
+        if let v = interval { w.member("interval", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.UnauthorizedClientException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOOIDC.UnsupportedGrantTypeException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = error { w.member("error", v, &first) }
+        if let v = error_description { w.member("error_description", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}

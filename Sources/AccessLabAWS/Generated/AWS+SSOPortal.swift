@@ -201,3 +201,144 @@ extension AWS.SSOPortal {
         }
     }
 }
+
+extension AWS.SSOPortal.AccountInfo: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accountId { w.member("accountId", v, &first) }
+        if let v = accountName { w.member("accountName", v, &first) }
+        if let v = emailAddress { w.member("emailAddress", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.GetRoleCredentialsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("roleName", roleName, &first)
+        w.member("accountId", accountId, &first)
+        w.member("accessToken", accessToken, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.GetRoleCredentialsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = roleCredentials { w.member("roleCredentials", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.InvalidRequestException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.ListAccountRolesRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("nextToken", v, &first) }
+        if let v = maxResults { w.member("maxResults", v, &first) }
+        w.member("accessToken", accessToken, &first)
+        w.member("accountId", accountId, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.ListAccountRolesResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("nextToken", v, &first) }
+        if let v = roleList { w.member("roleList", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.ListAccountsRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("nextToken", v, &first) }
+        if let v = maxResults { w.member("maxResults", v, &first) }
+        w.member("accessToken", accessToken, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.ListAccountsResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = nextToken { w.member("nextToken", v, &first) }
+        if let v = accountList { w.member("accountList", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.LogoutRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        w.member("accessToken", accessToken, &first)
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.ResourceNotFoundException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.RoleCredentials: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = accessKeyId { w.member("accessKeyId", v, &first) }
+        if let v = secretAccessKey { w.member("secretAccessKey", v, &first) }
+        if let v = sessionToken { w.member("sessionToken", v, &first) }
+        if let v = expiration { w.member("expiration", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.RoleInfo: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = roleName { w.member("roleName", v, &first) }
+        if let v = accountId { w.member("accountId", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.TooManyRequestsException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.SSOPortal.UnauthorizedException: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = message { w.member("message", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}

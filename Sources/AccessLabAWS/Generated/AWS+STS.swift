@@ -33,3 +33,20 @@ extension AWS.STS {
         }
     }
 }
+
+extension AWS.STS.GetCallerIdentityRequest: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        w.raw(UInt8(ascii: "{")); w.raw(UInt8(ascii: "}"))
+    }
+}
+
+extension AWS.STS.GetCallerIdentityResponse: AWSJSONWritable {
+    public func writeJSON(to w: inout AWSJSONWriter) {
+        var first = true
+        w.raw(UInt8(ascii: "{"))
+        if let v = userId { w.member("UserId", v, &first) }
+        if let v = account { w.member("Account", v, &first) }
+        if let v = arn { w.member("Arn", v, &first) }
+        w.raw(UInt8(ascii: "}"))
+    }
+}
