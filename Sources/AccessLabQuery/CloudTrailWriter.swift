@@ -319,6 +319,20 @@ public struct CloudTrailWriter {
                                       ip: ip, agent: browser, readOnly: false, type: "AwsServiceEvent")
             addBody(&signin, ["userId": .string(ids.userId(p.userId)), "sessionId": .string(p.sessionId), "expiresAt": .string(ISO8601.format(p.expiresAt))])
             return [signin, authenticate]
+        case .createToken(let p):
+            // AWS documents sso-oauth.amazonaws.com as the OIDC service's event source but shows no CreateToken
+            // record: its secrets are written hidden, as CloudTrail writes sensitive parameters.
+            let hidden: CloudTrailJSON = "HIDDEN_DUE_TO_SECURITY_REASONS"
+            let grant: CloudTrailJSON = p.grant == .deviceCode ? "urn:ietf:params:oauth:grant-type:device_code" : "refresh_token"
+            var r = record(e, 0, identity: identityCenterUser(p.userId, session: p.sessionId), source: "sso-oauth.amazonaws.com", name: "CreateToken",
+                           request: ["clientId": .string(ids.token(kind: "oidc-client", name: p.sessionId, count: 22)), "clientSecret": hidden,
+                                     "grantType": grant, p.grant == .deviceCode ? "deviceCode" : "refreshToken": hidden],
+                           response: ["accessToken": hidden, "tokenType": "Bearer", "expiresIn": .number(max(0, (p.expiresAt.ms - e.time.ms) / 1000)),
+                                      "refreshToken": hidden],
+                           ip: userIP(p.userId), agent: cli)
+            addBody(&r, ["userId": .string(ids.userId(p.userId)), "sessionId": .string(p.sessionId), "grant": .string(p.grant.rawValue),
+                         "expiresAt": .string(ISO8601.format(p.expiresAt))])
+            return [r]
         case .accessRefused(let p):
             let ip = userIP(p.userId)
             switch p.stage {

@@ -241,6 +241,11 @@ class ServeStoryTest(unittest.TestCase):
         trail = json.loads(subprocess.run([BIN, "log", "--db", s.db, "--cloudtrail"], capture_output=True, text=True).stdout)
         created = [r for r in trail["Records"] if r["eventName"] == "CreatePermissionSet"]
         self.assertEqual(created[-1]["userIdentity"]["arn"].split(":")[-1], "user/accesslab-admin")  # IamReader, made over the API (the scenario's own are the simulated admin's)
+        # The device flow's token issues are sso-oauth records, their secrets hidden.
+        tokens = [r for r in trail["Records"] if r["eventName"] == "CreateToken"]
+        self.assertTrue(tokens)
+        self.assertEqual({r["eventSource"] for r in tokens}, {"sso-oauth.amazonaws.com"})
+        self.assertEqual(tokens[0]["requestParameters"]["clientSecret"], "HIDDEN_DUE_TO_SECURITY_REASONS")
 
     def test_bad_input_answers_the_documented_error(self):
         s = self.s
