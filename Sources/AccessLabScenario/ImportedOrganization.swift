@@ -4,13 +4,14 @@ import AccessLabSimulation
 
 /// An organisation taken from an AccessLab database (typically `import aws`): its accounts, OUs, SCPs
 /// and RCPs, permission sets, ABAC mapping, and teams made from its groups, each user in the first of
-/// their groups by name (the model gives a person one team) with their own id and attributes.
+/// their groups by name (the model gives a person one team) with their own id, attributes and direct assignments.
 struct ImportedOrganization {
     var units: [OrganizationalUnitSpec] = []
     var accounts: [AccountSpec] = []
     var teams: [TeamSpec] = []
     var permissionSets: [PermissionSetSpec] = []
     var assignments: [AssignmentSpec] = []
+    var userAssignments: [UserAssignmentSpec] = []
     var serviceControlPolicies: [ServiceControlPolicySpec] = []
     var resourceControlPolicies: [ServiceControlPolicySpec] = []
     var accessControlAttributes: [AccessControlAttribute] = []
@@ -67,6 +68,16 @@ struct ImportedOrganization {
             for ps in byPermissionSet.keys.sorted() {
                 assignments.append(AssignmentSpec(team: g.displayName, permissionSetId: ps, accountIds: byPermissionSet[ps]!.sorted()))
             }
+        }
+        // Direct assignments of the people who are carried over (a user in no group is not: the model has no team for them).
+        let people = Set(teams.flatMap { $0.members.map(\.userId) })
+        var direct: [String: [String]] = [:]
+        for (key, status) in state.assignments where key.principal.type == .USER && people.contains(key.principal.id) {
+            if case .provisioned = status { direct[key.principal.id + "\t" + key.target.permissionSetId, default: []].append(key.target.accountId) }
+        }
+        userAssignments = direct.keys.sorted().map { key in
+            let parts = key.split(separator: "\t", maxSplits: 1).map(String.init)
+            return UserAssignmentSpec(userId: parts[0], permissionSetId: parts[1], accountIds: direct[key]!.sorted())
         }
     }
 }

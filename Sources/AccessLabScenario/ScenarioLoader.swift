@@ -83,6 +83,7 @@ struct ScenarioBuilder {
             s.teams = imported.teams
             s.permissionSets = imported.permissionSets
             s.assignments = imported.assignments
+            s.userAssignments = imported.userAssignments
             s.serviceControlPolicies = imported.serviceControlPolicies
             s.resourceControlPolicies = imported.resourceControlPolicies
             s.accessControlAttributes = imported.accessControlAttributes

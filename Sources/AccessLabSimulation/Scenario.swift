@@ -16,6 +16,8 @@ public struct Scenario: Sendable {
     public var teams: [TeamSpec] = []
     public var permissionSets: [PermissionSetSpec] = []
     public var assignments: [AssignmentSpec] = []
+    /// Assignments to users themselves, kept as an imported organisation has them.
+    public var userAssignments: [UserAssignmentSpec] = []
     /// `group`: assignments are made to each team's group once, at set-up. `direct`: to each user, by an
     /// admin when the user appears (the case the API limits shape).
     public var assignmentMode: AssignmentMode = .group
@@ -96,6 +98,14 @@ public struct AssignmentSpec: Sendable, Equatable {
     public var team: String, permissionSetId: String, accountIds: [String]
     public init(team: String, permissionSetId: String, accountIds: [String]) {
         self.team = team; self.permissionSetId = permissionSetId; self.accountIds = accountIds
+    }
+}
+
+/// A user's own assignment of a permission set in some accounts (an imported organisation's direct assignments).
+public struct UserAssignmentSpec: Sendable, Equatable {
+    public var userId: String, permissionSetId: String, accountIds: [String]
+    public init(userId: String, permissionSetId: String, accountIds: [String]) {
+        self.userId = userId; self.permissionSetId = permissionSetId; self.accountIds = accountIds
     }
 }
 

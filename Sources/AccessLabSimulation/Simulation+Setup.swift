@@ -97,6 +97,11 @@ extension Simulation {
         case .direct:
             for userId in employed { requestDirectAssignments(for: userId, team: people[userId]?.team ?? "", kind: .create) }
         }
+        for a in scenario.userAssignments where people[a.userId] != nil {
+            for account in a.accountIds {
+                requestAssignment(.create, AccountPermissionSet(account, a.permissionSetId), Principal(.USER, a.userId))
+            }
+        }
         try dispatchControlPlane()
         guard actorsEnabled else { return }
         try scheduleIdPStart()

@@ -118,4 +118,27 @@ import Testing
         let none = try runAccesslab(["run", dir.sub("none.yaml"), "--db", dir.sub("none")])
         #expect(none.code != 0 && none.err.contains("cannot read the database"))
     }
+
+    /// An organisation whose users hold assignments of their own (not through a group) keeps them when simulated.
+    @Test func anImportedOrganisationsDirectAssignmentsAreCarriedIntoTheSimulation() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try runAccesslab(["run", scenarioPath("tiny.yaml"), "--db", dir.sub("sim"), "--until", "3d", "--no-check", "--set", "assignment_mode=direct"]).code == 0)
+        #expect(try runAccesslab(["snapshot", "--db", dir.sub("sim"), "--at", "end", "--format", "aws", "--out", dir.sub("export")]).code == 0)
+        #expect(try runAccesslab(["import", "aws", dir.sub("export"), "--db", dir.sub("org"), "--at", "2026-02-01T00:00:00Z"]).code == 0)
+        try "name: ours\nstart: 2026-02-02T00:00:00Z\nduration: 1d\norganization:\n  from: org\n".write(toFile: dir.sub("ours.yaml"), atomically: true, encoding: .utf8)
+        let r = try runAccesslab(["run", dir.sub("ours.yaml"), "--db", dir.sub("run")])
+        #expect(r.code == 0, "\(r.err)")
+        let ids = AWSIdentifiers(managementAccountId: "100000000001")
+        var names: [String: String] = [:]
+        for n in 1...10 { names[ids.userId(String(format: "u%05d", n))] = String(format: "u%05d", n) }
+        // Only active people in a group are carried over (a leaver disabled before the export is not).
+        let created = try runAccesslab(["log", "--db", dir.sub("run"), "--type", "CreateUser"]).out
+        let carried = Set(names.filter { created.contains($0.key) }.values)
+        let imported = try ImportAWSTests.entitlements(db: dir.sub("org"), at: "2026-02-01T12:00:00Z", names: names)
+            .filter { carried.contains(String($0.prefix(6))) }
+        let simulated = try ImportAWSTests.entitlements(db: dir.sub("run"), at: "2026-02-02T06:00:00Z", names: names)
+        #expect(!imported.isEmpty && simulated.isSuperset(of: imported), "\(imported.subtracting(simulated))")
+        let assignments = try runAccesslab(["log", "--db", dir.sub("run"), "--type", "CreateAccountAssignment"]).out
+        #expect(assignments.contains("principalType=USER"), "\(assignments.prefix(400))")
+    }
 }
