@@ -43,9 +43,14 @@ extension LMDBEventLog {
             try log.withStorage {
                 try txn.withCursor(log.events) { cursor in
                     var entry = try cursor.seek(atLeast: LMDBEventLog.bytes(max(range.lowerBound, 1).bigEndian))
+                    var read = 0
                     while let current = entry {
                         let seq = UInt64(bigEndian: current.key.loadUnaligned(as: UInt64.self))
                         guard seq <= upper, try body(try decodeRecord(seq: seq, current.value)) else { return }
+                        // A pass over the whole log (the independent check, verify, a replay) would otherwise keep
+                        // every page of the file in its resident set; pages read stay in the page cache.
+                        read += 1
+                        if read % LMDBEventLog.releaseEvery == 0 { log.env.releaseMappedPages() }
                         entry = try cursor.next()
                     }
                 }

@@ -117,8 +117,9 @@ public final class LMDBEventLog: EventLog {
         return (head.lastSeq - UInt64(batch.count) + 1)...head.lastSeq
     }
 
-    /// Events appended between two releases of the mapped pages (see `Environment.releaseMappedPages`):
-    /// about one batch, because random inserts into the entity index touch pages all over the file.
+    /// Events appended, or read in one pass, between two releases of the mapped pages (see
+    /// `Environment.releaseMappedPages`): about one batch, because random inserts into the entity index
+    /// touch pages all over the file.
     static let releaseEvery = 10_000
     private var appendedSinceRelease = 0
     /// The batch being appended's entity index entries (kept for its capacity).
