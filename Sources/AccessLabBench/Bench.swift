@@ -49,6 +49,12 @@ public struct Bench {
         /// Of that time, the share spent reading JSON (the rest: ordering and replay into events).
         public var import_cloudtrail_json_share: Double
         public var import_cloudtrail_records: Int
+        /// `access --at` on the log that import made (after its one-time snapshot backfill).
+        public var asof_imported_p50_ms: Double
+        public var asof_imported_p99_ms: Double
+        public var asof_imported_log_events: UInt64
+        public var asof_imported_state_p50_ms: Double
+        public var asof_imported_rows_p50_ms: Double
         /// `serve` on loopback: keep-alive connections, four reads to one write, requests answered per second.
         public var serve_requests_per_s: Double
         public var serve_p50_ms: Double
@@ -133,6 +139,8 @@ public struct Bench {
         let trail = try CloudTrailWorkload.trail(from: simLog)
         let imported = try CloudTrailWorkload.importTime(trail, now: o.now)
         guard imported.events > 0 else { throw QueryError("the CloudTrail import made no events") }
+        o.progress("as-of queries on the imported log")
+        let importedAsOf = try asofOnImport(trail, path: o.workDirectory + "/imported")
 
         // 7. `serve` under a keep-alive load on loopback.
         o.progress("serve: keep-alive load on loopback")
@@ -150,6 +158,8 @@ public struct Bench {
             import_cloudtrail_records_per_s: (Double(imported.records) / imported.seconds).rounded(),
             import_cloudtrail_json_share: (imported.parseSeconds / imported.seconds * 100).rounded() / 100,
             import_cloudtrail_records: imported.records,
+            asof_imported_p50_ms: importedAsOf.p50, asof_imported_p99_ms: importedAsOf.p99, asof_imported_log_events: importedAsOf.events,
+            asof_imported_state_p50_ms: importedAsOf.stateP50, asof_imported_rows_p50_ms: importedAsOf.rowsP50,
             serve_requests_per_s: serve.requestsPerSecond, serve_p50_ms: serve.p50_ms, serve_p99_ms: serve.p99_ms,
             serve_writes_accepted: serve.writesAccepted, serve_events_appended: serve.eventsAppended, serve_errors: serve.errors,
             serve_connections: serve.connections, serve_transport_baseline_per_s: transport.requestsPerSecond, peak_rss_mb: longPeak ?? peakBeforeTrail,

@@ -34,12 +34,11 @@ struct StateAtTime {
     static func backfillIfNeeded(_ log: LMDBEventLog, path: String, above: UInt64) throws {
         let (events, snapshots) = try log.read { ($0.head.lastSeq, try $0.snapshotSeqs().count) }
         guard snapshots == 0, events > above else { return }
-        let every: UInt64 = 100_000
         Console.err("note: \(path) has no stored snapshots, so every query would replay all \(events) events; "
-                    + "storing one every \(every) events now (once; `accesslab verify` checks them)")
+                    + "storing one at the end of each day it covers now (once; `accesslab verify` checks them)")
         let clock = ContinuousClock(), began = clock.now
         do {
-            let stored = try SnapshotBackfill.run(log, every: every)
+            let stored = try SnapshotBackfill.run(log)
             Console.err("note: stored \(stored) snapshots in \(RunCommand.seconds(clock.now - began)) s; later queries start from the nearest")
         } catch {
             Console.err("note: could not store snapshots (\(error)); this query replays the log")
@@ -101,7 +100,7 @@ struct AccessCommand: ParsableCommand {
     var by: AccessSummary.Grouping = .account
     @Option(help: ArgumentHelp("Groups shown in the summary.", valueName: "n")) var top: Int = 15
     @Flag(help: "Print one JSON object (the summary and every row).") var json = false
-    @Option(help: .hidden) var backfillAbove: UInt64 = 100_000
+    @Option(help: .hidden) var backfillAbove: UInt64 = SnapshotBackfill.worthAbove
 
     struct Output: Encodable {
         var at: Instant

@@ -40,7 +40,7 @@ struct ExplainCommand: ParsableCommand {
             extra[String(kv[0])] = String(kv[1])
         }
         guard action.contains(":") else { throw CLIError("--action '\(action)': expected service:Action, e.g. s3:GetObject") }
-        let s = try StateAtTime(db: database, at: at, backfillAbove: 100_000)
+        let s = try StateAtTime(db: database, at: at, backfillAbove: SnapshotBackfill.worthAbove)
         guard let user = try s.userId(user), let accountId = try s.accountId(account) else { return }
         let e = Explanation.build(s.state, rules: s.rules, at: s.position.time, userId: user, accountId: accountId,
                                   action: action, resource: resource, extraContext: extra)

@@ -29,6 +29,7 @@ import Testing
         }
         #expect(results.events_appended == 200_000)
         #expect(results.asof_p50_ms <= results.asof_p99_ms)
+        #expect(results.asof_imported_log_events > 0 && results.asof_imported_p50_ms > 0 && results.asof_imported_p50_ms <= results.asof_imported_p99_ms)
         // Nothing lost: every write answered 200 is an event in the log.
         #expect(results.serve_writes_accepted > 0)
         #expect(UInt64(results.serve_writes_accepted) == results.serve_events_appended)
