@@ -15,16 +15,28 @@ extension CloudTrailReader {
     /// a usable record: the caller decides whether to skip it). Text that is not JSON stops the reading.
     public static func records(in buffer: UnsafeRawBufferPointer,
                                _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        try walk(buffer, as: RecordFields.self, take)
+    }
+
+    /// Every record in `buffer` as `records(in:)` reads them, checked as strictly, but kept as the places of
+    /// the members `import cloudtrail` reads (`CloudTrailRecordSpans`): no tree is built.
+    public static func recordSpans(in buffer: UnsafeRawBufferPointer,
+                                   _ take: (Result<CloudTrailRecordSpans, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        try walk(buffer, as: RecordSpanFields.self, take)
+    }
+
+    private static func walk<Sink: RecordSink>(_ buffer: UnsafeRawBufferPointer, as: Sink.Type,
+                                               _ take: (Result<Sink.Record, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
         var reader = CloudTrailReader(buffer)
         // A byte-order mark is not JSON, but some tools write one.
         if reader.end >= 3, reader.bytes[0] == 0xef, reader.bytes[1] == 0xbb, reader.bytes[2] == 0xbf { reader.at = 3 }
         var first = true
+        var fields = Sink()
         while let b = reader.next() {
             guard b == UInt8(ascii: "{") else {
                 throw reader.failure("expected a JSON object (a delivery file {\"Records\":[...]} or a record a line), found \(reader.shown)")
             }
             let line = reader.line
-            var fields = RecordFields()
             if try reader.record(into: &fields, depth: 1, deliveries: first, take) {
                 if reader.next() != nil { throw reader.failure("unexpected \(reader.shown) after the delivery file's closing '}'") }
                 return
@@ -37,8 +49,8 @@ extension CloudTrailReader {
 
     /// At `{`: one record's members into `fields`. With `deliveries`, a `Records` array makes the object a
     /// delivery file: each of its records goes to `take` and the result is true.
-    mutating func record(into fields: inout RecordFields, depth: Int, deliveries: Bool = false,
-                         _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
+    mutating func record<Sink: RecordSink>(into fields: inout Sink, depth: Int, deliveries: Bool = false,
+                                           _ take: (Result<Sink.Record, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
         at += 1
         var delivery = false
         if next() == UInt8(ascii: "}") { at += 1; return false }
@@ -49,23 +61,24 @@ extension CloudTrailReader {
             if let field { previous = field.rawValue }
             try expect(UInt8(ascii: ":"), "':' after the member name")
             if field == .records, deliveries, next() == UInt8(ascii: "[") {
-                try deliveryRecords(depth: depth + 1, take)
+                try deliveryRecords(depth: depth + 1, as: Sink.self, take)
                 delivery = true
             } else if let field, field != .records {
-                fields.values[field.rawValue] = try value(depth: depth)
+                try fields.read(field, from: &self, depth: depth)
             } else {
-                _ = try value(depth: depth)
+                try fields.skip(from: &self, depth: depth)
             }
         } while try !endOfList(UInt8(ascii: "}"), "',' or '}' after a member")
         return delivery
     }
 
     /// At a delivery file's `[`.
-    private mutating func deliveryRecords(depth: Int, _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+    private mutating func deliveryRecords<Sink: RecordSink>(depth: Int, as: Sink.Type,
+                                                            _ take: (Result<Sink.Record, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
         at += 1
         if next() == UInt8(ascii: "]") { at += 1; return }
         var index = 0
-        var fields = RecordFields()
+        var fields = Sink()
         repeat {
             let opening = next()
             let place = Place(line: line, index: index)
@@ -73,7 +86,7 @@ extension CloudTrailReader {
                 _ = try record(into: &fields, depth: depth + 1)
                 take(fields.takeRecord(), place)
             } else {
-                _ = try value(depth: depth)
+                try fields.skip(from: &self, depth: depth)
                 take(.failure(CloudTrailRecord.ReadError(description: "not a JSON object")), place)
             }
             index += 1
@@ -81,7 +94,7 @@ extension CloudTrailReader {
     }
 
     /// After a record a line: nothing more on its line.
-    private mutating func endOfLine() throws(SyntaxError) {
+    mutating func endOfLine() throws(SyntaxError) {
         while at < end, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0d { at += 1 }
         guard at == end || bytes[at] == 0x0a else { throw failure("unexpected \(shown) after the record (one record a line)") }
     }
@@ -156,9 +169,31 @@ enum RecordField: Int, CaseIterable {
     }
 }
 
+/// What a record's members are read into, member by member, until the record is taken.
+protocol RecordSink {
+    associatedtype Record
+    init()
+    /// At the member's value (after its `:`).
+    mutating func read(_ field: RecordField, from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError)
+    /// At a value not kept (checked all the same).
+    mutating func skip(from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError)
+    /// The record, or why it is not one; every member is forgotten afterwards.
+    mutating func takeRecord() -> Result<Record, CloudTrailRecord.ReadError>
+}
+
 /// A record's members as read, before they are checked.
-struct RecordFields {
+struct RecordFields: RecordSink {
     var values = [CloudTrailJSON?](repeating: nil, count: RecordField.allCases.count)
+
+    init() {}
+
+    mutating func read(_ field: RecordField, from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError) {
+        values[field.rawValue] = try reader.value(depth: depth)
+    }
+
+    mutating func skip(from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError) {
+        _ = try reader.value(depth: depth)
+    }
 
     subscript(_ field: RecordField) -> CloudTrailJSON? { values[field.rawValue] }
 
