@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value read in place from bytes `CloudTrailReader` has already checked: members are found by
 /// walking the object's bytes, and only the strings asked for are made. It answers as the
 /// `CloudTrailJSON` the reader would have built: a name given twice gives its last value, names compare as
@@ -46,6 +48,15 @@ public struct CloudTrailJSONView {
         return (try? CloudTrailReader.value(in: UnsafeRawBufferPointer(bytes)))?.stringValue
     }
 
+    /// The string's UTF-8, in place when it has no escapes (nil: not a string).
+    public func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard first == UInt8(ascii: "\""), bytes.count >= 2 else { return nil }
+        let inner = UnsafeBufferPointer(rebasing: bytes[1..<bytes.count - 1])
+        if !inner.contains(UInt8(ascii: "\\")) { return body(inner) }
+        guard var decoded = stringValue else { return nil }
+        return decoded.withUTF8(body)
+    }
+
     /// The elements of an array (nil: not an array).
     public var elements: [CloudTrailJSONView]? {
         guard first == UInt8(ascii: "[") else { return nil }
@@ -88,9 +99,8 @@ public struct CloudTrailJSONView {
     private static func sameName(_ quoted: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard quoted.count >= 2 else { return false }
         let name = UnsafeBufferPointer(rebasing: quoted[1..<quoted.count - 1])
-        if !name.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }) {
-            return name.count == key.count && name.elementsEqual(key)
-        }
+        if name.count == key.count, let a = name.baseAddress, let b = key.baseAddress, memcmp(a, b, key.count) == 0 { return true }
+        if !name.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }) { return false }
         let decoded = (try? CloudTrailReader.value(in: UnsafeRawBufferPointer(quoted)))?.stringValue
         return decoded == String(decoding: key, as: UTF8.self)
     }
@@ -101,17 +111,22 @@ public struct CloudTrailJSONView {
         return i
     }
 
-    /// At `"`: just past the closing quote.
+    /// At `"`: just past the closing quote. Eight bytes at a time: checked strings hold no control characters,
+    /// so the reader's stop mask finds the next quote or backslash.
     private static func stringEnd(_ b: UnsafeBufferPointer<UInt8>, _ open: Int) -> Int {
         var i = open + 1
-        while i < b.count {
-            switch b[i] {
-            case UInt8(ascii: "\""): return i + 1
-            case UInt8(ascii: "\\"): i += 2
-            default: i += 1
+        guard let base = b.baseAddress else { return b.count }
+        while true {
+            while b.count - i >= 8 {
+                let stops = CloudTrailReader.plainRunStops(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                if stops != 0 { i += stops.trailingZeroBitCount / 8; break }
+                i += 8
             }
+            while i < b.count, b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\") { i += 1 }
+            guard i < b.count else { return b.count }
+            if b[i] == UInt8(ascii: "\"") { return i + 1 }
+            i += 2
         }
-        return b.count
     }
 
     /// At a value's first byte: just past its last.

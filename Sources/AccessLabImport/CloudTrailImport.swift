@@ -50,14 +50,15 @@ public struct CloudTrailImport {
             for located in ordered where located.record.eventSource == "sts.amazonaws.com" && located.record.eventName == "AssumeRoleWithSAML"
                 && located.record.errorCode == nil {
                 let record = CloudTrailRecordView(located.record, in: bytes)
-                let expiry = i.s(record.responseElements["credentials"]?["expiration"]).flatMap(ISO8601.parse)
-                i.assumed[i.assumeKey(record), default: ([], 0)].expiries.append(expiry)
+                let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
+                i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
             }
             for located in ordered {
                 i.now = located.time
                 i.take(CloudTrailRecordView(located.record, in: bytes))
             }
         }
+        i.countKinds()
         return i
     }
 
@@ -92,17 +93,34 @@ public struct CloudTrailImport {
     }
     public private(set) var unknownsAt: [Unknown] = []
 
+    /// A record's kind, as the report counts it (`source:name`, made once at the end).
+    struct Kind: Hashable {
+        var source: String
+        var name: String
+    }
+    var failed: [Kind: Int] = [:], notModelled: [Kind: Int] = [:], applied: [Kind: Int] = [:]
+
     mutating func take(_ r: CloudTrailRecordView) {
-        let key = "\(r.eventSource):\(r.eventName)"
         if let startTime, now <= startTime {
             report.beforeStart += 1
             return
         }
-        if r.errorCode != nil { report.failed[key, default: 0] += 1; return }
+        if r.errorCode != nil { failed[Kind(source: r.eventSource, name: r.eventName), default: 0] += 1; return }
         current = r.eventID
         let before = events.count
         let modelled = translate(r)
-        if !modelled { report.notModelled[key, default: 0] += 1 } else if events.count > before { report.applied[key, default: 0] += 1 }
+        if !modelled {
+            notModelled[Kind(source: r.eventSource, name: r.eventName), default: 0] += 1
+        } else if events.count > before {
+            applied[Kind(source: r.eventSource, name: r.eventName), default: 0] += 1
+        }
+    }
+
+    /// The counts by kind into the report's `source:name` keys.
+    mutating func countKinds() {
+        for (counts, path) in [(failed, \Report.failed), (notModelled, \Report.notModelled), (applied, \Report.applied)] {
+            for (kind, n) in counts.sorted(by: { ($0.key.source, $0.key.name) < ($1.key.source, $1.key.name) }) { report[keyPath: path]["\(kind.source):\(kind.name)", default: 0] += n }
+        }
     }
 
     // MARK: Records to events
@@ -287,13 +305,21 @@ public struct CloudTrailImport {
         var second: String
     }
 
-    private func assumeKey(_ r: CloudTrailRecordView) -> AssumeKey {
-        let role = (s(r.requestParameters["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? "").utf8
-        var name = ""
-        if let first = role.firstIndex(of: UInt8(ascii: "_")), let last = role.lastIndex(of: UInt8(ascii: "_")), first < last {
-            name = String(Substring(role[role.index(after: first)..<last]))
-        }
+    private static func assumeKey(_ r: CloudTrailRecordView) -> AssumeKey {
+        let name = r.requestParameters["roleArn"]?.withStringBytes(permissionSetName(ofRoleArn:)) ?? ""
         return AssumeKey(account: r.recipientAccountId, permissionSetName: name, second: r.eventTime)
+    }
+
+    /// `<name>` of `AWSReservedSSO_<name>_<suffix>`, the last `/`-separated part of a role's ARN ("" if it has no such name).
+    static func permissionSetName(ofRoleArn arn: UnsafeBufferPointer<UInt8>) -> String {
+        // As `AWSIdentifiers.lastSegment(of:)`: trailing slashes end no segment.
+        var last = arn.count - 1
+        while last >= 0, arn[last] == UInt8(ascii: "/") { last -= 1 }
+        var start = max(last, 0)
+        while start > 0, arn[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        let role = last < 0 ? arn : UnsafeBufferPointer(rebasing: arn[start...last])
+        guard let first = role.firstIndex(of: UInt8(ascii: "_")), let end = role.lastIndex(of: UInt8(ascii: "_")), first < end else { return "" }
+        return String(decoding: UnsafeBufferPointer(rebasing: role[(first + 1)..<end]), as: UTF8.self)
     }
 
     private mutating func roleCredentials(_ r: CloudTrailRecordView) -> Bool {
@@ -313,9 +339,12 @@ public struct CloudTrailImport {
         let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? now
         var expires = s(b?["expiresAt"]).flatMap(ISO8601.parse)
         let key = AssumeKey(account: account, permissionSetName: setName, second: r.eventTime)
-        if expires == nil, let pending = assumed[key], pending.paired < pending.expiries.count {
-            expires = pending.expiries[pending.paired]
-            assumed[key]?.paired += 1
+        if expires == nil, let slot = assumed.index(forKey: key) {
+            let paired = assumed.values[slot].paired
+            if paired < assumed.values[slot].expiries.count {
+                expires = assumed.values[slot].expiries[paired]
+                assumed.values[slot].paired += 1
+            }
         }
         if expires == nil {
             let bound = state.permissionSets[ps]?.sessionDuration ?? .hours(1)
