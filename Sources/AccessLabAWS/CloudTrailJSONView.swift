@@ -23,10 +23,11 @@ public struct CloudTrailJSONView {
         var found: CloudTrailJSONView?
         var key = key
         key.withUTF8 { key in
+            let asciiKey = !key.contains { $0 >= 0x80 }
             var i = Self.space(bytes, 1)
             while i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
                 let nameEnd = Self.stringEnd(bytes, i)
-                let same = Self.sameName(UnsafeBufferPointer(rebasing: bytes[i..<nameEnd]), key)
+                let same = Self.sameName(UnsafeBufferPointer(rebasing: bytes[i..<nameEnd]), key, asciiKey: asciiKey)
                 i = Self.space(bytes, nameEnd)
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return }
                 let valueStart = Self.space(bytes, i + 1)
@@ -96,11 +97,16 @@ public struct CloudTrailJSONView {
 
     /// Whether a member name (with its quotes) is `key`. Plain ASCII compares byte for byte; anything else is
     /// decoded and compared as strings compare (canonical equivalence: U+212A is "K").
-    private static func sameName(_ quoted: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func sameName(_ quoted: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, asciiKey: Bool) -> Bool {
         guard quoted.count >= 2 else { return false }
         let name = UnsafeBufferPointer(rebasing: quoted[1..<quoted.count - 1])
-        if name.count == key.count, let a = name.baseAddress, let b = key.baseAddress, memcmp(a, b, key.count) == 0 { return true }
-        if !name.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }) { return false }
+        // Escapes and characters beyond ASCII take more bytes than the ASCII they may stand for: a name as long
+        // as an ASCII key is it only byte for byte, and a shorter one never.
+        if asciiKey, name.count <= key.count {
+            guard name.count == key.count, let a = name.baseAddress, let b = key.baseAddress else { return name.count == key.count }
+            return memcmp(a, b, key.count) == 0
+        }
+        if asciiKey, !name.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }) { return false }
         let decoded = (try? CloudTrailReader.value(in: UnsafeRawBufferPointer(quoted)))?.stringValue
         return decoded == String(decoding: key, as: UTF8.self)
     }

@@ -116,7 +116,8 @@ extension CloudTrailReader {
             at = i + 1
             let name = UnsafeBufferPointer(rebasing: bytes[start..<i])
             // A trail's records list their members in one order: the member that followed this one last time is tried first.
-            if let guess = fieldAfter[previous], guess.named(name) { return guess }
+            let shape = RecordField.words(name)
+            if let guess = fieldAfter[previous], guess.matches(name, shape) { return guess }
             let field = RecordField(name)
             fieldAfter[previous] = field
             return field
@@ -135,30 +136,38 @@ enum RecordField: Int, CaseIterable {
     case records
 
     static let names: [[UInt8]] = allCases.map { Array(($0 == .records ? "Records" : "\($0)").utf8) }
-    /// Each name's length and first and last eight bytes: for names of up to 16 bytes these decide; the
-    /// three longer ones are compared in full.
-    static let shapes: [(count: Int, head: UInt64, tail: UInt64)] = names.map { n in n.withUnsafeBufferPointer { (n.count, head($0), tail($0)) } }
-
-    static func head(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var w: UInt64 = 0
-        for k in 0..<min(8, b.count) { w |= UInt64(b[k]) << (8 * k) }
-        return w
+    /// Each name's first and last eight bytes (overlapping under 16 bytes, zero-padded under 8): with the
+    /// length these decide for names of up to 16 bytes; longer ones are compared in full.
+    static let shapes: [(count: Int, head: UInt64, tail: UInt64)] = names.map { n in
+        n.withUnsafeBufferPointer { let w = words($0); return ($0.count, w.head, w.tail) }
     }
+    /// The fields by the length of their names.
+    static let byCount: [[RecordField]] = (0...(names.map(\.count).max() ?? 0)).map { c in allCases.filter { names[$0.rawValue].count == c } }
 
-    static func tail(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inline(__always) static func words(_ b: UnsafeBufferPointer<UInt8>) -> (head: UInt64, tail: UInt64) {
+        guard let base = b.baseAddress else { return (0, 0) }
+        if b.count >= 8 {
+            return (UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), UnsafeRawPointer(base + b.count - 8).loadUnaligned(as: UInt64.self))
+        }
         var w: UInt64 = 0
-        for k in max(0, b.count - 8)..<b.count { w = w << 8 | UInt64(b[k]) }
-        return w
+        for k in 0..<b.count { w |= UInt64(base[k]) << (8 * k) }
+        return (w, 0)
     }
 
     init?(_ name: UnsafeBufferPointer<UInt8>) {
-        let head = Self.head(name), tail = Self.tail(name)
-        for (i, shape) in Self.shapes.enumerated() where shape.count == name.count && shape.head == head && shape.tail == tail {
-            guard let field = RecordField(rawValue: i), name.count <= 16 || field.named(name) else { continue }
+        guard name.count < Self.byCount.count else { return nil }
+        let shape = Self.words(name)
+        for field in Self.byCount[name.count] where field.matches(name, shape) {
             self = field
             return
         }
         return nil
+    }
+
+    /// Whether `name`, whose `words` are `shape`, is this field's.
+    @inline(__always) func matches(_ name: UnsafeBufferPointer<UInt8>, _ shape: (head: UInt64, tail: UInt64)) -> Bool {
+        let mine = Self.shapes[rawValue]
+        return mine.count == name.count && mine.head == shape.head && mine.tail == shape.tail && (name.count <= 16 || named(name))
     }
 
     func named(_ name: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -64,6 +64,7 @@ public struct CloudTrailFiles {
     }
 
     private var seen = Set<String>()
+    private var lastTime: (text: String, instant: Instant)?
 
     private mutating func take(_ result: Result<CloudTrailRecordSpans, CloudTrailRecord.ReadError>, in buffer: UnsafeBufferPointer<UInt8>,
                                offset: Int, name: String, file: Int, place: CloudTrailReader.Place) {
@@ -77,9 +78,17 @@ public struct CloudTrailFiles {
         case .success(let r): record = r
         case .failure(let error): skip(error.description); return
         }
-        guard let eventTime = ISO8601.parse(record.eventTime) else {
-            skip("eventTime '\(record.eventTime)' is not an ISO-8601 time")
-            return
+        // Records of the same second share their time's string, and it is parsed once.
+        let eventTime: Instant
+        if let last = lastTime, last.text == record.eventTime {
+            eventTime = last.instant
+        } else {
+            guard let parsed = ISO8601.parse(record.eventTime) else {
+                skip("eventTime '\(record.eventTime)' is not an ISO-8601 time")
+                return
+            }
+            eventTime = parsed
+            lastTime = (record.eventTime, parsed)
         }
         guard seen.insert(record.eventID).inserted else { duplicates += 1; return }
         var located = Located(record: record.shifted(by: offset), file: file, index: index, time: eventTime)

@@ -134,14 +134,29 @@ public struct CloudTrailImport {
         switch (r.eventSource, r.eventName) {
         case ("sso.amazonaws.com", _):
             return ssoRecord(r, q, resp)
+        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
+            return true   // read with the portal's GetRoleCredentials it belongs to
+        case ("signin.amazonaws.com", "UserAuthentication"):
+            guard s(r.serviceEventDetails["UserAuthentication"]) == "Success" else { return true }
+            guard let user = portalUser(r) else {
+                unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
+                return true
+            }
+            let b = body(r)
+            sessionCount += 1
+            let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
+            let expires: Instant
+            if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
+                expires = now + defaultPortalSession
+                report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
+            }
+            emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
         case ("identitystore-scim.amazonaws.com", _):
             return scimRecord(r, q, resp)
         case ("identitystore.amazonaws.com", _):
             return identityStoreRecord(r, q, resp)
         case ("sso-directory.amazonaws.com", _):
             return directoryConsoleRecord(r, q, resp)
-        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
-            return true   // read with the portal's GetRoleCredentials it belongs to
         case ("organizations.amazonaws.com", "CreateOrganizationalUnit"):
             guard let id = s(resp["organizationalUnit"]?["id"]), let parent = s(q["parentId"]) else { return false }
             if parent.hasPrefix("r-") && state.organization.accounts.isEmpty && state.organization.organizationalUnits.isEmpty { root = parent }
@@ -185,21 +200,6 @@ public struct CloudTrailImport {
         case ("iam.amazonaws.com", "CreateRole"), ("iam.amazonaws.com", "DeleteRole"):
             // The role follows its assignment, which the import applied when it was requested.
             return s(q["roleName"])?.hasPrefix("AWSReservedSSO_") == true
-        case ("signin.amazonaws.com", "UserAuthentication"):
-            guard s(r.serviceEventDetails["UserAuthentication"]) == "Success" else { return true }
-            guard let user = portalUser(r) else {
-                unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
-                return true
-            }
-            let b = body(r)
-            sessionCount += 1
-            let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
-            let expires: Instant
-            if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
-                expires = now + defaultPortalSession
-                report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
-            }
-            emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
         default:
             return false
         }
@@ -218,7 +218,12 @@ public struct CloudTrailImport {
 
     private mutating func ssoRecord(_ r: CloudTrailRecordView, _ q: CloudTrailJSONView, _ resp: CloudTrailJSONView) -> Bool {
         let ps = permissionSetId(s(q["permissionSetArn"]))
+        // The portal's records first: a trail is mostly them.
         switch r.eventName {
+        case "GetRoleCredentials":
+            return roleCredentials(r)
+        case "Authenticate", "ListAccounts", "ListAccountRoles", "Federate", "Logout", "CreateToken":
+            return true
         case "CreatePermissionSet":
             guard let id = permissionSetId(s(resp["permissionSet"]?["permissionSetArn"])), let name = s(q["name"]) else { return false }
             let duration = s(q["sessionDuration"]).flatMap(AWSDuration.seconds) ?? 3600
@@ -287,10 +292,6 @@ public struct CloudTrailImport {
             emit(r, .admin, bodies[0])
             emit(r, .system, bodies[1])
             report.assumptions["assignment taken as done when requested (its completion is not in the trail; AWS's takes seconds)", default: 0] += 1
-        case "GetRoleCredentials":
-            return roleCredentials(r)
-        case "Authenticate", "ListAccounts", "ListAccountRoles", "Federate", "Logout", "CreateToken":
-            return true
         default:
             return false
         }
