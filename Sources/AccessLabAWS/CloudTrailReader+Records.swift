@@ -107,7 +107,8 @@ extension CloudTrailReader {
         if let base = bytes.baseAddress {
             while end - i >= 8 {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.endsPlainRun(word) || word & 0x8080_8080_8080_8080 != 0 { break }
+                let stops = Self.plainRunStops(word) | word & 0x8080_8080_8080_8080
+                if stops != 0 { i += stops.trailingZeroBitCount / 8; break }
                 i += 8
             }
         }

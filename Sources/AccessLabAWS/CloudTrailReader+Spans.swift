@@ -44,6 +44,7 @@ extension CloudTrailReader {
 public struct ByteSpan: Sendable, Equatable {
     public var start: Int
     public var end: Int
+    public init(start: Int, end: Int) { self.start = start; self.end = end }
     public static let absent = ByteSpan(start: 0, end: 0)
     public var isAbsent: Bool { start == end }
     /// The same bytes in a buffer that holds this one's at `offset`.

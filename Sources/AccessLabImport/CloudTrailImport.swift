@@ -208,7 +208,7 @@ public struct CloudTrailImport {
 
     private func portalUser(_ r: CloudTrailRecordView) -> String? {
         if let id = s(body(r)?["userId"]) { return id }
-        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users[id] != nil { return id }
+        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users.index(forKey: id) != nil { return id }
         // Before July 2025 the identity was `Unknown` with the user name.
         let name = s(r.userIdentity["userName"]) ?? s(r.additionalEventData["UserName"])
         return name.flatMap { n in state.identityCenter.users.values.filter { $0.attributes.userName == n }.map(\.userId).min() }

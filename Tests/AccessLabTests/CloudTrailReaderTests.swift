@@ -238,8 +238,15 @@ import Testing
 
     // MARK: What is not JSON
 
-    static func syntaxError(_ text: String) -> CloudTrailReader.SyntaxError? {
-        do { _ = try read(text); return nil } catch { return error }
+    /// The error reading `text` gives, the same whether records are read as trees or as spans.
+    static func syntaxError(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> CloudTrailReader.SyntaxError? {
+        let tree: CloudTrailReader.SyntaxError?
+        do { _ = try read(text); tree = nil } catch { tree = error }
+        let spans = Array(text.utf8).withUnsafeBytes { buffer in
+            Result { () throws(CloudTrailReader.SyntaxError) in try CloudTrailReader.recordSpans(in: buffer) { _, _ in } }
+        }
+        if case .failure(let error) = spans { #expect(error == tree, sourceLocation: sourceLocation) } else { #expect(tree == nil, sourceLocation: sourceLocation) }
+        return tree
     }
 
     @Test(arguments: [
