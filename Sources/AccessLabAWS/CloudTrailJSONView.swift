@@ -165,25 +165,28 @@ public struct CloudTrailJSONView {
     }
 }
 
-/// A record read by `CloudTrailReader.recordSpans(in:)`, its objects read in place from `buffer`.
+/// A record read by `CloudTrailReader.recordSpans(in:)`, its objects read in place from `buffer`. Borrowed:
+/// the record is read where it is kept (copying it would retain each of its strings), so use the view
+/// while both live.
 public struct CloudTrailRecordView {
-    public let spans: CloudTrailRecordSpans
+    let record: UnsafePointer<CloudTrailRecordSpans>
     let buffer: UnsafeBufferPointer<UInt8>
 
-    public init(_ spans: CloudTrailRecordSpans, in buffer: UnsafeBufferPointer<UInt8>) {
-        self.spans = spans
+    public init(_ record: UnsafePointer<CloudTrailRecordSpans>, in buffer: UnsafeBufferPointer<UInt8>) {
+        self.record = record
         self.buffer = buffer
     }
 
-    public var eventTime: String { spans.eventTime }
-    public var eventSource: String { spans.eventSource }
-    public var eventName: String { spans.eventName }
-    public var eventID: String { spans.eventID }
-    public var errorCode: String? { spans.errorCode }
-    public var recipientAccountId: String { spans.recipientAccountId }
-    public var userIdentity: CloudTrailJSONView { CloudTrailJSONView(buffer, spans.userIdentity) }
-    public var requestParameters: CloudTrailJSONView { CloudTrailJSONView(buffer, spans.requestParameters) }
-    public var responseElements: CloudTrailJSONView { CloudTrailJSONView(buffer, spans.responseElements) }
-    public var additionalEventData: CloudTrailJSONView { CloudTrailJSONView(buffer, spans.additionalEventData) }
-    public var serviceEventDetails: CloudTrailJSONView { CloudTrailJSONView(buffer, spans.serviceEventDetails) }
+    public var spans: CloudTrailRecordSpans { record.pointee }
+    public var eventTime: String { record.pointee.eventTime }
+    public var eventSource: String { record.pointee.eventSource }
+    public var eventName: String { record.pointee.eventName }
+    public var eventID: String { record.pointee.eventID }
+    public var errorCode: String? { record.pointee.errorCode }
+    public var recipientAccountId: String { record.pointee.recipientAccountId }
+    public var userIdentity: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.userIdentity) }
+    public var requestParameters: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.requestParameters) }
+    public var responseElements: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.responseElements) }
+    public var additionalEventData: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.additionalEventData) }
+    public var serviceEventDetails: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.serviceEventDetails) }
 }

@@ -103,7 +103,10 @@ public struct CloudTrailFiles {
     /// Records in time order. CloudTrail's times are whole seconds: within a second, records keep the order
     /// of their files (by name; delivery files are named by time) and their place in them, unless an
     /// AccessLab body gives the exact time and log position.
-    public var ordered: [Located] {
+    public var ordered: [Located] { order.map { records[$0] } }
+
+    /// The positions in `records` of `ordered`'s records.
+    public var order: [Int] {
         // A name read twice ranks as one file, as it did when records carried their file's name.
         let names = Array(Set(fileNames)).sorted()
         let rankOfName = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
@@ -114,6 +117,6 @@ public struct CloudTrailFiles {
             return (r.time.ms, r.seq, r.part, fileRank[r.file], r.index, i)
         }
         keys.sort { $0 < $1 }
-        return keys.map { records[$0.5] }
+        return keys.map(\.5)
     }
 }

@@ -44,18 +44,26 @@ public struct CloudTrailImport {
         i.report.files = files.files
         i.report.duplicates = files.duplicates
         i.report.skipped = files.skipped
-        let ordered = files.ordered
-        i.report.records = ordered.count
-        files.bytes.withUnsafeBufferPointer { bytes in
-            for located in ordered where located.record.eventSource == "sts.amazonaws.com" && located.record.eventName == "AssumeRoleWithSAML"
-                && located.record.errorCode == nil {
-                let record = CloudTrailRecordView(located.record, in: bytes)
-                let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
-                i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
-            }
-            for located in ordered {
-                i.now = located.time
-                i.take(CloudTrailRecordView(located.record, in: bytes))
+        let order = files.order
+        i.report.records = order.count
+        // Each record is read where `files` keeps it: a copy would retain and release each of its strings.
+        let offset = MemoryLayout<CloudTrailFiles.Located>.offset(of: \.record) ?? 0
+        files.records.withUnsafeBufferPointer { records in
+            files.bytes.withUnsafeBufferPointer { bytes in
+                guard let base = records.baseAddress else { return }
+                func view(_ k: Int) -> CloudTrailRecordView {
+                    CloudTrailRecordView(UnsafeRawPointer(base + k).advanced(by: offset).assumingMemoryBound(to: CloudTrailRecordSpans.self), in: bytes)
+                }
+                for k in order where records[k].record.eventSource == "sts.amazonaws.com" && records[k].record.eventName == "AssumeRoleWithSAML"
+                    && records[k].record.errorCode == nil {
+                    let record = view(k)
+                    let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
+                    i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
+                }
+                for k in order {
+                    i.now = records[k].time
+                    i.take(view(k))
+                }
             }
         }
         i.countKinds()

@@ -99,9 +99,11 @@ import Testing
                 try CloudTrailReader.recordSpans(in: buffer) { r, _ in
                     spans.append(r)
                     guard case .success(let s) = r else { return }
-                    let v = CloudTrailRecordView(s, in: buffer.assumingMemoryBound(to: UInt8.self))
-                    views[s.eventID] = [v.userIdentity.tree, v.requestParameters.tree, v.responseElements.tree, v.additionalEventData.tree,
-                                        v.serviceEventDetails.tree]
+                    withUnsafePointer(to: s) { record in
+                        let v = CloudTrailRecordView(record, in: buffer.assumingMemoryBound(to: UInt8.self))
+                        views[s.eventID] = [v.userIdentity.tree, v.requestParameters.tree, v.responseElements.tree, v.additionalEventData.tree,
+                                            v.serviceEventDetails.tree]
+                    }
                 }
             }
         }
