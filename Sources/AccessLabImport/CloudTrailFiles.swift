@@ -43,6 +43,11 @@ public struct CloudTrailFiles {
         }
         let before = (records: records.count, skipped: skipped.count, duplicates: duplicates)
         let offset = bytes.count, file = fileNames.count
+        // Room for the file's records at a guess of 512 bytes each (CloudTrail's are 1-2 KB): growing the set
+        // rehashes every id already in it. At least doubled, so that many small files do not grow it one by one.
+        let expected = data.count / 512
+        if seen.count + expected > seen.capacity { seen.reserveCapacity(max(seen.count + expected, 2 * seen.capacity)) }
+        if records.count + expected > records.capacity { records.reserveCapacity(max(records.count + expected, 2 * records.capacity)) }
         let syntax = data.withUnsafeBytes { buffer in
             Result { () throws(CloudTrailReader.SyntaxError) in
                 try CloudTrailReader.recordSpans(in: buffer) { result, place in
