@@ -15,16 +15,28 @@ extension CloudTrailReader {
     /// a usable record: the caller decides whether to skip it). Text that is not JSON stops the reading.
     public static func records(in buffer: UnsafeRawBufferPointer,
                                _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        try walk(buffer, as: RecordFields.self, take)
+    }
+
+    /// Every record in `buffer` as `records(in:)` reads them, checked as strictly, but kept as the places of
+    /// the members `import cloudtrail` reads (`CloudTrailRecordSpans`): no tree is built.
+    public static func recordSpans(in buffer: UnsafeRawBufferPointer,
+                                   _ take: (Result<CloudTrailRecordSpans, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+        try walk(buffer, as: RecordSpanFields.self, take)
+    }
+
+    private static func walk<Sink: RecordSink>(_ buffer: UnsafeRawBufferPointer, as: Sink.Type,
+                                               _ take: (Result<Sink.Record, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
         var reader = CloudTrailReader(buffer)
         // A byte-order mark is not JSON, but some tools write one.
         if reader.end >= 3, reader.bytes[0] == 0xef, reader.bytes[1] == 0xbb, reader.bytes[2] == 0xbf { reader.at = 3 }
         var first = true
+        var fields = Sink()
         while let b = reader.next() {
             guard b == UInt8(ascii: "{") else {
                 throw reader.failure("expected a JSON object (a delivery file {\"Records\":[...]} or a record a line), found \(reader.shown)")
             }
             let line = reader.line
-            var fields = RecordFields()
             if try reader.record(into: &fields, depth: 1, deliveries: first, take) {
                 if reader.next() != nil { throw reader.failure("unexpected \(reader.shown) after the delivery file's closing '}'") }
                 return
@@ -37,8 +49,8 @@ extension CloudTrailReader {
 
     /// At `{`: one record's members into `fields`. With `deliveries`, a `Records` array makes the object a
     /// delivery file: each of its records goes to `take` and the result is true.
-    mutating func record(into fields: inout RecordFields, depth: Int, deliveries: Bool = false,
-                         _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
+    mutating func record<Sink: RecordSink>(into fields: inout Sink, depth: Int, deliveries: Bool = false,
+                                           _ take: (Result<Sink.Record, CloudTrailRecord.ReadError>, Place) -> Void = { _, _ in }) throws(SyntaxError) -> Bool {
         at += 1
         var delivery = false
         if next() == UInt8(ascii: "}") { at += 1; return false }
@@ -49,23 +61,24 @@ extension CloudTrailReader {
             if let field { previous = field.rawValue }
             try expect(UInt8(ascii: ":"), "':' after the member name")
             if field == .records, deliveries, next() == UInt8(ascii: "[") {
-                try deliveryRecords(depth: depth + 1, take)
+                try deliveryRecords(depth: depth + 1, as: Sink.self, take)
                 delivery = true
             } else if let field, field != .records {
-                fields.values[field.rawValue] = try value(depth: depth)
+                try fields.read(field, from: &self, depth: depth)
             } else {
-                _ = try value(depth: depth)
+                try fields.skip(from: &self, depth: depth)
             }
         } while try !endOfList(UInt8(ascii: "}"), "',' or '}' after a member")
         return delivery
     }
 
     /// At a delivery file's `[`.
-    private mutating func deliveryRecords(depth: Int, _ take: (Result<CloudTrailRecord, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
+    private mutating func deliveryRecords<Sink: RecordSink>(depth: Int, as: Sink.Type,
+                                                            _ take: (Result<Sink.Record, CloudTrailRecord.ReadError>, Place) -> Void) throws(SyntaxError) {
         at += 1
         if next() == UInt8(ascii: "]") { at += 1; return }
         var index = 0
-        var fields = RecordFields()
+        var fields = Sink()
         repeat {
             let opening = next()
             let place = Place(line: line, index: index)
@@ -73,7 +86,7 @@ extension CloudTrailReader {
                 _ = try record(into: &fields, depth: depth + 1)
                 take(fields.takeRecord(), place)
             } else {
-                _ = try value(depth: depth)
+                try fields.skip(from: &self, depth: depth)
                 take(.failure(CloudTrailRecord.ReadError(description: "not a JSON object")), place)
             }
             index += 1
@@ -81,7 +94,7 @@ extension CloudTrailReader {
     }
 
     /// After a record a line: nothing more on its line.
-    private mutating func endOfLine() throws(SyntaxError) {
+    mutating func endOfLine() throws(SyntaxError) {
         while at < end, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0d { at += 1 }
         guard at == end || bytes[at] == 0x0a else { throw failure("unexpected \(shown) after the record (one record a line)") }
     }
@@ -94,7 +107,8 @@ extension CloudTrailReader {
         if let base = bytes.baseAddress {
             while end - i >= 8 {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.endsPlainRun(word) || word & 0x8080_8080_8080_8080 != 0 { break }
+                let stops = Self.plainRunStops(word) | word & 0x8080_8080_8080_8080
+                if stops != 0 { i += stops.trailingZeroBitCount / 8; break }
                 i += 8
             }
         }
@@ -103,7 +117,8 @@ extension CloudTrailReader {
             at = i + 1
             let name = UnsafeBufferPointer(rebasing: bytes[start..<i])
             // A trail's records list their members in one order: the member that followed this one last time is tried first.
-            if let guess = fieldAfter[previous], guess.named(name) { return guess }
+            let shape = RecordField.words(name)
+            if let guess = fieldAfter[previous], guess.matches(name, shape) { return guess }
             let field = RecordField(name)
             fieldAfter[previous] = field
             return field
@@ -122,30 +137,38 @@ enum RecordField: Int, CaseIterable {
     case records
 
     static let names: [[UInt8]] = allCases.map { Array(($0 == .records ? "Records" : "\($0)").utf8) }
-    /// Each name's length and first and last eight bytes: for names of up to 16 bytes these decide; the
-    /// three longer ones are compared in full.
-    static let shapes: [(count: Int, head: UInt64, tail: UInt64)] = names.map { n in n.withUnsafeBufferPointer { (n.count, head($0), tail($0)) } }
-
-    static func head(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var w: UInt64 = 0
-        for k in 0..<min(8, b.count) { w |= UInt64(b[k]) << (8 * k) }
-        return w
+    /// Each name's first and last eight bytes (overlapping under 16 bytes, zero-padded under 8): with the
+    /// length these decide for names of up to 16 bytes; longer ones are compared in full.
+    static let shapes: [(count: Int, head: UInt64, tail: UInt64)] = names.map { n in
+        n.withUnsafeBufferPointer { let w = words($0); return ($0.count, w.head, w.tail) }
     }
+    /// The fields by the length of their names.
+    static let byCount: [[RecordField]] = (0...(names.map(\.count).max() ?? 0)).map { c in allCases.filter { names[$0.rawValue].count == c } }
 
-    static func tail(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inline(__always) static func words(_ b: UnsafeBufferPointer<UInt8>) -> (head: UInt64, tail: UInt64) {
+        guard let base = b.baseAddress else { return (0, 0) }
+        if b.count >= 8 {
+            return (UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), UnsafeRawPointer(base + b.count - 8).loadUnaligned(as: UInt64.self))
+        }
         var w: UInt64 = 0
-        for k in max(0, b.count - 8)..<b.count { w = w << 8 | UInt64(b[k]) }
-        return w
+        for k in 0..<b.count { w |= UInt64(base[k]) << (8 * k) }
+        return (w, 0)
     }
 
     init?(_ name: UnsafeBufferPointer<UInt8>) {
-        let head = Self.head(name), tail = Self.tail(name)
-        for (i, shape) in Self.shapes.enumerated() where shape.count == name.count && shape.head == head && shape.tail == tail {
-            guard let field = RecordField(rawValue: i), name.count <= 16 || field.named(name) else { continue }
+        guard name.count < Self.byCount.count else { return nil }
+        let shape = Self.words(name)
+        for field in Self.byCount[name.count] where field.matches(name, shape) {
             self = field
             return
         }
         return nil
+    }
+
+    /// Whether `name`, whose `words` are `shape`, is this field's.
+    @inline(__always) func matches(_ name: UnsafeBufferPointer<UInt8>, _ shape: (head: UInt64, tail: UInt64)) -> Bool {
+        let mine = Self.shapes[rawValue]
+        return mine.count == name.count && mine.head == shape.head && mine.tail == shape.tail && (name.count <= 16 || named(name))
     }
 
     func named(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -156,9 +179,31 @@ enum RecordField: Int, CaseIterable {
     }
 }
 
+/// What a record's members are read into, member by member, until the record is taken.
+protocol RecordSink {
+    associatedtype Record
+    init()
+    /// At the member's value (after its `:`).
+    mutating func read(_ field: RecordField, from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError)
+    /// At a value not kept (checked all the same).
+    mutating func skip(from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError)
+    /// The record, or why it is not one; every member is forgotten afterwards.
+    mutating func takeRecord() -> Result<Record, CloudTrailRecord.ReadError>
+}
+
 /// A record's members as read, before they are checked.
-struct RecordFields {
+struct RecordFields: RecordSink {
     var values = [CloudTrailJSON?](repeating: nil, count: RecordField.allCases.count)
+
+    init() {}
+
+    mutating func read(_ field: RecordField, from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError) {
+        values[field.rawValue] = try reader.value(depth: depth)
+    }
+
+    mutating func skip(from reader: inout CloudTrailReader, depth: Int) throws(CloudTrailReader.SyntaxError) {
+        _ = try reader.value(depth: depth)
+    }
 
     subscript(_ field: RecordField) -> CloudTrailJSON? { values[field.rawValue] }
 

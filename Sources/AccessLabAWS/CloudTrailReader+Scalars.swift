@@ -6,6 +6,42 @@ extension CloudTrailReader {
         let open = at
         at += 1
         let start = at
+        let high = plainRun()
+        if at < end, bytes[at] == UInt8(ascii: "\"") {
+            let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<at])
+            at += 1
+            let hash = utf8.count <= RecentStrings.longest ? RecentStrings.hash(utf8) : 0
+            if let known = recent.string(utf8, hash: hash) { return known }
+            guard high & 0x8080_8080_8080_8080 == 0 || Self.isWellFormed(utf8) else { throw failure("the string is not valid UTF-8", at: open) }
+            return recent.add(utf8, hash: hash)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
+        return try escapedRest(open: open)
+    }
+
+    /// At `"`: the string checked as `string()` checks it, but not made.
+    mutating func skipString() throws(SyntaxError) {
+        let open = at
+        at += 1
+        let start = at
+        let high = plainRun()
+        if at < end, bytes[at] == UInt8(ascii: "\"") {
+            at += 1
+            guard high & 0x8080_8080_8080_8080 == 0 || Self.isWellFormed(UnsafeBufferPointer(rebasing: bytes[start..<at - 1])) else {
+                throw failure("the string is not valid UTF-8", at: open)
+            }
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
+        _ = try escapedRest(open: open)
+    }
+
+    /// Past the bytes of a string that need no decoding: the cursor stops at a quote, a backslash, a control
+    /// character or the end. Returns the bytes passed, OR-ed together (a high bit set: not ASCII).
+    @inline(__always)
+    private mutating func plainRun() -> UInt64 {
         var high: UInt64 = 0
         // Eight bytes at a time: a word without a quote, a backslash or a control character is passed whole;
         // otherwise the first such byte is found from the word's mask. Byte by byte only near the end.
@@ -22,19 +58,8 @@ extension CloudTrailReader {
                 at += 1
                 continue
             }
-            break
+            return high
         }
-        if at < end, bytes[at] == UInt8(ascii: "\"") {
-            let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<at])
-            at += 1
-            let hash = utf8.count <= RecentStrings.longest ? RecentStrings.hash(utf8) : 0
-            if let known = recent.string(utf8, hash: hash) { return known }
-            guard high & 0x8080_8080_8080_8080 == 0 || Self.isWellFormed(utf8) else { throw failure("the string is not valid UTF-8", at: open) }
-            return recent.add(utf8, hash: hash)
-        }
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
-        return try escapedRest(open: open)
     }
 
     /// 0x80 in each byte of the word that is `"`, `\\` or below 0x20, and perhaps in bytes above the first

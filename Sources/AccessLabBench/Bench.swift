@@ -46,7 +46,8 @@ public struct Bench {
         public var policy_evals_per_s: Double
         /// `import cloudtrail` on the reference log written as a trail (no bodies): records per second, one core.
         public var import_cloudtrail_records_per_s: Double
-        /// Of that time, the share spent reading JSON (the rest: ordering and replay into events).
+        /// Of that time, the share spent reading the files: the walk that checks every byte and keeps the members the
+        /// import reads (the rest: ordering, and the replay into events, which reads those members' objects in place).
         public var import_cloudtrail_json_share: Double
         public var import_cloudtrail_records: Int
         /// `access --at` on the log that import made (after its one-time snapshot backfill).

@@ -44,17 +44,29 @@ public struct CloudTrailImport {
         i.report.files = files.files
         i.report.duplicates = files.duplicates
         i.report.skipped = files.skipped
-        let ordered = files.ordered
-        i.report.records = ordered.count
-        for located in ordered where located.record.eventSource == "sts.amazonaws.com" && located.record.eventName == "AssumeRoleWithSAML"
-            && located.record.errorCode == nil {
-            let expiry = i.s(located.record.responseElements?["credentials"]?["expiration"]).flatMap(ISO8601.parse)
-            i.assumed[i.assumeKey(located.record), default: ([], 0)].expiries.append(expiry)
+        let order = files.order
+        i.report.records = order.count
+        // Each record is read where `files` keeps it: a copy would retain and release each of its strings.
+        let offset = MemoryLayout<CloudTrailFiles.Located>.offset(of: \.record) ?? 0
+        files.records.withUnsafeBufferPointer { records in
+            files.bytes.withUnsafeBufferPointer { bytes in
+                guard let base = records.baseAddress else { return }
+                func view(_ k: Int) -> CloudTrailRecordView {
+                    CloudTrailRecordView(UnsafeRawPointer(base + k).advanced(by: offset).assumingMemoryBound(to: CloudTrailRecordSpans.self), in: bytes)
+                }
+                for k in order where records[k].record.eventSource == "sts.amazonaws.com" && records[k].record.eventName == "AssumeRoleWithSAML"
+                    && records[k].record.errorCode == nil {
+                    let record = view(k)
+                    let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
+                    i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
+                }
+                for k in order {
+                    i.now = records[k].time
+                    i.take(view(k))
+                }
+            }
         }
-        for located in ordered {
-            i.now = located.time
-            i.take(located.record)
-        }
+        i.countKinds()
         return i
     }
 
@@ -66,9 +78,9 @@ public struct CloudTrailImport {
 
     /// The time of the record being taken (its AccessLab body's exact time, else `eventTime`).
     var now = Instant(ms: 0)
-    private func body(_ r: CloudTrailRecord) -> CloudTrailJSON? { r.additionalEventData?["accesslab:body"] }
+    private func body(_ r: CloudTrailRecordView) -> CloudTrailJSONView? { r.additionalEventData["accesslab:body"] }
 
-    private mutating func emit(_ r: CloudTrailRecord, _ actor: Actor, _ body: EventBody) {
+    private mutating func emit(_ r: CloudTrailRecordView, _ actor: Actor, _ body: EventBody) {
         let t = max(now, state.time ?? now)
         let event = NewEvent(time: t, actor: actor, body: body)
         state.apply(event.logged(as: state.seq + 1))
@@ -76,7 +88,7 @@ public struct CloudTrailImport {
         eventIDs.append(current)
     }
 
-    private mutating func unknown(_ r: CloudTrailRecord, _ text: String) {
+    private mutating func unknown(_ r: CloudTrailRecordView, _ text: String) {
         report.unknowns.append("\(r.eventTime) \(r.eventName) (eventID \(r.eventID)): \(text)")
         unknownsAt.append(Unknown(time: now, eventID: r.eventID, text: text))
     }
@@ -89,38 +101,70 @@ public struct CloudTrailImport {
     }
     public private(set) var unknownsAt: [Unknown] = []
 
-    mutating func take(_ r: CloudTrailRecord) {
-        let key = "\(r.eventSource):\(r.eventName)"
+    /// A record's kind, as the report counts it (`source:name`, made once at the end).
+    struct Kind: Hashable {
+        var source: String
+        var name: String
+    }
+    var failed: [Kind: Int] = [:], notModelled: [Kind: Int] = [:], applied: [Kind: Int] = [:]
+
+    mutating func take(_ r: CloudTrailRecordView) {
         if let startTime, now <= startTime {
             report.beforeStart += 1
             return
         }
-        if r.errorCode != nil { report.failed[key, default: 0] += 1; return }
+        if r.errorCode != nil { failed[Kind(source: r.eventSource, name: r.eventName), default: 0] += 1; return }
         current = r.eventID
         let before = events.count
         let modelled = translate(r)
-        if !modelled { report.notModelled[key, default: 0] += 1 } else if events.count > before { report.applied[key, default: 0] += 1 }
+        if !modelled {
+            notModelled[Kind(source: r.eventSource, name: r.eventName), default: 0] += 1
+        } else if events.count > before {
+            applied[Kind(source: r.eventSource, name: r.eventName), default: 0] += 1
+        }
+    }
+
+    /// The counts by kind into the report's `source:name` keys.
+    mutating func countKinds() {
+        for (counts, path) in [(failed, \Report.failed), (notModelled, \Report.notModelled), (applied, \Report.applied)] {
+            for (kind, n) in counts.sorted(by: { ($0.key.source, $0.key.name) < ($1.key.source, $1.key.name) }) { report[keyPath: path]["\(kind.source):\(kind.name)", default: 0] += n }
+        }
     }
 
     // MARK: Records to events
 
-    func s(_ v: CloudTrailJSON?) -> String? { v?.stringValue }
+    func s(_ v: CloudTrailJSONView?) -> String? { v?.stringValue }
 
     /// Whether the record is one the model understands (it may still add no event: a known unknown).
-    private mutating func translate(_ r: CloudTrailRecord) -> Bool {
-        let q = r.requestParameters ?? .null, resp = r.responseElements ?? .null
+    private mutating func translate(_ r: CloudTrailRecordView) -> Bool {
+        let q = r.requestParameters, resp = r.responseElements
         // The services with the most records first: each case compares its strings in turn.
         switch (r.eventSource, r.eventName) {
         case ("sso.amazonaws.com", _):
             return ssoRecord(r, q, resp)
+        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
+            return true   // read with the portal's GetRoleCredentials it belongs to
+        case ("signin.amazonaws.com", "UserAuthentication"):
+            guard s(r.serviceEventDetails["UserAuthentication"]) == "Success" else { return true }
+            guard let user = portalUser(r) else {
+                unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
+                return true
+            }
+            let b = body(r)
+            sessionCount += 1
+            let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
+            let expires: Instant
+            if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
+                expires = now + defaultPortalSession
+                report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
+            }
+            emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
         case ("identitystore-scim.amazonaws.com", _):
             return scimRecord(r, q, resp)
         case ("identitystore.amazonaws.com", _):
             return identityStoreRecord(r, q, resp)
         case ("sso-directory.amazonaws.com", _):
             return directoryConsoleRecord(r, q, resp)
-        case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
-            return true   // read with the portal's GetRoleCredentials it belongs to
         case ("organizations.amazonaws.com", "CreateOrganizationalUnit"):
             guard let id = s(resp["organizationalUnit"]?["id"]), let parent = s(q["parentId"]) else { return false }
             if parent.hasPrefix("r-") && state.organization.accounts.isEmpty && state.organization.organizationalUnits.isEmpty { root = parent }
@@ -129,7 +173,7 @@ public struct CloudTrailImport {
             if let name = s(q["accountName"]) { pendingAccountEmails[name] = s(q["email"]) ?? "" }
             return true
         case ("organizations.amazonaws.com", "CreateAccountResult"):
-            let status = r.serviceEventDetails?["createAccountStatus"]
+            let status = r.serviceEventDetails["createAccountStatus"]
             guard s(status?["state"]) == "SUCCEEDED", let id = s(status?["accountId"]) else { return true }
             let name = s(status?["accountName"]) ?? id
             emit(r, .system, .createAccount(CreateAccount(accountId: id, name: name, parentId: root, email: pendingAccountEmails[name] ?? "",
@@ -164,40 +208,30 @@ public struct CloudTrailImport {
         case ("iam.amazonaws.com", "CreateRole"), ("iam.amazonaws.com", "DeleteRole"):
             // The role follows its assignment, which the import applied when it was requested.
             return s(q["roleName"])?.hasPrefix("AWSReservedSSO_") == true
-        case ("signin.amazonaws.com", "UserAuthentication"):
-            guard s(r.serviceEventDetails?["UserAuthentication"]) == "Success" else { return true }
-            guard let user = portalUser(r) else {
-                unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
-                return true
-            }
-            let b = body(r)
-            sessionCount += 1
-            let session = s(b?["sessionId"]) ?? "ct-session-\(sessionCount)"
-            let expires: Instant
-            if let e = s(b?["expiresAt"]).flatMap(ISO8601.parse) { expires = e } else {
-                expires = now + defaultPortalSession
-                report.assumptions["portal session length not in the trail: taken as Identity Center's default 8 h", default: 0] += 1
-            }
-            emit(r, .user, .portalSignIn(PortalSignIn(userId: user, sessionId: session, expiresAt: expires)))
         default:
             return false
         }
         return true
     }
 
-    private func portalUser(_ r: CloudTrailRecord) -> String? {
+    private func portalUser(_ r: CloudTrailRecordView) -> String? {
         if let id = s(body(r)?["userId"]) { return id }
-        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users[id] != nil { return id }
+        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users.index(forKey: id) != nil { return id }
         // Before July 2025 the identity was `Unknown` with the user name.
-        let name = s(r.userIdentity["userName"]) ?? s(r.additionalEventData?["UserName"])
+        let name = s(r.userIdentity["userName"]) ?? s(r.additionalEventData["UserName"])
         return name.flatMap { n in state.identityCenter.users.values.filter { $0.attributes.userName == n }.map(\.userId).min() }
     }
 
     private func permissionSetId(_ arn: String?) -> String? { arn.map(AWSIdentifiers.lastSegment(of:)) }
 
-    private mutating func ssoRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+    private mutating func ssoRecord(_ r: CloudTrailRecordView, _ q: CloudTrailJSONView, _ resp: CloudTrailJSONView) -> Bool {
         let ps = permissionSetId(s(q["permissionSetArn"]))
+        // The portal's records first: a trail is mostly them.
         switch r.eventName {
+        case "GetRoleCredentials":
+            return roleCredentials(r)
+        case "Authenticate", "ListAccounts", "ListAccountRoles", "Federate", "Logout", "CreateToken":
+            return true
         case "CreatePermissionSet":
             guard let id = permissionSetId(s(resp["permissionSet"]?["permissionSetArn"])), let name = s(q["name"]) else { return false }
             let duration = s(q["sessionDuration"]).flatMap(AWSDuration.seconds) ?? 3600
@@ -237,9 +271,9 @@ public struct CloudTrailImport {
             guard let ps else { return false }
             emit(r, .admin, .deletePermissionsBoundaryFromPermissionSet(PermissionSetRef(permissionSetId: ps)))
         case "CreateInstanceAccessControlAttributeConfiguration", "UpdateInstanceAccessControlAttributeConfiguration":
-            guard case .array(let items)? = q["instanceAccessControlAttributeConfiguration"]?["accessControlAttributes"] else { return false }
+            guard let items = q["instanceAccessControlAttributeConfiguration"]?["accessControlAttributes"]?.elements else { return false }
             let attributes = items.compactMap { item -> AccessControlAttribute? in
-                guard let key = s(item["key"]), case .array(let sources)? = item["value"]?["source"] else { return nil }
+                guard let key = s(item["key"]), let sources = item["value"]?["source"]?.elements else { return nil }
                 return AccessControlAttribute(key: key, source: sources.compactMap(\.stringValue))
             }
             emit(r, .admin, .putAccessControlAttributeConfiguration(PutAccessControlAttributeConfiguration(attributes: attributes)))
@@ -266,10 +300,6 @@ public struct CloudTrailImport {
             emit(r, .admin, bodies[0])
             emit(r, .system, bodies[1])
             report.assumptions["assignment taken as done when requested (its completion is not in the trail; AWS's takes seconds)", default: 0] += 1
-        case "GetRoleCredentials":
-            return roleCredentials(r)
-        case "Authenticate", "ListAccounts", "ListAccountRoles", "Federate", "Logout", "CreateToken":
-            return true
         default:
             return false
         }
@@ -284,23 +314,31 @@ public struct CloudTrailImport {
         var second: String
     }
 
-    private func assumeKey(_ r: CloudTrailRecord) -> AssumeKey {
-        let role = (s(r.requestParameters?["roleArn"]).map(AWSIdentifiers.lastSegment(of:)) ?? "").utf8
-        var name = ""
-        if let first = role.firstIndex(of: UInt8(ascii: "_")), let last = role.lastIndex(of: UInt8(ascii: "_")), first < last {
-            name = String(Substring(role[role.index(after: first)..<last]))
-        }
+    private static func assumeKey(_ r: CloudTrailRecordView) -> AssumeKey {
+        let name = r.requestParameters["roleArn"]?.withStringBytes(permissionSetName(ofRoleArn:)) ?? ""
         return AssumeKey(account: r.recipientAccountId, permissionSetName: name, second: r.eventTime)
     }
 
-    private mutating func roleCredentials(_ r: CloudTrailRecord) -> Bool {
+    /// `<name>` of `AWSReservedSSO_<name>_<suffix>`, the last `/`-separated part of a role's ARN ("" if it has no such name).
+    static func permissionSetName(ofRoleArn arn: UnsafeBufferPointer<UInt8>) -> String {
+        // As `AWSIdentifiers.lastSegment(of:)`: trailing slashes end no segment.
+        var last = arn.count - 1
+        while last >= 0, arn[last] == UInt8(ascii: "/") { last -= 1 }
+        var start = max(last, 0)
+        while start > 0, arn[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        let role = last < 0 ? arn : UnsafeBufferPointer(rebasing: arn[start...last])
+        guard let first = role.firstIndex(of: UInt8(ascii: "_")), let end = role.lastIndex(of: UInt8(ascii: "_")), first < end else { return "" }
+        return String(decoding: UnsafeBufferPointer(rebasing: role[(first + 1)..<end]), as: UTF8.self)
+    }
+
+    private mutating func roleCredentials(_ r: CloudTrailRecordView) -> Bool {
         guard let user = portalUser(r) else {
             unknown(r, "credentials for a user the identity store does not hold")
             return true
         }
         let b = body(r)
-        let account = s(b?["accountId"]) ?? s(r.serviceEventDetails?["account_id"]) ?? ""
-        let setName = s(r.serviceEventDetails?["role_name"]) ?? ""
+        let account = s(b?["accountId"]) ?? s(r.serviceEventDetails["account_id"]) ?? ""
+        let setName = s(r.serviceEventDetails["role_name"]) ?? ""
         guard let ps = s(b?["permissionSetId"]) ?? state.permissionSets.values.filter({ $0.name == setName }).map(\.permissionSetId).min() else {
             unknown(r, "credentials for permission set '\(setName)', which the state does not hold")
             return true
@@ -310,9 +348,12 @@ public struct CloudTrailImport {
         let issued = s(b?["issuedAt"]).flatMap(ISO8601.parse) ?? now
         var expires = s(b?["expiresAt"]).flatMap(ISO8601.parse)
         let key = AssumeKey(account: account, permissionSetName: setName, second: r.eventTime)
-        if expires == nil, let pending = assumed[key], pending.paired < pending.expiries.count {
-            expires = pending.expiries[pending.paired]
-            assumed[key]?.paired += 1
+        if expires == nil, let slot = assumed.index(forKey: key) {
+            let paired = assumed.values[slot].paired
+            if paired < assumed.values[slot].expiries.count {
+                expires = assumed.values[slot].expiries[paired]
+                assumed.values[slot].paired += 1
+            }
         }
         if expires == nil {
             let bound = state.permissionSets[ps]?.sessionDuration ?? .hours(1)
@@ -320,7 +361,7 @@ public struct CloudTrailImport {
             unknown(r, "no AssumeRoleWithSAML in \(account) gives these credentials' expiry; taken as the permission set's session duration (\(bound)), the longest they can last")
         }
         let tags: [Tag]
-        if case .array(let items)? = b?["sessionTags"] {
+        if let items = b?["sessionTags"]?.elements {
             tags = items.compactMap { t in s(t["key"]).map { Tag(key: $0, value: s(t["value"]) ?? "") } }
         } else {
             tags = state.principalTags(ofUser: user)
@@ -336,25 +377,25 @@ public struct CloudTrailImport {
 
     // MARK: Identity store
 
-    private mutating func scimRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+    private mutating func scimRecord(_ r: CloudTrailRecordView, _ q: CloudTrailJSONView, _ resp: CloudTrailJSONView) -> Bool {
         let b = body(r)
         switch r.eventName {
         case "CreateUser":
             guard let id = s(resp["id"]) else { return false }
-            let active: Bool = if case .bool(let a)? = resp["active"] { a } else { true }
+            let active = resp["active"]?.boolValue ?? true
             var attributes = UserAttributes(userName: id, givenName: "", familyName: "", displayName: id, email: "")
             if let b, let name = s(b["userName"]) {
                 attributes = UserAttributes(userName: name, givenName: s(b["name"]?["givenName"]) ?? "", familyName: s(b["name"]?["familyName"]) ?? "",
                                             displayName: s(b["displayName"]) ?? name,
-                                            email: { if case .array(let e)? = b["emails"] { return s(e.first?["value"]) ?? "" } else { return "" } }())
+                                            email: { if let e = b["emails"]?.elements { return s(e.first?["value"]) ?? "" } else { return "" } }())
             } else {
                 report.assumptions["user names and attributes hidden by AWS in SCIM records: users named by their id", default: 0] += 1
             }
             emit(r, .scim, .createUser(CreateUser(userId: id, attributes: attributes, active: active)))
         case "PatchUser":
             guard let id = s(q["id"]) else { return false }
-            guard case .array(let ops)? = b?["operations"] else {
-                if case .array(let hidden)? = q["httpBody"]?["operations"] {
+            guard let ops = b?["operations"]?.elements else {
+                if let hidden = q["httpBody"]?["operations"]?.elements {
                     let paths = hidden.compactMap { s($0["path"]) }.joined(separator: ", ")
                     unknown(r, "SCIM PatchUser of \(id) (\(paths)): AWS hides the values; the user's \(paths.contains("active") ? "status (enabled or disabled) after this is" : "attributes after this are") unknown")
                 }
@@ -377,7 +418,7 @@ public struct CloudTrailImport {
                 emit(r, .scim, .updateGroup(UpdateGroup(groupId: id, displayName: name)))
                 return true
             }
-            guard let b, case .array(let added)? = b["membersAdded"], case .array(let removed)? = b["membersRemoved"] else {
+            guard let b, let added = b["membersAdded"]?.elements, let removed = b["membersRemoved"]?.elements else {
                 unknown(r, "SCIM PatchGroup of \(id): AWS hides which members were added or removed; the group's members after this are unknown")
                 return true
             }
@@ -395,7 +436,7 @@ public struct CloudTrailImport {
 
     /// The console's identity-store calls (`sso-directory.amazonaws.com`): only those whose records the
     /// sources show (CreateGroup, AddMemberToGroup and its inverse).
-    private mutating func directoryConsoleRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+    private mutating func directoryConsoleRecord(_ r: CloudTrailRecordView, _ q: CloudTrailJSONView, _ resp: CloudTrailJSONView) -> Bool {
         switch r.eventName {
         case "CreateGroup":
             guard let id = s(resp["group"]?["groupId"]) else { return false }
@@ -411,7 +452,7 @@ public struct CloudTrailImport {
         return true
     }
 
-    private mutating func identityStoreRecord(_ r: CloudTrailRecord, _ q: CloudTrailJSON, _ resp: CloudTrailJSON) -> Bool {
+    private mutating func identityStoreRecord(_ r: CloudTrailRecordView, _ q: CloudTrailJSONView, _ resp: CloudTrailJSONView) -> Bool {
         switch r.eventName {
         case "CreateUser":
             guard let id = s(resp["userId"]) else { return false }
@@ -434,7 +475,7 @@ public struct CloudTrailImport {
             emit(r, .admin, .deleteGroup(DeleteGroup(groupId: id)))
         case "UpdateGroup":
             guard let group = s(q["groupId"]) else { return false }
-            guard case .array(let ops)? = q["operations"] else { return true }
+            guard let ops = q["operations"]?.elements else { return true }
             let renames = ops.filter { s($0["attributePath"])?.lowercased() == "displayname" }
             guard let rename = renames.last else { return true }
             guard let name = s(rename["attributeValue"]), name != CloudTrailJSON.hidden.stringValue else {

@@ -88,6 +88,87 @@ import Testing
         try Self.expectSame(lines)
     }
 
+    /// What `recordSpans(in:)` keeps of each record is what `records(in:)` reads, and read in place it is the same tree.
+    static func expectSameSpans(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let trees = try read(text)
+        var spans: [Result<CloudTrailRecordSpans, CloudTrailRecord.ReadError>] = []
+        var views: [String: [CloudTrailJSON?]] = [:]
+        let bytes = Array(text.utf8)
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(CloudTrailReader.SyntaxError) in
+                try CloudTrailReader.recordSpans(in: buffer) { r, _ in
+                    spans.append(r)
+                    guard case .success(let s) = r else { return }
+                    withUnsafePointer(to: s) { record in
+                        let v = CloudTrailRecordView(record, in: buffer.assumingMemoryBound(to: UInt8.self))
+                        views[s.eventID] = [v.userIdentity.tree, v.requestParameters.tree, v.responseElements.tree, v.additionalEventData.tree,
+                                            v.serviceEventDetails.tree]
+                    }
+                }
+            }
+        }
+        try result.get()
+        #expect(spans.count == trees.count, sourceLocation: sourceLocation)
+        for (a, b) in zip(spans, trees) {
+            switch (a, b) {
+            case (.success(let x), .success(let y)):
+                #expect(x.eventTime == y.eventTime && x.eventSource == y.eventSource && x.eventName == y.eventName && x.eventID == y.eventID
+                        && x.errorCode == y.errorCode && x.recipientAccountId == y.recipientAccountId, sourceLocation: sourceLocation)
+                let userIdentity: CloudTrailJSON? = y.userIdentity == .null ? nil : y.userIdentity
+                let expected = [userIdentity, y.requestParameters, y.responseElements, y.additionalEventData, y.serviceEventDetails]
+                #expect(views[x.eventID].map { zip($0, expected).allSatisfy { ($0 ?? .null) == ($1 ?? .null) } } == true, "\(x.eventID)", sourceLocation: sourceLocation)
+            case (.failure(let x), .failure(let y)): #expect(x.description == y.description, sourceLocation: sourceLocation)
+            default: Issue.record("\(a) against \(b)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test func recordSpansKeepWhatRecordsRead() throws {
+        for fixture in Self.fixtures { try Self.expectSameSpans(fixture) }
+        for withBodies in [false, true] {
+            let r = try runAccesslab(["log", "--db", Self.tiny, "--cloudtrail"] + (withBodies ? ["--with-bodies"] : []))
+            try Self.expectSameSpans(r.out)
+        }
+    }
+
+    /// A view answers every member, element and scalar as the tree the reader builds of the same bytes.
+    @Test func viewsAnswerAsTrees() async {
+        func same(_ view: CloudTrailJSONView?, _ tree: CloudTrailJSON?) -> Bool {
+            guard let view, let tree else { return view == nil && tree == nil }
+            switch tree {
+            case .object(let members):
+                return view.stringValue == nil && view.elements == nil && members.allSatisfy { same(view[$0.0], $0.1) } && view["no such member"] == nil
+            case .array(let items):
+                guard let elements = view.elements, elements.count == items.count else { return false }
+                return zip(elements, items).allSatisfy { same($0, $1) } && view["0"] == nil
+            case .string(let s): return view.stringValue == s && view.elements == nil
+            case .number(let n): return view.numberValue == n && view.stringValue == nil
+            case .bool(let b): return view.boolValue == b
+            case .null: return view.stringValue == nil && view.boolValue == nil && view.numberValue == nil && view.elements == nil
+            }
+        }
+        await propertyCheck(count: 300, input: Gen.uint64(in: 0 ... .max)) { seed in
+            var rng = Xoshiro256StarStar(seed: seed)
+            let tree = Self.arbitrary(&rng, depth: 0)
+            let encoder = JSONEncoder()
+            if Bool.random(using: &rng) { encoder.outputFormatting = [.prettyPrinted] }
+            guard let data = try? encoder.encode(tree) else { Issue.record("cannot encode \(tree)"); return }
+            let bytes = Array(data)
+            bytes.withUnsafeBufferPointer { buffer in
+                var start = 0, end = buffer.count
+                while start < end, [0x20, 0x0a].contains(buffer[start]) { start += 1 }
+                while end > start, [0x20, 0x0a].contains(buffer[end - 1]) { end -= 1 }
+                let view = CloudTrailJSONView(buffer, ByteSpan(start: start, end: end))
+                #expect(same(view, Self.sortedMembers(tree)), "\(String(decoding: data, as: UTF8.self))")
+            }
+        }
+        let duplicates = Array(#"{"b":1,"a":{"y":2,"x":3},"b":4,"\u212Aey":"kelvin","Key":"ascii"}"#.utf8)
+        duplicates.withUnsafeBufferPointer { buffer in
+            let view = CloudTrailJSONView(buffer, ByteSpan(start: 0, end: buffer.count))
+            #expect(view["b"]?.numberValue == 4 && view["a"]?["x"]?.numberValue == 3 && view["Key"]?.stringValue == "ascii")
+        }
+    }
+
     // MARK: Values
 
     @Test(arguments: [
@@ -159,8 +240,15 @@ import Testing
 
     // MARK: What is not JSON
 
-    static func syntaxError(_ text: String) -> CloudTrailReader.SyntaxError? {
-        do { _ = try read(text); return nil } catch { return error }
+    /// The error reading `text` gives, the same whether records are read as trees or as spans.
+    static func syntaxError(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> CloudTrailReader.SyntaxError? {
+        let tree: CloudTrailReader.SyntaxError?
+        do { _ = try read(text); tree = nil } catch { tree = error }
+        let spans = Array(text.utf8).withUnsafeBytes { buffer in
+            Result { () throws(CloudTrailReader.SyntaxError) in try CloudTrailReader.recordSpans(in: buffer) { _, _ in } }
+        }
+        if case .failure(let error) = spans { #expect(error == tree, sourceLocation: sourceLocation) } else { #expect(tree == nil, sourceLocation: sourceLocation) }
+        return tree
     }
 
     @Test(arguments: [
