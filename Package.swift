@@ -44,7 +44,9 @@ let package = Package(
         // AWS's wire formats (shapes generated from botocore's models, ids, ARNs, paging): the one place they are written.
         .target(name: "AccessLabAWS", dependencies: ["AccessLabEvents"]),
         // The edge where a real organisation comes in: AWS exports (and later CloudTrail) turned into events.
-        .target(name: "AccessLabImport", dependencies: ["CZlib", "AccessLabAWS", "AccessLabEvents", "AccessLabProjections"]),
+        .target(name: "AccessLabImport", dependencies: [
+            "CZlib", "AccessLabAWS", "AccessLabEvents", "AccessLabProjections", .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         .target(name: "AccessLabQuery", dependencies: ["AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(
             name: "AccessLabSimulation",

@@ -1,6 +1,7 @@
 import AccessLabAWS
 import AccessLabEvents
 import AccessLabProjections
+import HeapModule
 
 /// A CloudTrail history replayed on top of a state (empty, or an imported export): each record the
 /// model understands becomes the event it stands for, at the record's time, with the record's ids.
@@ -37,6 +38,24 @@ public struct CloudTrailImport {
     /// The expiries AssumeRoleWithSAML records give, in time order, and how many are already paired.
     var assumed: [AssumeKey: (expiries: [Instant?], paired: Int)] = [:]
     var sessionCount = 0
+    /// Credentials and portal sessions end at the instants their records give; CloudTrail logs no expiry,
+    /// so the replay writes each once the trail passes it, as a simulation does (without them the state
+    /// of a long trail holds every credential ever issued, and each "as of" restores them all).
+    var expiries = Heap<Expiry>()
+    var expiriesQueued = 0
+
+    struct Expiry: Comparable {
+        var at: Instant
+        var order: Int
+        var credentialId: String?
+        var sessionId: String?
+        var userId: String
+        var accountId: String
+        /// The record that issued the credential or began the session.
+        var cause: String
+        static func < (a: Expiry, b: Expiry) -> Bool { (a.at, a.order) < (b.at, b.order) }
+        static func == (a: Expiry, b: Expiry) -> Bool { a.at == b.at && a.order == b.order }
+    }
     let defaultPortalSession = Duration_ms.hours(8)
 
     public static func replay(_ files: CloudTrailFiles, onto start: AccessState) -> CloudTrailImport {
@@ -61,9 +80,11 @@ public struct CloudTrailImport {
                     i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
                 }
                 for k in order {
+                    i.expire(through: records[k].time)
                     i.now = records[k].time
                     i.take(view(k))
                 }
+                if let last = order.last { i.expire(through: records[last].time) }
             }
         }
         i.countKinds()
@@ -86,6 +107,45 @@ public struct CloudTrailImport {
         state.apply(event.logged(as: state.seq + 1))
         events.append(event)
         eventIDs.append(current)
+        switch body {
+        case .roleCredentialsIssued(let p):
+            queueExpiry(Expiry(at: p.expiresAt, order: 0, credentialId: p.credentialId, userId: p.userId, accountId: p.accountId, cause: current))
+        case .portalSignIn(let p):
+            queueExpiry(Expiry(at: p.expiresAt, order: 0, sessionId: p.sessionId, userId: p.userId, accountId: "", cause: current))
+        default:
+            break
+        }
+    }
+
+    private mutating func queueExpiry(_ expiry: Expiry) {
+        var e = expiry
+        expiriesQueued += 1
+        e.order = expiriesQueued
+        expiries.insert(e)
+    }
+
+    /// Writes the expiries due at or before `t` that nothing ended first (a revocation, a logout).
+    mutating func expire(through t: Instant) {
+        while let next = expiries.min, next.at <= t {
+            _ = expiries.removeMin()
+            let (savedNow, savedCurrent) = (now, current)
+            now = next.at
+            current = next.cause
+            if let id = next.credentialId, state.credentials[id]?.expiresAt == next.at {
+                appendExpiry(.roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId)))
+            } else if let id = next.sessionId, state.portalSessions[id]?.expiresAt == next.at {
+                appendExpiry(.portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired)))
+            }
+            (now, current) = (savedNow, savedCurrent)
+        }
+    }
+
+    private mutating func appendExpiry(_ body: EventBody) {
+        let event = NewEvent(time: max(now, state.time ?? now), actor: .system, body: body)
+        state.apply(event.logged(as: state.seq + 1))
+        events.append(event)
+        eventIDs.append(current)
+        report.assumptions["credentials and portal sessions taken as ended at the expiry their records give (CloudTrail logs no expiry)", default: 0] += 1
     }
 
     private mutating func unknown(_ r: CloudTrailRecordView, _ text: String) {
