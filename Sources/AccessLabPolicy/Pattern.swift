@@ -16,7 +16,12 @@ public struct Pattern: Sendable, CustomStringConvertible {
     let hasVariables: Bool
     /// True when the pattern is plain text (no wildcard, no variable): matching is then equality.
     let isLiteral: Bool
+    /// The pattern's literal characters (for a literal or a prefix pattern, the text to compare).
     let scalars: [Unicode.Scalar]
+    /// `*` alone (matches anything), or literal text then one final `*` (`s3:*`, `s3:Get*`): the shapes
+    /// most policies use, matched without the glob loop.
+    let isAnything: Bool
+    let isPrefix: Bool
 
     public init(_ text: String, mode: Mode, path: String) throws(PolicyError) {
         description = text
@@ -60,11 +65,21 @@ public struct Pattern: Sendable, CustomStringConvertible {
         hasVariables = variables
         isLiteral = out.allSatisfy { if case .char = $0 { true } else { false } }
         scalars = out.compactMap { if case .char(let c) = $0 { c } else { nil } }
+        isAnything = out == [.star]
+        isPrefix = out.last == .star && out.dropLast().allSatisfy { if case .char = $0 { true } else { false } }
     }
 
-    /// `glob` against a value already split into scalars, with the literal fast path.
+    /// `glob` against a value already split into scalars, with fast paths for the common shapes.
     func matches(_ value: [Unicode.Scalar]) -> Bool {
-        isLiteral ? scalars == value : Pattern.glob(tokens[...], value[...])
+        if isLiteral { return scalars == value }
+        if isPrefix { return Pattern.hasPrefix(value, scalars) }
+        return Pattern.glob(tokens[...], value[...])
+    }
+
+    static func hasPrefix(_ value: [Unicode.Scalar], _ prefix: [Unicode.Scalar]) -> Bool {
+        guard value.count >= prefix.count else { return false }
+        for i in prefix.indices where value[i] != prefix[i] { return false }
+        return true
     }
 
     /// The pattern with variables replaced from `context`; nil when a variable has no value and no default

@@ -23,6 +23,9 @@ public final class Statement: Sendable {
     public let index: Int
     /// The action patterns by the service they name, for long lists (AWS managed policies list hundreds).
     let actionIndex: ActionIndex?
+    /// `"Action": "*"` (or a list holding it) and `"Resource": "*"` (or none): every request's action and
+    /// resource match, as SCPs' FullAWSAccess and boundaries' first statements say.
+    let matchesEveryActionAndResource: Bool
 
     init(sid: String?, effect: Effect, actions: Actions, resources: Resources?, principals: Principals?, conditions: [Condition], index: Int) {
         self.sid = sid; self.effect = effect; self.actions = actions; self.resources = resources
@@ -30,6 +33,14 @@ public final class Statement: Sendable {
         switch actions {
         case .action(let ps), .notAction(let ps): actionIndex = ps.count > ActionIndex.minimumPatterns ? ActionIndex(ps) : nil
         }
+        let everyAction: Bool, everyResource: Bool
+        if case .action(let ps) = actions { everyAction = ps.contains { $0.isAnything } } else { everyAction = false }
+        switch resources {
+        case .resource(let ps)?: everyResource = ps.contains { $0.isAnything }
+        case .notResource?: everyResource = false
+        case nil: everyResource = true
+        }
+        matchesEveryActionAndResource = everyAction && everyResource
     }
 }
 
