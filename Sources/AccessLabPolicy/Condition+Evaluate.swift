@@ -2,12 +2,13 @@ extension Condition {
     /// Evaluates the condition against the request context, as the IAM User Guide's condition operator
     /// and multivalued-key sections describe it.
     func holds(in context: RequestContext) -> Bool {
-        let found = context.values(lowercased: key)
+        let found = context.values(contextKey)
         let present = found != nil
         let requestValues = found ?? []
         if op.family == .Null {
             // "Null": {"key": "true"} holds when the key is absent; "false" when present.
-            return values.contains { Pattern.literal($0.tokens) == (present ? "false" : "true") }
+            for i in values.indices where Pattern.literal(values[i].tokens) == (present ? "false" : "true") { return true }
+            return false
         }
         guard present else {
             if op.ifExists { return true }
@@ -20,12 +21,12 @@ extension Condition {
         let family = op.family
         func matchesOne(_ v: String) -> Bool {
             // The positive form of the operator: does `v` match any policy value?
-            for p in values {
+            for i in values.indices {
                 if family == .StringEquals || family == .StringNotEquals {
-                    if !p.hasVariables ? p.description == v : p.resolvedEquals(v, in: context) == true { return true }
+                    if !values[i].hasVariables ? values[i].description == v : values[i].resolvedEquals(v, in: context) == true { return true }
                     continue
                 }
-                if let r = p.resolve(context), Self.compare(family, policy: r, request: v) { return true }
+                if let r = values[i].resolve(context), Self.compare(family, policy: r, request: v) { return true }
             }
             return false
         }

@@ -8,7 +8,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
         case char(Unicode.Scalar)
         case star
         case any1
-        case variable(key: String, fallback: String?)
+        case variable(key: ContextKey, fallback: String?)
     }
 
     let tokens: [Token]
@@ -53,7 +53,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
                     }
                     key = key.trimmingSpaces()
                     guard !key.isEmpty else { throw PolicyError(path: path, problem: "an empty policy variable in '\(text)'") }
-                    out.append(.variable(key: key.lowercased(), fallback: fallback))
+                    out.append(.variable(key: ContextKey(lowercased: key.lowercased()), fallback: fallback))
                     variables = true
                 }
                 continue
@@ -90,7 +90,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
         for t in tokens {
             guard case .variable(let key, let fallback) = t else { out.append(t); continue }
             // Variable keys are lowercased when the policy is parsed.
-            let values = context.values(lowercased: key) ?? []
+            let values = context.values(key) ?? []
             let value: String
             if values.count == 1 { value = values[0] } else if let fallback { value = fallback } else { return nil }
             out.append(contentsOf: value.unicodeScalars.map(Token.char))
@@ -110,7 +110,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
                 case .star: guard v.next() == "*" else { break scalarwise }
                 case .any1: guard v.next() == "?" else { break scalarwise }
                 case .variable(let key, let fallback):
-                    let values = context.values(lowercased: key) ?? []
+                    let values = context.values(key) ?? []
                     let resolved: String
                     if values.count == 1 { resolved = values[0] } else if let fallback { resolved = fallback } else { return nil }
                     for c in resolved.unicodeScalars { guard v.next() == c else { break scalarwise } }
@@ -124,7 +124,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
             case .char(let c): return c.isASCII
             case .star, .any1: return true
             case .variable(let key, let fallback):
-                let values = context.values(lowercased: key) ?? []
+                let values = context.values(key) ?? []
                 return (values.count == 1 ? values[0] : fallback ?? "").utf8.allSatisfy { $0 < 0x80 }
             }
         }

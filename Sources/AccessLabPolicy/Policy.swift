@@ -84,9 +84,16 @@ public struct PrincipalSet: Sendable {
 /// One key under one operator: `"StringEquals": {"aws:PrincipalTag/team": ["a", "b"]}`.
 public struct Condition: Sendable {
     public var op: ConditionOperator
-    public var key: String
+    public var key: String { didSet { contextKey = ContextKey(lowercased: key) } }
     public var values: [Pattern]
     public var path: String
+    /// `key` with its hash, for context lookups.
+    private(set) var contextKey: ContextKey
+
+    init(op: ConditionOperator, key: String, values: [Pattern], path: String) {
+        self.op = op; self.key = key; self.values = values; self.path = path
+        contextKey = ContextKey(lowercased: key)
+    }
 }
 
 /// A condition operator with its modifiers.
