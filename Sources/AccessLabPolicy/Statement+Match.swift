@@ -17,10 +17,12 @@ extension Statement {
         actionAndResourceMatch(r) && conditionsHold(r.context)
     }
 
-    /// By index: `allSatisfy` copied each condition (retaining its strings and values) per call.
+    /// Through the buffer: `allSatisfy`, or a subscript, copied each condition (retaining its strings and values).
     func conditionsHold(_ context: RequestContext) -> Bool {
-        for i in conditions.indices where !conditions[i].holds(in: context) { return false }
-        return true
+        conditions.withUnsafeBufferPointer { conditions in
+            for i in conditions.indices where !conditions[i].holds(in: context) { return false }
+            return true
+        }
     }
 
     func actionAndResourceMatch(_ r: Request) -> Bool {
