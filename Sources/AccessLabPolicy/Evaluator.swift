@@ -46,15 +46,13 @@ public enum Evaluator {
         func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
             let isResource = layer.isResourceSide
             let boundedCaller = hasBoundary && layer == .resource
-            for i in policies.indices {
-                policies[i].statements.withUnsafeBufferPointer { statements in
-                    for s in statements where s.effect == .Deny {
-                        // A NotPrincipal Deny denies every caller that has a boundary, whatever it names
-                        // (IAM User Guide, "Permissions boundaries for IAM entities").
-                        let applies = boundedCaller && s.hasNotPrincipal
-                            ? s.matchesIgnoringPrincipal(r) : s.applies(to: r, isResourcePolicy: isResource)
-                        if applies { denies.append(ref(layer, i, s)) }
-                    }
+            for i in policies.indices where policies[i].hasDeny {
+                for s in policies[i].statements where s.effect == .Deny {
+                    // A NotPrincipal Deny denies every caller that has a boundary, whatever it names
+                    // (IAM User Guide, "Permissions boundaries for IAM entities").
+                    let applies = boundedCaller && s.hasNotPrincipal
+                        ? s.matchesIgnoringPrincipal(r) : s.applies(to: r, isResourcePolicy: isResource)
+                    if applies { denies.append(ref(layer, i, s)) }
                 }
             }
         }
@@ -137,11 +135,8 @@ public enum Evaluator {
                                to out: inout [Decision.StatementRef]) -> Bool {
         let before = out.count
         let isResource = layer.isResourceSide
-        for i in policies.indices {
-            // Through the buffer: iterating the array retained and released every statement.
-            policies[i].statements.withUnsafeBufferPointer { statements in
-                for s in statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(layer, i, s)) }
-            }
+        for i in policies.indices where policies[i].hasAllow {
+            for s in policies[i].statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(layer, i, s)) }
         }
         return out.count > before
     }

@@ -3,7 +3,20 @@
 public struct Policy: Sendable {
     public var version: String?
     public var id: String?
-    public var statements: [Statement]
+    public var statements: [Statement] { didSet { (hasDeny, hasAllow) = Self.effects(statements) } }
+    /// Whether some statement denies, and some allows: the evaluator's deny pass skips a policy of Allows
+    /// (FullAWSAccess, most identity policies), its allow pass a policy of Denies.
+    private(set) var hasDeny: Bool
+    private(set) var hasAllow: Bool
+
+    init(version: String?, id: String?, statements: [Statement]) {
+        self.version = version; self.id = id; self.statements = statements
+        (hasDeny, hasAllow) = Self.effects(statements)
+    }
+
+    static func effects(_ statements: [Statement]) -> (deny: Bool, allow: Bool) {
+        (statements.contains { $0.effect == .Deny }, statements.contains { $0.effect == .Allow })
+    }
 }
 
 /// A statement; a class so that evaluating a policy walks references instead of copying statements.
