@@ -76,30 +76,38 @@ public enum AccessView {
         var out: [AccessRow] = []
         out.reserveCapacity(users.count * 2)
         for userId in users {
-            let entitlements = state.entitlements(ofUser: userId)
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
-            guard !entitlements.isEmpty || !credentials.isEmpty else { continue }
-            // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
-            var targets: [AccountPermissionSet] = []
-            var via: [[String]] = []
-            for e in entitlements {
-                if let i = targets.lastIndex(of: e.target) { via[i].append(e.source.label) } else { targets.append(e.target); via.append([e.source.label]) }
+            // The entitled targets, sorted and distinct, each with its sources in `entitlements(ofUser:)`'s
+            // order (direct, then the groups by id), from the sorted grants instead of sorting entitlements.
+            let ic = state.identityCenter.users[userId]
+            var targets = state.entitledTargets(ofUser: userId)
+            guard !targets.isEmpty || !credentials.isEmpty else { continue }
+            var via: [[String]] = Array(repeating: [], count: targets.count)
+            if let direct = state.sortedGrants[Principal(.USER, userId)] { addSource(direct, "direct", targets, &via) }
+            for group in (ic?.groups ?? []).sorted() {
+                if let granted = state.sortedGrants[Principal(.GROUP, group)] { addSource(granted, EntitlementSource.group(group).label, targets, &via) }
             }
+            let entitledCount = targets.count
+            // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
             var held: [[RoleCredential]] = Array(repeating: [], count: targets.count)
             for c in credentials {
                 if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else { targets.append(c.target); via.append([]); held.append([c]) }
             }
-            let order = targets.indices.sorted { targets[$0] < targets[$1] }.filter { i in
-                account == nil || account == targets[i].accountId || account == state.organization.accounts[targets[i].accountId]?.name
+            let sorted = targets.count == entitledCount ? Array(targets.indices) : targets.indices.sorted { targets[$0] < targets[$1] }
+            let order = account == nil ? sorted : sorted.filter { i in
+                account == targets[i].accountId || account == state.organization.accounts[targets[i].accountId]?.name
             }
-            let ic = state.identityCenter.users[userId]
             let idpStatus = state.idp.users[userId]?.status.rawValue
             let attributes = (ic ?? state.idp.users[userId])?.attributes
             let pending = pendingSync(state, userId)
-            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, at: at, held: credentials)
-            for (i, access) in zip(order, decided) {
+            let roles = order.map { state.roles[targets[$0]] }
+            // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
+            // held (a credential outliving its assignment) is not.
+            let entitled = zip(order, roles).map { i, role in i < entitledCount && role != nil }
+            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, entitled: entitled, at: at, held: credentials)
+            for (k, (i, access)) in zip(order, decided).enumerated() {
                 let target = targets[i]
-                let role = state.roles[target]
+                let role = roles[k]
                 let permissionSet = state.permissionSets[target.permissionSetId]
                 let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
@@ -129,6 +137,16 @@ public enum AccessView {
             }
         }
         return out
+    }
+
+    /// Appends `label` to the sources of each of `granted`'s targets (both sorted; `targets` holds them all).
+    static func addSource(_ granted: [AccountPermissionSet], _ label: String, _ targets: [AccountPermissionSet], _ via: inout [[String]]) {
+        var j = 0
+        for target in granted {
+            while j < targets.count, targets[j] < target { j += 1 }
+            guard j < targets.count, targets[j] == target else { continue }
+            via[j].append(label)
+        }
     }
 
     /// Whether the account has the permission set's latest version (drift when it does not).
