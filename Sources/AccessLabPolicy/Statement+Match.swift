@@ -17,7 +17,8 @@ extension Statement {
         actionAndResourceMatch(r) && conditionsHold(r.context)
     }
 
-    /// Through the buffer: `allSatisfy`, or a subscript, copied each condition (retaining its strings and values).
+    /// Through the buffer: with `allSatisfy` each condition was copied (its strings and values retained) in a
+    /// closure; the buffer measured a little cheaper than a subscript (callgrind, policy workload: -1.3%).
     func conditionsHold(_ context: RequestContext) -> Bool {
         conditions.withUnsafeBufferPointer { conditions in
             for i in conditions.indices where !conditions[i].holds(in: context) { return false }
