@@ -2,12 +2,13 @@ extension Condition {
     /// Evaluates the condition against the request context, as the IAM User Guide's condition operator
     /// and multivalued-key sections describe it.
     func holds(in context: RequestContext) -> Bool {
-        let found = context.values(lowercased: key)
+        let found = context.values(contextKey)
         let present = found != nil
         let requestValues = found ?? []
         if op.family == .Null {
             // "Null": {"key": "true"} holds when the key is absent; "false" when present.
-            return values.contains { Pattern.literal($0.tokens) == (present ? "false" : "true") }
+            for i in values.indices where Pattern.literal(values[i].tokens) == (present ? "false" : "true") { return true }
+            return false
         }
         guard present else {
             if op.ifExists { return true }
@@ -17,26 +18,29 @@ extension Condition {
             case nil: return op.negated
             }
         }
+        let negated = op.negated
+        // ForAllValues: every request value must satisfy the operator; ForAnyValue: one must. A single-valued
+        // use: for a negated operator no value may match (every one satisfies it); otherwise one must.
+        // (Loops, not closures: a closure captured a copy of the condition per call.)
+        let every = op.qualifier == .ForAllValues || (op.qualifier == nil && negated)
+        for v in requestValues {
+            let satisfies = negated != matchesAny(v, context)
+            if every { if !satisfies { return false } } else if satisfies { return true }
+        }
+        return every
+    }
+
+    /// The positive form of the operator: does `v` match any policy value?
+    func matchesAny(_ v: String, _ context: RequestContext) -> Bool {
         let family = op.family
-        func matchesOne(_ v: String) -> Bool {
-            // The positive form of the operator: does `v` match any policy value?
-            for p in values {
-                if family == .StringEquals || family == .StringNotEquals {
-                    if !p.hasVariables ? p.description == v : p.resolvedEquals(v, in: context) == true { return true }
-                    continue
-                }
-                if let r = p.resolve(context), Self.compare(family, policy: r, request: v) { return true }
+        for i in values.indices {
+            if family == .StringEquals || family == .StringNotEquals {
+                if !values[i].hasVariables ? values[i].description == v : values[i].resolvedEquals(v, in: context) == true { return true }
+                continue
             }
-            return false
+            if let r = values[i].resolve(context), Self.compare(family, policy: r, request: v) { return true }
         }
-        func opHolds(_ v: String) -> Bool { op.negated ? !matchesOne(v) : matchesOne(v) }
-        switch op.qualifier {
-        case .ForAnyValue?: return requestValues.contains(where: opHolds)
-        case .ForAllValues?: return requestValues.allSatisfy(opHolds)
-        case nil:
-            // A single-valued use: for a negated operator no value may match; otherwise one must.
-            return op.negated ? requestValues.allSatisfy(opHolds) : requestValues.contains(where: opHolds)
-        }
+        return false
     }
 
     /// The positive comparison of one request value with one resolved policy value.

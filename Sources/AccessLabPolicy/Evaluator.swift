@@ -31,8 +31,10 @@ public struct EvaluationCase: Sendable {
 /// explicit Deny anywhere wins; every SCP level must allow (not for the management account); and an
 /// allow must come from a policy that can grant, as `Grant` describes.
 public enum Evaluator {
-    public static func evaluate(_ c: EvaluationCase) -> Decision {
-        let r = c.request
+    public static func evaluate(_ c: EvaluationCase) -> Decision { evaluate(c, c.request) }
+
+    /// The request as its own argument: `let r = c.request` copied it (a retain per field) at every call.
+    static func evaluate(_ c: EvaluationCase, _ r: Request) -> Decision {
         if let g = r.serviceGuard { return g.decision }
         // A context lookup: read once.
         let principalAccount = r.principalAccount
@@ -44,7 +46,7 @@ public enum Evaluator {
         func collectDenies(_ policies: [Policy], _ layer: Decision.StatementRef.Layer) {
             let isResource = layer.isResourceSide
             let boundedCaller = hasBoundary && layer == .resource
-            for i in policies.indices {
+            for i in policies.indices where policies[i].hasDeny {
                 for s in policies[i].statements where s.effect == .Deny {
                     // A NotPrincipal Deny denies every caller that has a boundary, whatever it names
                     // (IAM User Guide, "Permissions boundaries for IAM entities").
@@ -65,48 +67,52 @@ public enum Evaluator {
         if let rp = c.resourcePolicy { collectDenies([rp], .resource) }
         if !denies.isEmpty { return Decision(response: .ExplicitlyDenied, statements: denies, reason: nil) }
 
-        var decisive: [Decision.StatementRef] = []
-        decisive.reserveCapacity(c.serviceControlPolicies.count + 2)
-        if !scpExempt {
-            for level in c.serviceControlPolicies {
-                guard appendAllowing(level.policies, .scp(level.orgIdentifier), r, to: &decisive) else {
-                    return Decision(response: .ImplicitlyDenied, statements: [], reason: "no service control policy at \(level.orgIdentifier) allows the action")
-                }
-            }
-        }
-        var boundaryAllows = true
-        if hasBoundary {
-            boundaryAllows = appendAllowing(c.permissionBoundaries, .boundary, r, to: &decisive)
-        }
-        let identity = allowing(c.identityPolicies, .identity, r)
-        var resource: [Decision.StatementRef] = []
+        // The allowing statements in the order a decision lists them: identity, resource, then the SCP
+        // levels and the boundary (together, `decisive`). One array: no array per layer, no concatenation.
+        // Identity and resource come first though IAM checks the SCPs first; an SCP refusal still
+        // returns the same decision, only later.
+        var statements: [Decision.StatementRef] = []
+        statements.reserveCapacity(c.serviceControlPolicies.count + 4)
+        let identityAllows = appendAllowing(c.identityPolicies, .identity, r, to: &statements)
+        let identityEnd = statements.count
         var grant = Grant.none
         if let rp = c.resourcePolicy {
             for s in rp.statements where s.effect == .Allow && s.matchesIgnoringPrincipal(r) {
                 let g = s.grant(to: r)
-                if g != .none { resource.append(ref(.resource, 0, s)); grant = max(grant, g) }
+                if g != .none { statements.append(ref(.resource, 0, s)); grant = max(grant, g) }
             }
         } else if r.kind.isKMS {
             // Every key has a key policy; without one given, the default key policy, whose only
             // statement lets the account's IAM policies in (AWS KMS Developer Guide, "Default key policy").
             grant = .account
         }
+        if !scpExempt {
+            for level in c.serviceControlPolicies {
+                guard appendAllowing(level.policies, .scp(level.orgIdentifier), r, to: &statements) else {
+                    return Decision(response: .ImplicitlyDenied, statements: [], reason: "no service control policy at \(level.orgIdentifier) allows the action")
+                }
+            }
+        }
+        var boundaryAllows = true
+        if hasBoundary {
+            boundaryAllows = appendAllowing(c.permissionBoundaries, .boundary, r, to: &statements)
+        }
         let sameAccount = r.resourceAccount == nil || principalAccount == nil || r.resourceAccount == principalAccount
         let mustGrant = r.kind.isAssumeRole || r.kind.isKMS
         let allowed: Bool
         if sameAccount {
             allowed = grant == .principal
-                || (boundaryAllows && (grant == .role || (!identity.isEmpty && (grant != .none || !mustGrant))))
+                || (boundaryAllows && (grant == .role || (identityAllows && (grant != .none || !mustGrant))))
         } else {
-            allowed = boundaryAllows && grant != .none && !identity.isEmpty
+            allowed = boundaryAllows && grant != .none && identityAllows
         }
         if allowed {
-            let bypass = sameAccount && grant == .principal && (identity.isEmpty || !boundaryAllows)
-            return Decision(response: .Allowed, statements: bypass ? resource + decisive.filter { $0.layer != .boundary } : identity + resource + decisive,
+            let bypass = sameAccount && grant == .principal && (!identityAllows || !boundaryAllows)
+            return Decision(response: .Allowed, statements: bypass ? statements[identityEnd...].filter { $0.layer != .boundary } : statements,
                             reason: bypass ? "a same-account resource policy naming the caller's own ARN grants without an identity allow or the boundary" : nil)
         }
         return Decision(response: .ImplicitlyDenied, statements: [],
-                        reason: denialReason(r, sameAccount: sameAccount, boundaryAllows: boundaryAllows, grant: grant, identityAllows: !identity.isEmpty,
+                        reason: denialReason(r, sameAccount: sameAccount, boundaryAllows: boundaryAllows, grant: grant, identityAllows: identityAllows,
                                              hasResourcePolicy: c.resourcePolicy != nil))
     }
 
@@ -123,19 +129,13 @@ public enum Evaluator {
         return "no identity-based or resource-based policy allows the action"
     }
 
-    static func allowing(_ policies: [Policy], _ layer: Decision.StatementRef.Layer, _ r: Request) -> [Decision.StatementRef] {
-        var out: [Decision.StatementRef] = []
-        appendAllowing(policies, layer, r, to: &out)
-        return out
-    }
-
     /// Appends the allowing statements to `out` (no array per layer); true when there was one.
     @discardableResult
     static func appendAllowing(_ policies: [Policy], _ layer: Decision.StatementRef.Layer, _ r: Request,
                                to out: inout [Decision.StatementRef]) -> Bool {
         let before = out.count
         let isResource = layer.isResourceSide
-        for i in policies.indices {
+        for i in policies.indices where policies[i].hasAllow {
             for s in policies[i].statements where s.effect == .Allow && s.applies(to: r, isResourcePolicy: isResource) { out.append(ref(layer, i, s)) }
         }
         return out.count > before

@@ -8,7 +8,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
         case char(Unicode.Scalar)
         case star
         case any1
-        case variable(key: String, fallback: String?)
+        case variable(key: ContextKey, fallback: String?)
     }
 
     let tokens: [Token]
@@ -16,7 +16,12 @@ public struct Pattern: Sendable, CustomStringConvertible {
     let hasVariables: Bool
     /// True when the pattern is plain text (no wildcard, no variable): matching is then equality.
     let isLiteral: Bool
+    /// The pattern's literal characters (for a literal or a prefix pattern, the text to compare).
     let scalars: [Unicode.Scalar]
+    /// `*` alone (matches anything), or literal text then one final `*` (`s3:*`, `s3:Get*`): the shapes
+    /// most policies use, matched without the glob loop.
+    let isAnything: Bool
+    let isPrefix: Bool
 
     public init(_ text: String, mode: Mode, path: String) throws(PolicyError) {
         description = text
@@ -48,7 +53,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
                     }
                     key = key.trimmingSpaces()
                     guard !key.isEmpty else { throw PolicyError(path: path, problem: "an empty policy variable in '\(text)'") }
-                    out.append(.variable(key: key.lowercased(), fallback: fallback))
+                    out.append(.variable(key: ContextKey(lowercased: key.lowercased()), fallback: fallback))
                     variables = true
                 }
                 continue
@@ -60,11 +65,21 @@ public struct Pattern: Sendable, CustomStringConvertible {
         hasVariables = variables
         isLiteral = out.allSatisfy { if case .char = $0 { true } else { false } }
         scalars = out.compactMap { if case .char(let c) = $0 { c } else { nil } }
+        isAnything = out == [.star]
+        isPrefix = out.last == .star && out.dropLast().allSatisfy { if case .char = $0 { true } else { false } }
     }
 
-    /// `glob` against a value already split into scalars, with the literal fast path.
+    /// `glob` against a value already split into scalars, with fast paths for the common shapes.
     func matches(_ value: [Unicode.Scalar]) -> Bool {
-        isLiteral ? scalars == value : Pattern.glob(tokens[...], value[...])
+        if isLiteral { return scalars == value }
+        if isPrefix { return Pattern.hasPrefix(value, scalars) }
+        return Pattern.glob(tokens[...], value[...])
+    }
+
+    static func hasPrefix(_ value: [Unicode.Scalar], _ prefix: [Unicode.Scalar]) -> Bool {
+        guard value.count >= prefix.count else { return false }
+        for i in prefix.indices where value[i] != prefix[i] { return false }
+        return true
     }
 
     /// The pattern with variables replaced from `context`; nil when a variable has no value and no default
@@ -75,7 +90,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
         for t in tokens {
             guard case .variable(let key, let fallback) = t else { out.append(t); continue }
             // Variable keys are lowercased when the policy is parsed.
-            let values = context.values(lowercased: key) ?? []
+            let values = context.values(key) ?? []
             let value: String
             if values.count == 1 { value = values[0] } else if let fallback { value = fallback } else { return nil }
             out.append(contentsOf: value.unicodeScalars.map(Token.char))
@@ -95,7 +110,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
                 case .star: guard v.next() == "*" else { break scalarwise }
                 case .any1: guard v.next() == "?" else { break scalarwise }
                 case .variable(let key, let fallback):
-                    let values = context.values(lowercased: key) ?? []
+                    let values = context.values(key) ?? []
                     let resolved: String
                     if values.count == 1 { resolved = values[0] } else if let fallback { resolved = fallback } else { return nil }
                     for c in resolved.unicodeScalars { guard v.next() == c else { break scalarwise } }
@@ -109,7 +124,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
             case .char(let c): return c.isASCII
             case .star, .any1: return true
             case .variable(let key, let fallback):
-                let values = context.values(lowercased: key) ?? []
+                let values = context.values(key) ?? []
                 return (values.count == 1 ? values[0] : fallback ?? "").utf8.allSatisfy { $0 < 0x80 }
             }
         }

@@ -3,7 +3,20 @@
 public struct Policy: Sendable {
     public var version: String?
     public var id: String?
-    public var statements: [Statement]
+    public var statements: [Statement] { didSet { (hasDeny, hasAllow) = Self.effects(statements) } }
+    /// Whether some statement denies, and some allows: the evaluator's deny pass skips a policy of Allows
+    /// (FullAWSAccess, most identity policies), its allow pass a policy of Denies.
+    private(set) var hasDeny: Bool
+    private(set) var hasAllow: Bool
+
+    init(version: String?, id: String?, statements: [Statement]) {
+        self.version = version; self.id = id; self.statements = statements
+        (hasDeny, hasAllow) = Self.effects(statements)
+    }
+
+    static func effects(_ statements: [Statement]) -> (deny: Bool, allow: Bool) {
+        (statements.contains { $0.effect == .Deny }, statements.contains { $0.effect == .Allow })
+    }
 }
 
 /// A statement; a class so that evaluating a policy walks references instead of copying statements.
@@ -23,6 +36,9 @@ public final class Statement: Sendable {
     public let index: Int
     /// The action patterns by the service they name, for long lists (AWS managed policies list hundreds).
     let actionIndex: ActionIndex?
+    /// `"Action": "*"` (or a list holding it) and `"Resource": "*"` (or none): every request's action and
+    /// resource match, as SCPs' FullAWSAccess and boundaries' first statements say.
+    let matchesEveryActionAndResource: Bool
 
     init(sid: String?, effect: Effect, actions: Actions, resources: Resources?, principals: Principals?, conditions: [Condition], index: Int) {
         self.sid = sid; self.effect = effect; self.actions = actions; self.resources = resources
@@ -30,6 +46,14 @@ public final class Statement: Sendable {
         switch actions {
         case .action(let ps), .notAction(let ps): actionIndex = ps.count > ActionIndex.minimumPatterns ? ActionIndex(ps) : nil
         }
+        let everyAction: Bool, everyResource: Bool
+        if case .action(let ps) = actions { everyAction = ps.contains { $0.isAnything } } else { everyAction = false }
+        switch resources {
+        case .resource(let ps)?: everyResource = ps.contains { $0.isAnything }
+        case .notResource?: everyResource = false
+        case nil: everyResource = true
+        }
+        matchesEveryActionAndResource = everyAction && everyResource
     }
 }
 
@@ -73,9 +97,16 @@ public struct PrincipalSet: Sendable {
 /// One key under one operator: `"StringEquals": {"aws:PrincipalTag/team": ["a", "b"]}`.
 public struct Condition: Sendable {
     public var op: ConditionOperator
-    public var key: String
+    public var key: String { didSet { contextKey = ContextKey(lowercased: key) } }
     public var values: [Pattern]
     public var path: String
+    /// `key` with its hash, for context lookups.
+    private(set) var contextKey: ContextKey
+
+    init(op: ConditionOperator, key: String, values: [Pattern], path: String) {
+        self.op = op; self.key = key; self.values = values; self.path = path
+        contextKey = ContextKey(lowercased: key)
+    }
 }
 
 /// A condition operator with its modifiers.

@@ -46,15 +46,43 @@ public struct Request: Sendable {
 
 /// Request context keys to values, looked up case-insensitively.
 public struct RequestContext: Sendable {
-    private var entries: [String: [String]] = [:]
+    struct Entry: Sendable {
+        var key: ContextKey
+        var values: [String]
+    }
+    /// A request carries a handful of keys: scanning them for a hash computed when the policy was parsed
+    /// costs less than hashing the key's text into a dictionary at every lookup.
+    private var entries: [Entry] = []
     public init() {}
-    public init(_ pairs: [String: [String]]) { for (k, v) in pairs { entries[k.lowercased()] = v } }
+    public init(_ pairs: [String: [String]]) { for (k, v) in pairs { set(k, v) } }
 
     /// The values of `key` (lowercased or not); empty when absent.
-    public func values(_ key: String) -> [String] { entries[key.lowercased()] ?? [] }
-    public func has(_ key: String) -> Bool { entries[key.lowercased()] != nil }
+    public func values(_ key: String) -> [String] { values(ContextKey(lowercased: key.lowercased())) ?? [] }
+    public func has(_ key: String) -> Bool { values(ContextKey(lowercased: key.lowercased())) != nil }
     /// For keys already lowercased (condition keys are, when parsed).
-    func values(lowercased key: String) -> [String]? { entries[key] }
-    public mutating func set(_ key: String, _ values: [String]) { entries[key.lowercased()] = values }
+    func values(lowercased key: String) -> [String]? { values(ContextKey(lowercased: key)) }
+    func values(_ key: ContextKey) -> [String]? {
+        for i in entries.indices where entries[i].key.hash == key.hash && entries[i].key.name == key.name { return entries[i].values }
+        return nil
+    }
+    public mutating func set(_ key: String, _ values: [String]) {
+        let k = ContextKey(lowercased: key.lowercased())
+        if let i = entries.firstIndex(where: { $0.key == k }) { entries[i].values = values } else { entries.append(Entry(key: k, values: values)) }
+    }
     mutating func setIfAbsent(_ key: String, _ values: [String]) { if !has(key) { set(key, values) } }
+}
+
+/// A lowercased context key with its FNV-1a hash, made once per condition key and policy variable.
+struct ContextKey: Sendable, Equatable {
+    let name: String
+    let hash: UInt64
+
+    init(lowercased name: String) {
+        self.name = name
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        hash = h
+    }
+
+    static func == (a: ContextKey, b: ContextKey) -> Bool { a.hash == b.hash && a.name == b.name }
 }

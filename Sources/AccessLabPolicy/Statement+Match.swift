@@ -9,15 +9,25 @@ extension Statement {
             case nil: return false
             }
         }
-        return conditions.allSatisfy { $0.holds(in: r.context) }
+        return conditionsHold(r.context)
     }
 
     /// Action, resource and conditions, not the principal.
     func matchesIgnoringPrincipal(_ r: Request) -> Bool {
-        actionAndResourceMatch(r) && conditions.allSatisfy { $0.holds(in: r.context) }
+        actionAndResourceMatch(r) && conditionsHold(r.context)
+    }
+
+    /// Through the buffer: with `allSatisfy` each condition was copied (its strings and values retained) in a
+    /// closure; the buffer measured a little cheaper than a subscript (callgrind, policy workload: -1.3%).
+    func conditionsHold(_ context: RequestContext) -> Bool {
+        conditions.withUnsafeBufferPointer { conditions in
+            for i in conditions.indices where !conditions[i].holds(in: context) { return false }
+            return true
+        }
     }
 
     func actionAndResourceMatch(_ r: Request) -> Bool {
+        if matchesEveryActionAndResource { return true }
         switch actions {
         case .action(let ps): guard actionIndex?.contains(action: r.actionScalars, service: r.actionService)
             ?? ps.contains(where: { $0.matches(r.actionScalars) }) else { return false }
@@ -47,6 +57,7 @@ extension Statement {
     }
 
     static func resourceMatch(_ p: Pattern, _ r: Request) -> Bool {
+        if p.isAnything { return true }
         if !p.hasVariables { return p.isLiteral ? p.scalars == r.resourceScalars : Pattern.arnMatch(p.tokens, r.resourceScalars) }
         guard let tokens = p.resolve(r.context) else { return false }
         return Pattern.arnMatch(tokens, r.resourceScalars)

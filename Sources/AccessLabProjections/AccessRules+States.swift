@@ -35,12 +35,17 @@ extension AccessRules {
     /// the portal session) is decided once. `held` spares fetching the user's credentials again.
     public func effectiveAccess(_ state: AccessState, userId: String, targets: [AccountPermissionSet], at t: Instant,
                                 held: [RoleCredential]? = nil) -> [EffectiveAccess] {
+        effectiveAccess(state, userId: userId, targets: targets, entitled: targets.map { state.isEntitled(userId, to: $0) }, at: t, held: held)
+    }
+
+    /// The same, with `isEntitled` for each target already known.
+    public func effectiveAccess(_ state: AccessState, userId: String, targets: [AccountPermissionSet], entitled: [Bool], at t: Instant,
+                                held: [RoleCredential]? = nil) -> [EffectiveAccess] {
         let signInRefusal = signInRefusal(state, userId: userId)
         var sessionRefusal: Refusal?
         if case .failure(let r) = mintSession(state, userId: userId, at: t) { sessionRefusal = r }
         let held = held ?? state.credentials(ofUser: userId)
-        return targets.map { target in
-            let entitled = state.isEntitled(userId, to: target)
+        return zip(targets, entitled).map { target, entitled in
             let credentialRefusal = sessionRefusal ?? (entitled ? nil : .notEntitled)
             let live = held.contains { $0.target == target && state.isLive($0, at: t) }
             let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)

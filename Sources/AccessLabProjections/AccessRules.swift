@@ -90,11 +90,17 @@ public struct AccessRules: Sendable, Equatable {
         if user.status != .active, t > user.statusSince + signinCache {
             return .failure(user.status == .deleted ? .userDeleted : .userDisabled)
         }
+        // The newest usable session by (start, id), the first of `portalSessions(ofUser:)` from the end,
+        // found without sorting them.
         var deletedRefusal = false
-        for session in state.portalSessions(ofUser: userId).reversed() where session.expiresAt >= t {
+        var newest: PortalSession?
+        for id in state.portalSessionsByUser[userId] ?? [] {
+            guard let session = state.portalSessions[id], session.expiresAt >= t else { continue }
             if let end = cliEnd(session), t > end { deletedRefusal = true; continue }
-            return .success(session)
+            if let n = newest, (n.startedAt, n.sessionId) >= (session.startedAt, session.sessionId) { continue }
+            newest = session
         }
+        if let newest { return .success(newest) }
         return .failure(deletedRefusal ? .sessionDeleted : .noPortalSession)
     }
 

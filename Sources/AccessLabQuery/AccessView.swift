@@ -75,32 +75,55 @@ public enum AccessView {
         }
         var out: [AccessRow] = []
         out.reserveCapacity(users.count * 2)
+        // What a row shows of its target, found once per group for the group's grants (most rows come
+        // through groups) rather than with three hashed lookups per row.
+        var groupFacts: [String: [TargetFacts]] = [:]
         for userId in users {
-            let entitlements = state.entitlements(ofUser: userId)
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
-            guard !entitlements.isEmpty || !credentials.isEmpty else { continue }
-            // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
-            var targets: [AccountPermissionSet] = []
-            var via: [[String]] = []
-            for e in entitlements {
-                if let i = targets.lastIndex(of: e.target) { via[i].append(e.source.label) } else { targets.append(e.target); via.append([e.source.label]) }
+            // The entitled targets, sorted and distinct, each with its sources in `entitlements(ofUser:)`'s
+            // order (direct, then the groups by id), from the sorted grants instead of sorting entitlements.
+            let ic = state.identityCenter.users[userId]
+            var targets = state.entitledTargets(ofUser: userId)
+            guard !targets.isEmpty || !credentials.isEmpty else { continue }
+            var via: [[String]] = Array(repeating: [], count: targets.count)
+            var facts: [TargetFacts?] = Array(repeating: nil, count: targets.count)
+            if let direct = state.sortedGrants[Principal(.USER, userId)] {
+                addSource(direct, "direct", targets, &via) { j, _ in facts[j] = TargetFacts(state, targets[j]) }
             }
+            for group in (ic?.groups ?? []).sorted() {
+                guard let granted = state.sortedGrants[Principal(.GROUP, group)] else { continue }
+                let grantedFacts: [TargetFacts]
+                if let known = groupFacts[group] { grantedFacts = known } else {
+                    grantedFacts = granted.map { TargetFacts(state, $0) }
+                    groupFacts[group] = grantedFacts
+                }
+                addSource(granted, EntitlementSource.group(group).label, targets, &via) { j, k in
+                    if facts[j] == nil { facts[j] = grantedFacts[k] }
+                }
+            }
+            let entitledCount = targets.count
+            // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
             var held: [[RoleCredential]] = Array(repeating: [], count: targets.count)
             for c in credentials {
-                if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else { targets.append(c.target); via.append([]); held.append([c]) }
+                if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else {
+                    targets.append(c.target); via.append([]); held.append([c]); facts.append(nil)
+                }
             }
-            let order = targets.indices.sorted { targets[$0] < targets[$1] }.filter { i in
-                account == nil || account == targets[i].accountId || account == state.organization.accounts[targets[i].accountId]?.name
-            }
-            let ic = state.identityCenter.users[userId]
+            let known = targets.indices.map { facts[$0] ?? TargetFacts(state, targets[$0]) }
+            let sorted = targets.count == entitledCount ? Array(targets.indices) : targets.indices.sorted { targets[$0] < targets[$1] }
+            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == known[i].accountName }
             let idpStatus = state.idp.users[userId]?.status.rawValue
             let attributes = (ic ?? state.idp.users[userId])?.attributes
             let pending = pendingSync(state, userId)
-            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, at: at, held: credentials)
-            for (i, access) in zip(order, decided) {
+            let roles = order.map { known[$0].role }
+            // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
+            // held (a credential outliving its assignment) is not.
+            let entitled = zip(order, roles).map { i, role in i < entitledCount && role != nil }
+            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, entitled: entitled, at: at, held: credentials)
+            for (k, (i, access)) in zip(order, decided).enumerated() {
                 let target = targets[i]
-                let role = state.roles[target]
-                let permissionSet = state.permissionSets[target.permissionSetId]
+                let role = roles[k]
+                let shown = known[i]
                 let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
                     user: userId,
@@ -108,10 +131,10 @@ public enum AccessView {
                     team: attributes?.team ?? attributes?.department,
                     userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
                     userStatusIdP: idpStatus,
-                    accountId: target.accountId, accountName: state.organization.accounts[target.accountId]?.name,
-                    permissionSetId: target.permissionSetId, permissionSet: permissionSet?.name,
+                    accountId: target.accountId, accountName: shown.accountName,
+                    permissionSetId: target.permissionSetId, permissionSet: shown.permissionSetName,
                     roleName: role?.roleName,
-                    provisioningStatus: provisioningStatus(role, latestVersion: permissionSet?.version),
+                    provisioningStatus: provisioningStatus(role, latestVersion: shown.permissionSetVersion),
                     pendingSync: pending,
                     entitled: access.entitled,
                     via: via[i],
@@ -129,6 +152,34 @@ public enum AccessView {
             }
         }
         return out
+    }
+
+    /// Appends `label` to the sources of each of `granted`'s targets (both sorted; `targets` holds them all),
+    /// and tells `found` where each is (index in `targets`, index in `granted`).
+    static func addSource(_ granted: [AccountPermissionSet], _ label: String, _ targets: [AccountPermissionSet], _ via: inout [[String]],
+                          _ found: (Int, Int) -> Void) {
+        var j = 0
+        for (k, target) in granted.enumerated() {
+            while j < targets.count, targets[j] < target { j += 1 }
+            guard j < targets.count, targets[j] == target else { continue }
+            via[j].append(label)
+            found(j, k)
+        }
+    }
+
+    /// A target's role, permission set and account name, as a row shows them.
+    struct TargetFacts {
+        var role: ProvisionedRole?
+        var permissionSetName: String?
+        var permissionSetVersion: Int64?
+        var accountName: String?
+        init(_ state: AccessState, _ target: AccountPermissionSet) {
+            role = state.roles[target]
+            let permissionSet = state.permissionSets[target.permissionSetId]
+            permissionSetName = permissionSet?.name
+            permissionSetVersion = permissionSet?.version
+            accountName = state.organization.accounts[target.accountId]?.name
+        }
     }
 
     /// Whether the account has the permission set's latest version (drift when it does not).
