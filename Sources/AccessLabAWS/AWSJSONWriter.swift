@@ -25,7 +25,10 @@ public struct AWSJSONWriter {
 
     public mutating func raw(_ byte: UInt8) { bytes.append(byte) }
 
-    public mutating func string(_ s: String) {
+    public mutating func string(_ s: String) { Self.append(s, to: &bytes) }
+
+    /// `s` as a JSON string, escaped as JSON requires, appended to `bytes`.
+    static func append(_ s: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
@@ -34,23 +37,21 @@ public struct AWSJSONWriter {
                 bytes.append(contentsOf: utf8)
                 return
             }
-            for b in utf8 { escaped(b) }
+            let hex: StaticString = "0123456789abcdef"
+            for b in utf8 {
+                switch b {
+                case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0x0a: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0d: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0..<0x20:
+                    hex.withUTF8Buffer { h in bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), h[Int(b >> 4)], h[Int(b & 15)]] }
+                default: bytes.append(b)
+                }
+            }
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func escaped(_ b: UInt8) {
-        switch b {
-        case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-        case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-        case 0x0a: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-        case 0x0d: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-        case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-        case 0..<0x20:
-            let hex: StaticString = "0123456789abcdef"
-            hex.withUTF8Buffer { h in bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), h[Int(b >> 4)], h[Int(b & 15)]] }
-        default: bytes.append(b)
-        }
     }
 
     public mutating func integer(_ i: Int64) { bytes.append(contentsOf: String(i).utf8) }

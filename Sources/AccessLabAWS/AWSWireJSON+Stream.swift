@@ -49,22 +49,7 @@ final class JSONSink {
         if d.isFinite, d == d.rounded(), abs(d) < 1e15 { bytes += Array(String(Int64(d)).utf8) } else { bytes += Array(String(d).utf8) }
     }
 
-    func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0a: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0d: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: bytes += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: bytes.append(b)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    func string(_ s: String) { AWSJSONWriter.append(s, to: &bytes) }
 
     func key(_ k: String, first: inout Bool) {
         if !first { bytes.append(UInt8(ascii: ",")) }

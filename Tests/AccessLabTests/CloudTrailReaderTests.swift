@@ -148,11 +148,7 @@ import Testing
             }
         }
         await propertyCheck(count: 300, input: Gen.uint64(in: 0 ... .max)) { seed in
-            var rng = Xoshiro256StarStar(seed: seed)
-            let tree = Self.arbitrary(&rng, depth: 0)
-            let encoder = JSONEncoder()
-            if Bool.random(using: &rng) { encoder.outputFormatting = [.prettyPrinted] }
-            guard let data = try? encoder.encode(tree) else { Issue.record("cannot encode \(tree)"); return }
+            guard let (tree, data) = Self.arbitraryEncoded(seed) else { return }
             let bytes = Array(data)
             bytes.withUnsafeBufferPointer { buffer in
                 var start = 0, end = buffer.count
@@ -200,15 +196,21 @@ import Testing
     /// Arbitrary trees written by JSONEncoder (escaping what it escapes) read back as they were, members sorted.
     @Test func arbitraryValuesReadBackAsWritten() async {
         await propertyCheck(count: 300, input: Gen.uint64(in: 0 ... .max)) { seed in
-            var rng = Xoshiro256StarStar(seed: seed)
-            let tree = Self.arbitrary(&rng, depth: 0)
-            let encoder = JSONEncoder()
-            if Bool.random(using: &rng) { encoder.outputFormatting = [.prettyPrinted] }
-            guard let data = try? encoder.encode(tree) else { Issue.record("cannot encode \(tree)"); return }
+            guard let (tree, data) = Self.arbitraryEncoded(seed) else { return }
             let text = String(decoding: data, as: UTF8.self)
             #expect((try? Self.value(text)) == Self.sortedMembers(tree), "\(text)")
             #expect(Self.foundationValue(text) == Self.sortedMembers(tree), "\(text)")
         }
+    }
+
+    /// An arbitrary tree from `seed` and JSONEncoder's text of it (pretty-printed half the time); nil, recorded as an issue, if it cannot be encoded.
+    static func arbitraryEncoded(_ seed: UInt64) -> (tree: CloudTrailJSON, data: Data)? {
+        var rng = Xoshiro256StarStar(seed: seed)
+        let tree = arbitrary(&rng, depth: 0)
+        let encoder = JSONEncoder()
+        if Bool.random(using: &rng) { encoder.outputFormatting = [.prettyPrinted] }
+        guard let data = try? encoder.encode(tree) else { Issue.record("cannot encode \(tree)"); return nil }
+        return (tree, data)
     }
 
     static func arbitrary(_ rng: inout Xoshiro256StarStar, depth: Int) -> CloudTrailJSON {
