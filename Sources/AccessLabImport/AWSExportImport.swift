@@ -50,7 +50,7 @@ public struct AWSExportImport {
         let (users, groups) = try identityStore()
         try assignments(accounts: accounts, sets: sets, users: users, groups: groups)
         for (member, n) in export.omitted.sorted(by: { $0.key < $1.key }) {
-            count("items without \(member) (required since botocore 1.44; moto and older exports omit it): accepted", n)
+            count("items without \(member), accepted (required since botocore 1.44; moto and older exports omit it)", n)
         }
         report.idDeviations = Array(Set(report.idDeviations)).sorted()
     }
