@@ -131,7 +131,7 @@ public enum ISO8601 {
 
 extension Int64 {
     /// Floor division and non-negative remainder, so times before 1970 still format correctly.
-    func floorDivided(by d: Int64) -> (Int64, Int64) {
+    public func floorDivided(by d: Int64) -> (quotient: Int64, remainder: Int64) {
         let q = self / d, r = self % d
         return r < 0 ? (q - 1, r + d) : (q, r)
     }

@@ -102,11 +102,7 @@ public struct CloudTrailImport {
     private func body(_ r: CloudTrailRecordView) -> CloudTrailJSONView? { r.additionalEventData["accesslab:body"] }
 
     private mutating func emit(_ r: CloudTrailRecordView, _ actor: Actor, _ body: EventBody) {
-        let t = max(now, state.time ?? now)
-        let event = NewEvent(time: t, actor: actor, body: body)
-        state.apply(event.logged(as: state.seq + 1))
-        events.append(event)
-        eventIDs.append(current)
+        append(actor, body, at: now, cause: current)
         switch body {
         case .roleCredentialsIssued(let p):
             queueExpiry(Expiry(at: p.expiresAt, order: 0, credentialId: p.credentialId, userId: p.userId, accountId: p.accountId, cause: current))
@@ -115,6 +111,14 @@ public struct CloudTrailImport {
         default:
             break
         }
+    }
+
+    /// Appends an event at `t` (never before the state's time), applied to the state, from the record `cause`.
+    private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String) {
+        let event = NewEvent(time: max(t, state.time ?? t), actor: actor, body: body)
+        state.apply(event.logged(as: state.seq + 1))
+        events.append(event)
+        eventIDs.append(cause)
     }
 
     private mutating func queueExpiry(_ expiry: Expiry) {
@@ -128,24 +132,17 @@ public struct CloudTrailImport {
     mutating func expire(through t: Instant) {
         while let next = expiries.min, next.at <= t {
             _ = expiries.removeMin()
-            let (savedNow, savedCurrent) = (now, current)
-            now = next.at
-            current = next.cause
+            let body: EventBody
             if let id = next.credentialId, state.credentials[id]?.expiresAt == next.at {
-                appendExpiry(.roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId)))
+                body = .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId))
             } else if let id = next.sessionId, state.portalSessions[id]?.expiresAt == next.at {
-                appendExpiry(.portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired)))
+                body = .portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired))
+            } else {
+                continue
             }
-            (now, current) = (savedNow, savedCurrent)
+            append(.system, body, at: next.at, cause: next.cause)
+            report.assumptions["credentials and portal sessions taken as ended at the expiry their records give (CloudTrail logs no expiry)", default: 0] += 1
         }
-    }
-
-    private mutating func appendExpiry(_ body: EventBody) {
-        let event = NewEvent(time: max(now, state.time ?? now), actor: .system, body: body)
-        state.apply(event.logged(as: state.seq + 1))
-        events.append(event)
-        eventIDs.append(current)
-        report.assumptions["credentials and portal sessions taken as ended at the expiry their records give (CloudTrail logs no expiry)", default: 0] += 1
     }
 
     private mutating func unknown(_ r: CloudTrailRecordView, _ text: String) {

@@ -17,13 +17,12 @@ public enum SnapshotBackfill {
         var digest = Digest.genesis
         var stored = 0
         var from: UInt64 = 1
-        let dayMs: Int64 = 86_400_000
         while from <= head.lastSeq {
             var to = min(from + max(every, 1) - 1, head.lastSeq)
             var day: Int64?
             try log.read { reader in
                 try reader.forEachEvent(in: from...to) { event in
-                    let today = event.time.ms >= 0 ? event.time.ms / dayMs : (event.time.ms - dayMs + 1) / dayMs
+                    let today = event.time.ms.floorDivided(by: Duration_ms.days(1).ms).quotient
                     if daily, let d = day, today != d {
                         to = event.seq - 1
                         return false

@@ -30,10 +30,3 @@ public struct WorkCalendar: Sendable, Equatable {
     public func instant(day: Int64, minutes: Int) -> Instant { midnight(ofDay: day) + .minutes(Int64(minutes)) }
 }
 
-extension Int64 {
-    /// Floor division and a non-negative remainder.
-    func floorDivided(by d: Int64) -> (quotient: Int64, remainder: Int64) {
-        let q = self / d, r = self % d
-        return r < 0 ? (q - 1, r + d) : (q, r)
-    }
-}
