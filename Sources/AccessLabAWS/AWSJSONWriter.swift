@@ -117,3 +117,13 @@ extension Dictionary: AWSJSONWritable where Key == String, Value: AWSJSONWritabl
         w.raw(UInt8(ascii: "}"))
     }
 }
+
+extension AWSWireJSON {
+    /// The server's encoding of answers: straight to bytes, members in the model's order (clients parse
+    /// JSON; only exports need sorted, byte-stable text, which `encode` writes).
+    public static func stream<T: AWSJSONWritable>(_ value: T) -> [UInt8] {
+        var w = AWSJSONWriter()
+        value.writeJSON(to: &w)
+        return w.bytes
+    }
+}

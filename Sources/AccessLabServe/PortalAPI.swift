@@ -46,9 +46,7 @@ extension ServedOrganization {
         }
     }
 
-    func restAnswer<T: Encodable>(_ value: T) throws(ServiceError) -> ServeResponse {
-        do { return ServeResponse.json(Data(try AWSWireJSON.stream(value))) } catch { throw ServiceError.internalFailure("\(error)") }
-    }
+    func restAnswer<T: AWSJSONWritable>(_ value: T) -> ServeResponse { ServeResponse.json(Data(AWSWireJSON.stream(value))) }
 
     func oidcRoute(_ request: ServeRequest, requestId: String) -> ServeResponse {
         do throws(ServiceError) {

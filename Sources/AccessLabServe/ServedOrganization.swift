@@ -319,21 +319,19 @@ struct JSONCall {
         }
     }
 
-    func encode<T: Encodable>(_ value: T) throws(ServiceError) -> Data {
-        do { return Data(try AWSWireJSON.stream(value)) } catch { throw ServiceError.internalFailure("encoding the answer failed: \(error)") }
-    }
+    func encode<T: AWSJSONWritable>(_ value: T) -> Data { Data(AWSWireJSON.stream(value)) }
 
     /// Decodes, runs `body` as a write (committed before the answer), encodes.
-    func write<I: Decodable, O: Encodable>(_ type: I.Type, _ body: (I) throws(ServiceError) -> O) throws(ServiceError) -> Data {
+    func write<I: Decodable, O: AWSJSONWritable>(_ type: I.Type, _ body: (I) throws(ServiceError) -> O) throws(ServiceError) -> Data {
         let input = try decode(type)
         let output = try server.writing(requestId, caller: caller.arn, source: source, operation: operation) { () throws(ServiceError) -> O in
             try body(input)
         }
-        return try encode(output)
+        return encode(output)
     }
 
-    func read<I: Decodable, O: Encodable>(_ type: I.Type, _ body: (I) throws(ServiceError) -> O) throws(ServiceError) -> Data {
-        try encode(try body(try decode(type)))
+    func read<I: Decodable, O: AWSJSONWritable>(_ type: I.Type, _ body: (I) throws(ServiceError) -> O) throws(ServiceError) -> Data {
+        encode(try body(try decode(type)))
     }
 }
 
@@ -375,7 +373,7 @@ public enum ServeCosts {
         return [
             ("sigv4 verify (key cached)", time { _ = SigV4.verify(request, claim: claim, secret: secret, now: now, keys: &keys) }),
             ("json decode request", time { _ = try? AWSWireJSON.decode(AWS.SSOAdmin.DescribePermissionSetRequest.self, from: request.bodyData) }),
-            ("json encode answer", time { _ = try? AWSWireJSON.stream(answer) }),
+            ("json encode answer", time { _ = AWSWireJSON.stream(answer) }),
             ("request id", time { _ = served.ids.uuid(kind: "http-request", name: "12345") }),
             ("authenticate", time { _ = try? served.authenticate(request, errors: .json) }),
             ("operation alone", time {
@@ -385,7 +383,7 @@ public enum ServeCosts {
             ("permissionSet(arn:)", time { _ = try? served.permissionSet(arn: served.ids.permissionSetArn(ps.permissionSetId)) }),
             ("whole answer", time { _ = served.answer(request) }),
             ("ListUsers: shape 10 users", time { _ = users.map(served.awsUser) }),
-            ("ListUsers: encode 10 users", time { _ = try? AWSWireJSON.stream(AWS.IdentityStore.ListUsersResponse(users: shaped)) }),
+            ("ListUsers: encode 10 users", time { _ = AWSWireJSON.stream(AWS.IdentityStore.ListUsersResponse(users: shaped)) }),
         ]
     }
 }

@@ -1,19 +1,8 @@
-/// The server's encoding of answers: straight to bytes, members in the shapes' declared order (clients
-/// parse JSON; only exports need sorted, byte-stable text). The generated shapes write themselves
-/// (`AWSJSONWritable`); other `Encodable` values go through the Codable stream below, which still
-/// costs several times less than Foundation's `JSONEncoder` (a tree of boxed values first).
-extension AWSWireJSON {
-    public static func stream<T: Encodable>(_ value: T) throws -> [UInt8] {
-        if let writable = value as? any AWSJSONWritable {
-            var w = AWSJSONWriter()
-            writable.writeJSON(to: &w)
-            return w.bytes
-        }
-        let sink = JSONSink()
-        try sink.value(value)
-        return sink.bytes
-    }
-}
+@testable import AccessLabAWS
+
+/// The reference the generated writers (`AWSJSONWritable`) are checked against: any `Encodable` written
+/// through Codable's containers straight to bytes, members in `CodingKeys` order (the order the
+/// generator gives both). The server used it before the shapes wrote themselves.
 
 /// Where the streaming encoder writes. A container is opened by the value's `encode(to:)` and closed by
 /// whoever asked for that value (its parent, or `stream`), once `encode(to:)` returns.
