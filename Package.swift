@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "AccessLabAWS", dependencies: ["AccessLabEvents"]),
         // The edge where a real organisation comes in: AWS exports (and later CloudTrail) turned into events.
         .target(name: "AccessLabImport", dependencies: [
-            "CZlib", "AccessLabAWS", "AccessLabEvents", "AccessLabProjections", .product(name: "HeapModule", package: "swift-collections"),
+            "CZlib", "AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(name: "AccessLabQuery", dependencies: ["AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", "AccessLabPolicy"]),
         .target(

@@ -14,8 +14,7 @@ extension Bench {
         let replay = CloudTrailImport.replay(files, onto: AccessState())
         guard !replay.events.isEmpty else { throw QueryError("the CloudTrail import made no events") }
         let log = try LMDBEventLog(path: path, create: true)
-        try log.setMetadata(LogMetadata(scenario: "import cloudtrail", seed: nil,
-                                        parameters: AccessRules().parameters.merging(["import": "cloudtrail"]) { a, _ in a }))
+        try log.setMetadata(.cloudTrailImport)
         try log.append(replay.events)
         if UInt64(replay.events.count) > SnapshotBackfill.worthAbove { _ = try SnapshotBackfill.run(log) }
         let figures = try asof(log, queries: 100, fromZeroQueries: 0)

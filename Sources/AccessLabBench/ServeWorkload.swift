@@ -95,7 +95,7 @@ public enum ServeWorkload {
     /// Each request of the mix answered in-process (no socket, no waiting for the log): mean microseconds
     /// by operation, to tell the server's own cost from the transport's.
     public static func profile(scenario: Scenario, path: String, rounds: Int) throws -> [(operation: String, microseconds: Double)] {
-        let (log, served) = try prepare(scenario: scenario, path: path)
+        let (_, served) = try prepare(scenario: scenario, path: path)
         let requests = mix(served, raw: true)
         var totals: [String: (Double, Int)] = [:]
         let clock = ContinuousClock()

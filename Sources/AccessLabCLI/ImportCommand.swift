@@ -201,8 +201,7 @@ struct ImportCloudTrailCommand: ParsableCommand {
         let replay = CloudTrailImport.replay(files, onto: start)
         do {
             if head.lastSeq == 0 {
-                try log.setMetadata(LogMetadata(scenario: "import cloudtrail", seed: nil,
-                                                parameters: AccessRules().parameters.merging(["import": "cloudtrail"]) { a, _ in a }))
+                try log.setMetadata(.cloudTrailImport)
             }
             if !replay.events.isEmpty, let range = try log.append(replay.events) {
                 try CloudTrailSources.append(db, first: range.lowerBound, eventIDs: replay.eventIDs)

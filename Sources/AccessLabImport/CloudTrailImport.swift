@@ -1,5 +1,6 @@
 import AccessLabAWS
 import AccessLabEvents
+import AccessLabLog
 import AccessLabProjections
 import HeapModule
 
@@ -546,5 +547,12 @@ public struct CloudTrailImport {
             return false
         }
         return true
+    }
+}
+
+extension LogMetadata {
+    /// What a log begun by `import cloudtrail` records of itself: the default rules, marked as an import.
+    public static var cloudTrailImport: LogMetadata {
+        LogMetadata(scenario: "import cloudtrail", seed: nil, parameters: AccessRules().parameters.merging(["import": "cloudtrail"]) { a, _ in a })
     }
 }

@@ -71,13 +71,14 @@ struct ImportedOrganization {
         }
         // Direct assignments of the people who are carried over (a user in no group is not: the model has no team for them).
         let people = Set(teams.flatMap { $0.members.map(\.userId) })
-        var direct: [String: [String]] = [:]
+        var direct: [String: [String: [String]]] = [:]
         for (key, status) in state.assignments where key.principal.type == .USER && people.contains(key.principal.id) {
-            if case .provisioned = status { direct[key.principal.id + "\t" + key.target.permissionSetId, default: []].append(key.target.accountId) }
+            if case .provisioned = status { direct[key.principal.id, default: [:]][key.target.permissionSetId, default: []].append(key.target.accountId) }
         }
-        userAssignments = direct.keys.sorted().map { key in
-            let parts = key.split(separator: "\t", maxSplits: 1).map(String.init)
-            return UserAssignmentSpec(userId: parts[0], permissionSetId: parts[1], accountIds: direct[key]!.sorted())
+        for user in direct.keys.sorted() {
+            for (ps, accounts) in direct[user]!.sorted(by: { $0.key < $1.key }) {
+                userAssignments.append(UserAssignmentSpec(userId: user, permissionSetId: ps, accountIds: accounts.sorted()))
+            }
         }
     }
 }
