@@ -40,7 +40,7 @@ extension CheckFold {
                 return MoverFigure(user: r.user, movedAt_ms: r.movedAt_ms, outcome: MoverFigure.left, latency_ms: nil)
             }
             // Censored when the old group never went while the move was watched (a move back later is a new move).
-            if r.oldGroup != nil, r.leftOldGroupSeq == nil {
+            if r.fromTeam != nil, r.leftOldGroupSeq == nil {
                 return MoverFigure(user: r.user, movedAt_ms: r.movedAt_ms, outcome: MoverFigure.censored, latency_ms: nil)
             }
             return MoverFigure(user: r.user, movedAt_ms: r.movedAt_ms, outcome: MoverFigure.measured, latency_ms: latency(of: r))

@@ -88,6 +88,7 @@ struct CheckFold {
             movers.terminated(p.employeeId, seq: e.seq)
         case .idPDirectoryChange(let p):
             directory.recorded(p, seq: e.seq, initial: t <= context.start_ms)
+            if p.change == .groupMemberRemoved, let group = p.groupId, let cause = e.cause { movers.idpRemoved(from: group, cause: cause) }
         case .idPSync(let p):
             directory.sync(p, seq: e.seq)
         case .portalSignIn(let p):

@@ -8,7 +8,9 @@ struct MoverWatch {
         var seq: UInt64
         var user: String
         var movedAt_ms: Int64
-        /// The old team's group; nil when the transfer names no old team.
+        /// The old team, as the transfer names it (nil when it names none).
+        var fromTeam: String?
+        /// The group the IdP took the mover out of for this move (the removal the transfer caused); nil until then.
         var oldGroup: String?
         /// What the mover was entitled to just before the transfer, sorted.
         var before: [Target]
@@ -21,13 +23,15 @@ struct MoverWatch {
 
     private(set) var records: [Record] = []
     private var byUser: [String: [Int]] = [:]
+    private var awaitingOldGroup: [UInt64: Int] = [:]
 
     var isWatchingAnyone: Bool { !byUser.isEmpty }
     func isWatching(_ user: String) -> Bool { byUser[user] != nil }
 
     mutating func moved(_ user: String, fromTeam: String?, at t: Int64, seq: UInt64, identityCenter: IdentityCenterMirror) {
         byUser[user] = byUser[user]?.filter { records[$0].leftOldGroupSeq == nil }
-        records.append(Record(seq: seq, user: user, movedAt_ms: t, oldGroup: fromTeam.map { "g-" + $0 },
+        if fromTeam != nil { awaitingOldGroup[seq] = records.count }
+        records.append(Record(seq: seq, user: user, movedAt_ms: t, fromTeam: fromTeam, oldGroup: nil,
                               before: identityCenter.entitlements(of: user).sorted()))
         byUser[user, default: []].append(records.count - 1)
     }
@@ -47,6 +51,11 @@ struct MoverWatch {
             }
         }
         if let latest = open.last { byUser[user] = open.filter { $0 == latest || records[$0].leftOldGroupSeq == nil } }
+    }
+
+    /// The IdP removed a user from `group` because of the event `cause`: if that was a watched transfer, it is the old group.
+    mutating func idpRemoved(from group: String, cause: UInt64) {
+        if let i = awaitingOldGroup.removeValue(forKey: cause) { records[i].oldGroup = group }
     }
 
     mutating func leftGroup(_ user: String, group: String, seq: UInt64) {

@@ -58,7 +58,7 @@ struct ImportedOrganization {
                 return ExistingPerson(userId: id, attributes: u.attributes)
             }
             guard !members.isEmpty else { continue }
-            var team = TeamSpec(name: g.displayName, department: members[0].attributes.department ?? "Imported", size: members.count)
+            var team = TeamSpec(name: g.displayName, department: members[0].attributes.department ?? "Imported", size: members.count, groupId: g.groupId)
             team.members = members
             teams.append(team)
             var byPermissionSet: [String: [String]] = [:]

@@ -10,6 +10,8 @@ public struct RevocationMeter: Sendable {
     var movers: [MoverRecord] = []
     /// Indices into `movers` of the records still watched, by user (until the user's termination).
     var watchedMoves: [String: [Int]] = [:]
+    /// Indices into `movers` by the transfer's seq, until the IdP's removal from the old group names the group.
+    var movesAwaitingOldGroup: [UInt64: Int] = [:]
     var joiners: [String: JoinerRecord] = [:]
     /// Identity-store requests Identity Center refused, by operation.
     var failedRequests: [String: Int] = [:]
@@ -53,7 +55,8 @@ public struct RevocationMeter: Sendable {
         var movedAt: Instant
         var fromTeam: String
         var toTeam: String
-        var oldGroup: String
+        /// The group the IdP takes the mover out of for this move (the removal the transfer caused); nil until it does.
+        var oldGroup: String?
         var before: [AccountPermissionSet]
         var removedAt: [AccountPermissionSet: Instant] = [:]
         /// When Identity Center no longer had the user in the old group.
@@ -85,9 +88,11 @@ public struct RevocationMeter: Sendable {
             // A move whose old group has gone is settled; what this move takes away is not charged to it.
             watchedMoves[p.employeeId] = watchedMoves[p.employeeId]?.filter { movers[$0].oldGroupLeftAt == nil }
             watchedMoves[p.employeeId, default: []].append(movers.count)
+            // A transfer that names no old team has no old group to wait for.
+            if p.fromTeam != nil { movesAwaitingOldGroup[event.seq] = movers.count }
             movers.append(MoverRecord(
-                userId: p.employeeId, movedAt: t, fromTeam: p.fromTeam ?? "", toTeam: p.toTeam ?? "", oldGroup: "g-\(p.fromTeam ?? "")",
-                before: state.entitledTargets(ofUser: p.employeeId), oldTags: state.principalTags(ofUser: p.employeeId),
+                userId: p.employeeId, movedAt: t, fromTeam: p.fromTeam ?? "", toTeam: p.toTeam ?? "", oldGroup: nil,
+                before: state.entitledTargets(ofUser: p.employeeId), oldGroupLeftAt: p.fromTeam == nil ? t : nil, oldTags: state.principalTags(ofUser: p.employeeId),
                 spans: liveSpans(state, p.employeeId, at: t)))
         case .hrHire(let p):
             joiners[p.employeeId] = JoinerRecord(userId: p.employeeId, team: p.attributes.team, hiredAt: t)
@@ -112,6 +117,8 @@ public struct RevocationMeter: Sendable {
             for i in watchedMoves[p.userId] ?? [] { movers[i].spans.append(span) }
         case .idPDirectoryChange(let p) where p.change == .userDeactivated:
             if leavers[p.userId]?.idpAt == nil { leavers[p.userId]?.idpAt = t }
+        case .idPDirectoryChange(let p) where p.change == .groupMemberRemoved:
+            if let cause = event.cause, let i = movesAwaitingOldGroup.removeValue(forKey: cause) { movers[i].oldGroup = p.groupId }
         case .identityStoreRequestFailed(let p):
             failedRequests[p.operation, default: 0] += 1
         case .createUser(let p): observe(p.userId, state, t)
@@ -154,7 +161,7 @@ public struct RevocationMeter: Sendable {
                     // Back through another route (the new team's group arriving after the old one left): not lost.
                     if entitled { movers[i].removedAt[target] = nil }
                 }
-                if movers[i].oldGroupLeftAt == nil, user?.groups.contains(movers[i].oldGroup) != true { movers[i].oldGroupLeftAt = t }
+                if movers[i].oldGroupLeftAt == nil, let group = movers[i].oldGroup, user?.groups.contains(group) != true { movers[i].oldGroupLeftAt = t }
             }
             // An earlier move whose old group has gone is settled once a later move exists.
             if let latest = open.last { watchedMoves[userId] = open.filter { $0 == latest || movers[$0].oldGroupLeftAt == nil } }

@@ -69,8 +69,11 @@ public struct TeamSpec: Sendable, Equatable {
     public var name: String, department: String, size: Int
     /// The team's people as an imported organisation has them (ids and attributes kept); empty: generated.
     public var members: [ExistingPerson] = []
-    public var groupId: String { "g-\(name)" }
-    public init(name: String, department: String, size: Int) { self.name = name; self.department = department; self.size = size }
+    /// The team's group in the identity store: `g-<name>` for a generated team, the group's own id for an imported one.
+    public var groupId: String
+    public init(name: String, department: String, size: Int, groupId: String? = nil) {
+        self.name = name; self.department = department; self.size = size; self.groupId = groupId ?? "g-\(name)"
+    }
 }
 
 /// A person who exists already (from an imported organisation): their identity-store id and attributes.

@@ -109,6 +109,15 @@ import Testing
         #expect([1, 3, 4, 5, 6, 7, 8].allSatisfy { created.contains(ids.userId(String(format: "u%05d", $0))) })
         let assignments = try runAccesslab(["log", "--db", dir.sub("run"), "--type", "CreateAccountAssignment"]).out
         #expect(assignments.contains("accountId=100000000003") && assignments.contains("ps-"))
+        // Teams are the export's groups, by their identity-store ids; no group is made up from a team's name.
+        let groups = try runAccesslab(["log", "--db", dir.sub("run"), "--type", "CreateGroup"]).out
+        #expect(["payments", "search"].allSatisfy { groups.contains("groupId=\(ids.groupId("g-" + $0))") }, "\(groups)")
+        #expect(!groups.contains("groupId=g-"), "\(groups)")
+        // Each mover's old group is the imported one: the move is measured (not censored), and the check agrees.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let movers = try #require((report["movers"] as? [String: Any])?["people"] as? [[String: Any]])
+        #expect(!movers.isEmpty && movers.allSatisfy { $0["outcome"] as? String != "censored" }, "\(movers)")
+        #expect((report["independent_check"] as? [String: Any])?["agreed"] as? Bool == true, "\(report["independent_check"] ?? "")")
         #expect(try runAccesslab(["check", "--db", dir.sub("run")]).code == 0)
 
         try "name: bad\norganization:\n  from: org\nteams:\n  - {name: x, size: 3, department: y}\n".write(toFile: dir.sub("bad.yaml"), atomically: true, encoding: .utf8)

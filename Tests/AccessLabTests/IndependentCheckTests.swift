@@ -194,11 +194,11 @@ import Testing
         var log = CheckLog()
         log.user("u1")
         log.mint("u1", at: L.at(9))
-        log.add(L.at(10), .hrTransfer(HRTransfer(employeeId: "u1", fromTeam: "a", toTeam: "b")))
+        log.transfer("u1", from: "a", to: "b", at: L.at(10), idpAt: L.at(10, 10), oldGroup: "g-a", newGroup: "g-b")
         log.add(L.at(10, 30), .patchGroup(PatchGroup(groupId: "g-a", membersRemoved: ["u1"])))
         log.add(L.at(10, 30), .patchGroup(PatchGroup(groupId: "g-b", membersAdded: ["u1"])))
         log.mint("u1", at: L.at(11, 30), L.other, "ps-short", lasting: .hours(1))
-        log.add(L.at(12), .hrTransfer(HRTransfer(employeeId: "u1", fromTeam: "b", toTeam: "c")))
+        log.transfer("u1", from: "b", to: "c", at: L.at(12), idpAt: L.at(12, 5), oldGroup: "g-b", newGroup: "g-c")
         log.add(L.at(12, 20), .patchGroup(PatchGroup(groupId: "g-b", membersRemoved: ["u1"])))
         log.add(L.at(12, 20), .patchGroup(PatchGroup(groupId: "g-c", membersAdded: ["u1"])))
         let result = try log.check()
@@ -211,12 +211,27 @@ import Testing
         #expect(result.invariantViolations.isEmpty)
     }
 
+    /// An imported organisation's groups have identity-store ids, not team names: the old group is the one
+    /// the IdP took the mover out of for the move, and the move is measured when Identity Center follows.
+    @Test func aMoversOldGroupIsTheOneTheIdPRemovedThemFromWhateverItsId() throws {
+        let imported = "9a6b1c2d-0000-4e5f-8a9b-0c1d2e3f4a5b"
+        var log = CheckLog()
+        log.add(L.day, .createGroup(CreateGroup(groupId: imported, displayName: "a")))
+        log.user("u1", groups: [imported])
+        log.assign(at: L.day, group: imported, L.workload, "ps-short")
+        log.transfer("u1", from: "a", to: "b", at: L.at(10), idpAt: L.at(10, 10), oldGroup: imported, newGroup: "g-b")
+        #expect(try log.check().movers.map(\.outcome) == [MoverFigure.censored])
+        log.add(L.at(10, 40), .patchGroup(PatchGroup(groupId: imported, membersRemoved: ["u1"])))
+        let movers = try log.check().movers
+        #expect(movers == [MoverFigure(user: "u1", movedAt_ms: L.at(10).ms, outcome: MoverFigure.measured, latency_ms: 40 * minute)])
+    }
+
     @Test func aMoverTerminatedBeforeLeavingTheOldGroupLeftAndOneStillInItIsCensored() throws {
         var log = CheckLog()
         log.user("u1")
         log.user("u2")
-        log.add(L.at(10), .hrTransfer(HRTransfer(employeeId: "u1", fromTeam: "a", toTeam: "b")))
-        log.add(L.at(10), .hrTransfer(HRTransfer(employeeId: "u2", fromTeam: "a", toTeam: "b")))
+        log.transfer("u1", from: "a", to: "b", at: L.at(10), idpAt: L.at(10), oldGroup: "g-a", newGroup: "g-b")
+        log.transfer("u2", from: "a", to: "b", at: L.at(10), idpAt: L.at(10, 10), oldGroup: "g-a", newGroup: "g-b")
         log.terminate("u1", at: L.at(11))
         log.add(L.at(11, 30), .patchGroup(PatchGroup(groupId: "g-a", membersRemoved: ["u1"])))
         let movers = try log.check().movers

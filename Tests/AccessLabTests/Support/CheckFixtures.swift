@@ -67,6 +67,14 @@ struct CheckLog {
             sessionId: sessionId, issuedAt: t, expiresAt: t + lasting, sessionTags: [])))
     }
 
+    /// HR moves the user from `from` to `to`; at `idpAt` the IdP records the move, taking the user out of
+    /// `oldGroup` and into `newGroup` (what reaches Identity Center is up to the test).
+    mutating func transfer(_ user: String, from: String, to: String, at t: Instant, idpAt: Instant, oldGroup: String, newGroup: String) {
+        let seq = add(t, .hrTransfer(HRTransfer(employeeId: user, fromTeam: from, toTeam: to)))
+        add(idpAt, .idPDirectoryChange(IdPDirectoryChange(change: .groupMemberRemoved, userId: user, groupId: oldGroup)), cause: seq)
+        add(idpAt, .idPDirectoryChange(IdPDirectoryChange(change: .groupMemberAdded, userId: user, groupId: newGroup)), cause: seq)
+    }
+
     mutating func terminate(_ user: String, at t: Instant) { add(t, .hrTermination(HRTermination(employeeId: user))) }
 
     static func attributes(_ id: String, team: String) -> UserAttributes {
