@@ -1,12 +1,12 @@
 import AccessLabEvents
 import Foundation
 
-/// The `seq`s of one appended batch per entity, stored as one `by_entity` posting list each (see
-/// `LMDBEventLog`). The log keeps one and reuses it, so its tables keep their capacity between batches.
+/// The `seq`s of one appended batch per entity and bucket, stored as one `by_entity` posting list each
+/// (see `LMDBEventLog`). The log keeps one and reuses it, so its tables keep their capacity between batches.
 struct EntityPostings {
     private struct List {
-        /// kind | id | NUL: the key without its `seq`, built once per entity and batch; sorting these
-        /// bytes orders the puts as LMDB orders the keys.
+        /// bucket | kind | id | NUL: the key without its `seq`, built once per entity, bucket and batch;
+        /// sorting these bytes orders the puts as LMDB orders the keys.
         var prefix: [UInt8]
         var hash: UInt64
         var seqs: [UInt64]
@@ -30,13 +30,15 @@ struct EntityPostings {
     }
 
     private mutating func post(kind: UInt8, id: UnsafeBufferPointer<UInt8>, seq: UInt64) {
+        let bucket = EntityKey.bucket(of: seq)
         var hash = Self.fnvStep(0xcbf2_9ce4_8422_2325, kind)
         for byte in id { hash = Self.fnvStep(hash, byte) }
+        hash = Self.fnvStep(hash, UInt8(truncatingIfNeeded: bucket))
         let mask = slots.count - 1
         var slot = Self.start(hash) & mask
         while slots[slot] != 0 {
             let i = slots[slot] - 1
-            if lists[i].hash == hash && Self.matches(lists[i].prefix, kind: kind, id: id) {
+            if lists[i].hash == hash && Self.matches(lists[i].prefix, bucket: bucket, kind: kind, id: id) {
                 if lists[i].seqs.last != seq { lists[i].seqs.append(seq) }
                 return
             }
@@ -45,7 +47,7 @@ struct EntityPostings {
         var seqs: [UInt64] = []
         seqs.reserveCapacity(16)  // about ten postings per list in the reference scenario: one allocation, not four
         seqs.append(seq)
-        lists.append(List(prefix: EntityKey.prefix(kind: kind, id: id), hash: hash, seqs: seqs))
+        lists.append(List(prefix: EntityKey.prefix(bucket: bucket, kind: kind, id: id), hash: hash, seqs: seqs))
         slots[slot] = lists.count
         if lists.count * 2 > slots.count { grow() }
     }
@@ -57,12 +59,14 @@ struct EntityPostings {
     /// FNV-1a's low bits mix poorly, so the high half is folded in before masking.
     @inline(__always) private static func start(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash ^ (hash >> 32)) }
 
-    private static func matches(_ prefix: [UInt8], kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard prefix.count == id.count + 2, prefix[0] == kind else { return false }
+    private static func matches(_ prefix: [UInt8], bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> Bool {
+        let b = EntityKey.bucketBytes
+        guard prefix.count == b + id.count + 2, prefix[b] == kind else { return false }
         // memcmp: the generic `elementsEqual` was a third of the cost of posting.
         return prefix.withUnsafeBytes { p in
+            guard UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)) == bucket else { return false }
             guard let stored = p.baseAddress, let given = id.baseAddress else { return id.isEmpty }
-            return memcmp(stored + 1, given, id.count) == 0
+            return memcmp(stored + b + 1, given, id.count) == 0
         }
     }
 
@@ -89,7 +93,7 @@ struct EntityPostings {
         }
     }
 
-    /// Hands each list to `put` in key order: key kind | id | NUL | first `seq` (big-endian), value the
+    /// Hands each list to `put` in key order: key bucket | kind | id | NUL | first `seq` (big-endian), value the
     /// count then the deltas between successive `seq`s, as varints. The buffers are valid only during the call.
     /// Ends the batch: the lists are sorted in place (the table no longer finds them), then cleared.
     mutating func write(_ put: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {

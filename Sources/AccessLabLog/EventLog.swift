@@ -131,7 +131,9 @@ public struct EventLogError: Error, Equatable, CustomStringConvertible, Sendable
         case .notADatabase(let path, let reason):
             "\(path) is not an AccessLab database: \(reason)"
         case .schemaMismatch(let path, let found, let expected):
-            "\(path) has schema version \(found); this build reads version \(expected)"
+            found < expected
+                ? "\(path) has schema version \(found), from an older AccessLab; this build reads version \(expected). Run its scenario again, or carry its events over: `accesslab log --db \(path) --json` with the older build, then `accesslab import --db NEW FILE` with this one (same digest)"
+                : "\(path) has schema version \(found); this build reads version \(expected)"
         case .diskFull(let path):
             "the disk holding \(path) is full; the batch being written was rolled back and the log is intact"
         case .ioError(let path):

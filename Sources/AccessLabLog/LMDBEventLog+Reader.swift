@@ -103,25 +103,28 @@ extension LMDBEventLog {
             return t
         }
 
+        /// One seek per bucket up to the head, in `seq` order.
         func seqs(touching entity: EntityRef) throws -> [UInt64] {
-            let prefix = EntityKey.prefix(entity)
             return try log.withStorage {
                 try txn.withCursor(log.byEntity) { cursor in
                     var out: [UInt64] = []
-                    var entry = try cursor.seek(atLeast: prefix)
-                    while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
-                        var seq = UInt64(bigEndian: current.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self))
-                        var reader = ByteReader(current.value)
-                        do {
-                            let count = try reader.varint()
-                            for i in 0..<count {
-                                if i > 0 { seq += try reader.varint() }
-                                if seq <= head.lastSeq { out.append(seq) }
+                    for bucket in 0...EntityKey.bucket(of: head.lastSeq) {
+                        let prefix = EntityKey.prefix(bucket: bucket, entity)
+                        var entry = try cursor.seek(atLeast: prefix)
+                        while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
+                            var seq = UInt64(bigEndian: current.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self))
+                            var reader = ByteReader(current.value)
+                            do {
+                                let count = try reader.varint()
+                                for i in 0..<count {
+                                    if i > 0 { seq += try reader.varint() }
+                                    if seq <= head.lastSeq { out.append(seq) }
+                                }
+                            } catch {
+                                throw EventLogError(kind: .corrupt(seq: seq, problem: "a malformed entity index entry"))
                             }
-                        } catch {
-                            throw EventLogError(kind: .corrupt(seq: seq, problem: "a malformed entity index entry"))
+                            entry = try cursor.next()
                         }
-                        entry = try cursor.next()
                     }
                     return out
                 }

@@ -6,14 +6,18 @@ import LMDB
 /// - `events`: big-endian `seq` -> record (encoded event + chain tag), appended with `MDB_APPEND`;
 /// - `by_time`: order-preserving time + `seq` -> empty for every `timeIndexStride`-th event (sparse: a
 ///   lookup finds the nearest entry and reads at most a stride of event headers), for "as of T";
-/// - `by_entity`: kind, id, NUL, first `seq` -> the batch's `seq`s for that entity as varint deltas
-///   (one posting list per entity per batch, not one key per event), for timelines;
+/// - `by_entity`: bucket, kind, id, NUL, first `seq` -> the batch's `seq`s for that entity in that bucket
+///   as varint deltas (one posting list per entity per batch and bucket, not one key per event), for
+///   timelines. A bucket is a fixed range of `seq`s (`EntityKey.bucketShift`) and leads the key, so a
+///   batch inserts only among the newest bucket's keys: the pages it touches stay few and hot however
+///   long the log, where keys led by the entity put each batch's inserts all over the index;
 /// - `checkpoints`: `seq` -> digest at the end of each batch;
 /// - `snapshots`: `seq` -> head digest + projection snapshot bytes;
 /// - `meta`: schema version, head, scenario and seed.
 public final class LMDBEventLog: EventLog {
     /// Bumped when the layout of the databases changes.
-    public static let schemaVersion: UInt32 = 2
+    /// 3: `by_entity` keys begin with their bucket.
+    public static let schemaVersion: UInt32 = 3
     /// Every how many events the time index has an entry.
     static let timeIndexStride: UInt64 = 64
 
@@ -237,15 +241,23 @@ struct TimeKey {
     }
 }
 
-/// kind (1) | id (UTF-8) | NUL | seq (8, big-endian)
+/// bucket (8, big-endian) | kind (1) | id (UTF-8) | NUL | seq (8, big-endian)
 enum EntityKey {
-    static func prefix(_ entity: EntityRef) -> [UInt8] {
+    /// A bucket holds 65,536 `seq`s: a reader seeks once per bucket (500 for a year of the scale
+    /// scenario), and a writer's inserts stay within about a megabyte of index.
+    static let bucketShift: UInt64 = 16
+    static let bucketBytes = 8
+
+    static func bucket(of seq: UInt64) -> UInt64 { seq >> bucketShift }
+
+    static func prefix(bucket: UInt64, _ entity: EntityRef) -> [UInt8] {
         var id = entity.id
-        return id.withUTF8 { prefix(kind: entity.kind.rawValue, id: $0) }
+        return id.withUTF8 { prefix(bucket: bucket, kind: entity.kind.rawValue, id: $0) }
     }
-    static func prefix(kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    static func prefix(bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var key: [UInt8] = []
-        key.reserveCapacity(id.count + 2)
+        key.reserveCapacity(bucketBytes + id.count + 2)
+        withUnsafeBytes(of: bucket.bigEndian) { key.append(contentsOf: $0) }
         key.append(kind)
         key.append(contentsOf: id)
         key.append(0)

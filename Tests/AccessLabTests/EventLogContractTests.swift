@@ -107,6 +107,21 @@ struct EventLogContractTests {
         }
     }
 
+    /// The LMDB entity index is kept in buckets of 65,536 seqs; a batch may straddle a bucket's end.
+    @Test("the entity index finds an entity's events across its buckets, in seq order")
+    func entityIndexAcrossBuckets() throws {
+        let dir = TemporaryDirectory()
+        let memory = try LogKind.inMemory.make(dir), disk = try LogKind.lmdb.make(dir)
+        for batch in 0..<3 {
+            let events = sampleEvents(50_000, from: t0 + .days(Int64(batch)), users: 7 + batch)
+            _ = try memory.append(events); _ = try disk.append(events)
+        }
+        for u in 0..<9 {
+            let a = try memory.read { try $0.seqs(touching: .user("u-\(u)")) }, b = try disk.read { try $0.seqs(touching: .user("u-\(u)")) }
+            #expect(a == b && a.count > 5_000 && a.last! > 131_072, "u-\(u): \(a.count) / \(b.count)")
+        }
+    }
+
     @Test("entity indexes find every event about a user, group, account or permission set", arguments: LogKind.allCases)
     func entityIndex(kind: LogKind) throws {
         let dir = TemporaryDirectory()

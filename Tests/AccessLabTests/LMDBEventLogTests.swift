@@ -90,6 +90,15 @@ struct LMDBEventLogTests {
         }
         let foreign = try #require(throws: EventLogError.self) { try LMDBEventLog(path: dir.sub("foreign")) }
         #expect(foreign.description.contains("is not an AccessLab database"))
+        // A database an older AccessLab wrote (schema 2: entity index keys without their bucket).
+        do {
+            try LMDBEventLog(path: dir.sub("old"), create: true).append(sampleEvents(3))
+            let env = try Environment(path: dir.sub("old"))
+            let meta = try env.openDatabase("meta", create: false)
+            try env.write { txn in try txn.put(meta, key: MetaKey.schema, value: LMDBEventLog.bytes(UInt32(2))) }
+        }
+        let old = try #require(throws: EventLogError.self) { try LMDBEventLog(path: dir.sub("old")) }
+        #expect(old.description.contains("schema version 2, from an older AccessLab") && old.description.contains("log --db"), "\(old)")
     }
 
     @Test("a writer killed mid-batch leaves exactly the committed batches, and they verify")
