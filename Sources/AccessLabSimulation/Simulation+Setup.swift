@@ -85,6 +85,8 @@ extension Simulation {
                 emit(.scim, .patchGroup(PatchGroup(groupId: team.groupId, membersAdded: chunk)))
                 start += 100
             }
+            // A large directory is written as it is made, not held whole (100,000 people: 80 MB).
+            if pending.count >= batchSize { try flush() }
         }
         switch scenario.assignmentMode {
         case .group:
