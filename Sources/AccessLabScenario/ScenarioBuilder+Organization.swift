@@ -133,3 +133,23 @@ struct AccountSelector {
         terms.allSatisfy { key, values in account.labels[key].map(values.contains) ?? false }
     }
 }
+
+/// The accounts by label value, so that a selector made for each of 500 teams looks only at the
+/// accounts its first term names, not at all 10,000 (scale-10k's assignments took 9 s that way).
+struct AccountLabelIndex {
+    let accounts: [AccountSpec]
+    private var positions: [String: [String: [Int]]] = [:]
+
+    init(_ accounts: [AccountSpec]) {
+        self.accounts = accounts
+        for (i, account) in accounts.enumerated() {
+            for (key, value) in account.labels { positions[key, default: [:]][value, default: []].append(i) }
+        }
+    }
+
+    /// The accounts the selector matches, in the scenario's order.
+    func matching(_ selector: AccountSelector) -> [AccountSpec] {
+        guard let (key, values) = selector.terms.first else { return accounts }
+        return values.flatMap { positions[key]?[$0] ?? [] }.sorted().map { accounts[$0] }.filter(selector.matches)
+    }
+}

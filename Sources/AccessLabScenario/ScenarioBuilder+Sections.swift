@@ -72,6 +72,7 @@ extension ScenarioBuilder {
 
     func assignments(_ items: [ScenarioNode], scenario s: Scenario) throws(ScenarioError) -> [AssignmentSpec] {
         var out: [AssignmentSpec] = []
+        let index = AccountLabelIndex(s.accounts)
         for (i, item) in items.enumerated() {
             let m = try MappingReader(item, path: "assignments[\(i)]")
             let teams = try TeamSelection.read(m, teams: s.teams) ?? s.teams
@@ -85,7 +86,7 @@ extension ScenarioBuilder {
             var matched = 0
             for team in teams {
                 let selector = try AccountSelector(selectorText, team: team.name, at: selectorNode ?? item, field: m.field("accounts"))
-                let ids = s.accounts.filter(selector.matches).map(\.accountId)
+                let ids = index.matching(selector).map(\.accountId)
                 matched += ids.count
                 if !ids.isEmpty { out.append(AssignmentSpec(team: team.name, permissionSetId: ps.permissionSetId, accountIds: ids)) }
             }
@@ -167,6 +168,7 @@ extension ScenarioBuilder {
 
     func resources(_ items: [ScenarioNode], scenario s: Scenario) throws(ScenarioError) -> [ResourceSpec] {
         var out: [ResourceSpec] = []
+        let index = AccountLabelIndex(s.accounts)
         for (i, item) in items.enumerated() {
             let m = try MappingReader(item, path: "resources[\(i)]")
             let arn = try m.requiredString("arn")
@@ -181,7 +183,7 @@ extension ScenarioBuilder {
             try m.finish()
             for team in perTeam.map({ $0.map(Optional.some) }) ?? [nil] {
                 let selector = try AccountSelector(selectorText, team: team?.name, at: selectorNode ?? item, field: m.field("accounts"))
-                for account in s.accounts where selector.matches(account) {
+                for account in index.matching(selector) {
                     func fill(_ x: String) -> String {
                         x.replacingOccurrences(of: "{team}", with: team?.name ?? "").replacingOccurrences(of: "{account}", with: account.accountId)
                     }
