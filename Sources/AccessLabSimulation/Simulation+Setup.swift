@@ -136,11 +136,13 @@ extension Simulation {
         people[person.userId] = person
         employedIndex[person.userId] = employed.count
         employed.append(person.userId)
+        employedInOrder.insert(person.userId)
         return person
     }
 
     func removeFromEmployed(_ userId: String) {
         guard let i = employedIndex.removeValue(forKey: userId) else { return }
+        employedInOrder.remove(userId)
         let last = employed.removeLast()
         if last != userId { employed[i] = last; employedIndex[last] = i }
     }
@@ -159,7 +161,7 @@ extension Simulation {
         if calendar.isWorkingDay(day) {
             try planChurn(day)
             let window = scenario.users.signInWindow
-            for userId in employed.sorted() {
+            for userId in employedInOrder.ascending() {
                 guard let person = people[userId], person.leftAt == nil else { continue }
                 let (works, minute) = withRNG(userId) { rng -> (Bool, Int) in
                     let works = rng.nextUnit() < scenario.users.attendance

@@ -33,6 +33,8 @@ public final class Simulation {
     var people: [String: Person] = [:]
     var employed: [String] = []
     var employedIndex: [String: Int] = [:]
+    /// `employed` in id order, for the daily plan (`employed`'s own order feeds random picks).
+    var employedInOrder = IDOrder()
     var nextEmployeeNumber = 0
     var counters = Counters()
     var idpPending: [IdPChange] = []

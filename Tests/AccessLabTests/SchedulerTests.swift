@@ -88,4 +88,21 @@ struct SchedulerTests {
         }
         #expect(buckets.allSatisfy { (9_500...10_500).contains($0) })
     }
+
+    @Test("the daily plan's id order is the sorted set of ids, whatever the inserts and removals in between")
+    func idOrderIsSorted() async {
+        await propertyCheck(count: 200, input: Gen.uint64(in: 0 ... .max)) { seed in
+            var rng = Xoshiro256StarStar(seed: seed)
+            var order = IDOrder(), reference = Set<String>()
+            for _ in 0..<300 {
+                let id = "u\(rng.int(in: 0...80))-\(rng.int(in: 0...3))"
+                switch rng.int(in: 0...9) {
+                case 0...4: if reference.insert(id).inserted { order.insert(id) }
+                case 5...7: if reference.remove(id) != nil { order.remove(id) }
+                default: #expect(order.ascending() == reference.sorted())
+                }
+            }
+            #expect(order.ascending() == reference.sorted())
+        }
+    }
 }
