@@ -73,12 +73,12 @@ extension Simulation {
         let seq = emit(.hr, .hrTransfer(HRTransfer(employeeId: userId, fromDepartment: from.department, toDepartment: target.department,
                                                    fromTeam: from.name, toTeam: target.name)))
         person.team = target.name
-        person.attributes.team = target.name
-        person.attributes.department = target.department
         people[userId] = person
+        hrAttributes[userId]?.team = target.name
+        hrAttributes[userId]?.department = target.department
         try toIdP([IdPChange(change: .groupMemberRemoved, userId: userId, groupId: from.groupId, cause: seq),
                    IdPChange(change: .groupMemberAdded, userId: userId, groupId: target.groupId, cause: seq),
-                   IdPChange(change: .userUpdated, userId: userId, attributes: person.attributes, cause: seq)])
+                   IdPChange(change: .userUpdated, userId: userId, attributes: hrAttributes[userId], cause: seq)])
         if scenario.assignmentMode == .direct {
             requestDirectAssignments(for: userId, team: from.name, kind: .delete)
             requestDirectAssignments(for: userId, team: target.name, kind: .create)

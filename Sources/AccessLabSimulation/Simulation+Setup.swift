@@ -3,10 +3,11 @@ import AccessLabProjections
 
 /// A person as HR knows them. The employee id is also their identity-store user id (the SCIM externalId
 /// mapping is the identity here).
+/// What the simulation tracks of a person, small enough to copy on every lookup (their HR attributes,
+/// which only hires and moves read, are in `Simulation.hrAttributes`).
 struct Person {
     var userId: String
     var team: String
-    var attributes: UserAttributes
     var leftAt: Instant?
     var sessionCount = 0
     var workEndsAt: Instant?
@@ -113,31 +114,33 @@ extension Simulation {
 
     /// Creates a person (not yet known to the IdP) in `team`.
     @discardableResult
-    func newPerson(team: TeamSpec) -> Person {
+    func newPerson(team: TeamSpec) -> (userId: String, attributes: UserAttributes) {
         nextEmployeeNumber += 1
         let n = String(nextEmployeeNumber)
         let userId = "u" + String(repeating: "0", count: max(0, 5 - n.count)) + n
         let attributes = UserAttributes(userName: "\(userId)@example.com", givenName: "Given\(n)", familyName: "Family\(n)",
                                         displayName: "User \(n)", email: "\(userId)@example.com",
                                         department: team.department, title: "Engineer", team: team.name)
-        return register(Person(userId: userId, team: team.name, attributes: attributes))
+        register(Person(userId: userId, team: team.name), attributes: attributes)
+        return (userId, attributes)
     }
 
     /// Registers a person an imported organisation already has, with their own id and attributes.
     @discardableResult
-    func existingPerson(_ existing: ExistingPerson, team: TeamSpec) -> Person {
+    func existingPerson(_ existing: ExistingPerson, team: TeamSpec) -> (userId: String, attributes: UserAttributes) {
         var attributes = existing.attributes
         if attributes.team == nil { attributes.team = team.name }
-        return register(Person(userId: existing.userId, team: team.name, attributes: attributes))
+        register(Person(userId: existing.userId, team: team.name), attributes: attributes)
+        return (existing.userId, attributes)
     }
 
     /// Makes `person` someone HR employs.
-    private func register(_ person: Person) -> Person {
+    private func register(_ person: Person, attributes: UserAttributes) {
         people[person.userId] = person
+        hrAttributes[person.userId] = attributes
         employedIndex[person.userId] = employed.count
         employed.append(person.userId)
         employedInOrder.insert(person.userId)
-        return person
     }
 
     func removeFromEmployed(_ userId: String) {

@@ -31,6 +31,8 @@ public final class Simulation {
 
     // Actor state. Arrays and insertion-ordered structures only where order reaches the log.
     var people: [String: Person] = [:]
+    /// Each person's attributes as HR has them (what a hire or a move sends to the IdP).
+    var hrAttributes: [String: UserAttributes] = [:]
     var employed: [String] = []
     var employedIndex: [String: Int] = [:]
     /// `employed` in id order, for the daily plan (`employed`'s own order feeds random picks).
