@@ -164,8 +164,8 @@ extension Simulation {
         if calendar.isWorkingDay(day) {
             try planChurn(day)
             let window = scenario.users.signInWindow
+            // Everyone employed is in `people` and has not left (a termination takes them out of `employed`).
             for userId in employedInOrder.ascending() {
-                guard let person = people[userId], person.leftAt == nil else { continue }
                 let (works, minute) = withRNG(userId) { rng -> (Bool, Int) in
                     let works = rng.nextUnit() < scenario.users.attendance
                     return (works, rng.int(in: window.lowerBound...max(window.lowerBound, window.upperBound - 1)))
