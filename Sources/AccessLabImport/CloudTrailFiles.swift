@@ -99,13 +99,14 @@ public struct CloudTrailFiles {
         // Read from this file's bytes before the record's places are made `bytes`'.
         let body = record.additionalEventData.isAbsent ? nil : CloudTrailJSONView(buffer, record.additionalEventData)["accesslab:body"]
         record.shift(by: offset)
-        var located = Located(record: record, file: file, index: index, time: eventTime)
+        // Moved, not copied, on its way into `records` (a copy retains each of its strings; the optimizer kept two).
+        var located = Located(record: consume record, file: file, index: index, time: eventTime)
         if let body {
             if let time = body["time"]?.stringValue.flatMap(ISO8601.parse) { located.time = time }
             if let n = body["seq"]?.numberValue { located.seq = n }
             if let n = body["part"]?.numberValue { located.part = n }
         }
-        records.append(located)
+        records.append(consume located)
     }
 
     /// Records in time order. CloudTrail's times are whole seconds: within a second, records keep the order
