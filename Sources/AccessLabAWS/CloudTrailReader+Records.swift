@@ -102,6 +102,12 @@ extension CloudTrailReader {
     /// At `"`: the member name as a record field (nil: a member records do not have, or not one of ours).
     private mutating func fieldName(after previous: Int) throws(SyntaxError) -> RecordField? {
         let start = at + 1
+        // A trail's records list their members in one order: the member that followed this one last time is tried
+        // first, in place (its name's bytes then the closing quote), before the name is scanned.
+        if let guess = fieldAfter[previous], nameIs(guess, at: start) {
+            at = start + RecordField.shapes[guess.rawValue].count + 1
+            return guess
+        }
         var i = start
         // Plain ASCII up to the closing quote: matched in place. Anything else is decoded first.
         if let base = bytes.baseAddress {
@@ -115,16 +121,24 @@ extension CloudTrailReader {
         while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
         if i < end, bytes[i] == UInt8(ascii: "\"") {
             at = i + 1
-            let name = UnsafeBufferPointer(rebasing: bytes[start..<i])
-            // A trail's records list their members in one order: the member that followed this one last time is tried first.
-            let shape = RecordField.words(name)
-            if let guess = fieldAfter[previous], guess.matches(name, shape) { return guess }
-            let field = RecordField(name)
+            let field = RecordField(UnsafeBufferPointer(rebasing: bytes[start..<i]))
             fieldAfter[previous] = field
             return field
         }
         let name = try string()
         return Array(name.utf8).withUnsafeBufferPointer(RecordField.init)
+    }
+
+    /// Whether the member name from `start` (past its opening quote) is `field`'s, plain, followed by the closing quote.
+    @inline(__always)
+    private func nameIs(_ field: RecordField, at start: Int) -> Bool {
+        let shape = RecordField.shapes[field.rawValue]
+        let n = shape.count
+        guard end - start >= 8, end - start > n, let base = bytes.baseAddress, base[start + n] == UInt8(ascii: "\"") else { return false }
+        let name = UnsafeRawPointer(base + start)
+        if n < 8 { return name.loadUnaligned(as: UInt64.self) & ((1 << (8 * UInt64(n))) &- 1) == shape.head }
+        return name.loadUnaligned(as: UInt64.self) == shape.head && name.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == shape.tail
+            && (n <= 16 || field.named(UnsafeBufferPointer(start: base + start, count: n)))
     }
 }
 

@@ -70,12 +70,17 @@ public struct CloudTrailRecordSpans: Sendable {
     /// The same record in a buffer that holds the one it was read from at `offset`.
     public func shifted(by offset: Int) -> CloudTrailRecordSpans {
         var r = self
-        r.userIdentity = userIdentity.shifted(by: offset)
-        r.requestParameters = requestParameters.shifted(by: offset)
-        r.responseElements = responseElements.shifted(by: offset)
-        r.additionalEventData = additionalEventData.shifted(by: offset)
-        r.serviceEventDetails = serviceEventDetails.shifted(by: offset)
+        r.shift(by: offset)
         return r
+    }
+
+    /// As `shifted(by:)`, in place (a copy retains each of the record's strings, and its end releases them).
+    public mutating func shift(by offset: Int) {
+        userIdentity = userIdentity.shifted(by: offset)
+        requestParameters = requestParameters.shifted(by: offset)
+        responseElements = responseElements.shifted(by: offset)
+        additionalEventData = additionalEventData.shifted(by: offset)
+        serviceEventDetails = serviceEventDetails.shifted(by: offset)
     }
 }
 

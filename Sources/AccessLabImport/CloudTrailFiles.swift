@@ -78,7 +78,7 @@ public struct CloudTrailFiles {
         func skip(_ problem: String) {
             skipped.append(place.index.map { "\(name): Records[\($0)].\(problem)" } ?? "\(name):\(place.line): \(problem)")
         }
-        let record: CloudTrailRecordSpans
+        var record: CloudTrailRecordSpans
         switch result {
         case .success(let r): record = r
         case .failure(let error): skip(error.description); return
@@ -96,13 +96,17 @@ public struct CloudTrailFiles {
             lastTime = (record.eventTime, parsed)
         }
         guard seen.insert(record.eventID).inserted else { duplicates += 1; return }
-        var located = Located(record: record.shifted(by: offset), file: file, index: index, time: eventTime)
-        if !record.additionalEventData.isAbsent, let body = CloudTrailJSONView(buffer, record.additionalEventData)["accesslab:body"] {
+        // Read from this file's bytes before the record's places are made `bytes`'.
+        let body = record.additionalEventData.isAbsent ? nil : CloudTrailJSONView(buffer, record.additionalEventData)["accesslab:body"]
+        record.shift(by: offset)
+        // Moved, not copied, on its way into `records` (a copy retains each of its strings; the optimizer kept two).
+        var located = Located(record: consume record, file: file, index: index, time: eventTime)
+        if let body {
             if let time = body["time"]?.stringValue.flatMap(ISO8601.parse) { located.time = time }
             if let n = body["seq"]?.numberValue { located.seq = n }
             if let n = body["part"]?.numberValue { located.part = n }
         }
-        records.append(located)
+        records.append(consume located)
     }
 
     /// Records in time order. CloudTrail's times are whole seconds: within a second, records keep the order

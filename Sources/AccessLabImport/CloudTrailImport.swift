@@ -44,6 +44,8 @@ public struct CloudTrailImport {
     /// of a long trail holds every credential ever issued, and each "as of" restores them all).
     var expiries = Heap<Expiry>()
     var expiriesQueued = 0
+    /// The expiries written, for the report's assumptions (counted here: a key per event was hashed in full).
+    var expiriesWritten = 0
 
     struct Expiry: Comparable {
         var at: Instant
@@ -74,8 +76,11 @@ public struct CloudTrailImport {
                 func view(_ k: Int) -> CloudTrailRecordView {
                     CloudTrailRecordView(UnsafeRawPointer(base + k).advanced(by: offset).assumingMemoryBound(to: CloudTrailRecordSpans.self), in: bytes)
                 }
-                for k in order where records[k].record.eventSource == "sts.amazonaws.com" && records[k].record.eventName == "AssumeRoleWithSAML"
-                    && records[k].record.errorCode == nil {
+                let assumes = order.filter {
+                    records[$0].record.eventSource == "sts.amazonaws.com" && records[$0].record.eventName == "AssumeRoleWithSAML" && records[$0].record.errorCode == nil
+                }
+                i.assumed.reserveCapacity(assumes.count)
+                for k in assumes {
                     let record = view(k)
                     let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
                     i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
@@ -142,7 +147,7 @@ public struct CloudTrailImport {
                 continue
             }
             append(.system, body, at: next.at, cause: next.cause)
-            report.assumptions["credentials and portal sessions taken as ended at the expiry their records give (CloudTrail logs no expiry)", default: 0] += 1
+            expiriesWritten += 1
         }
     }
 
@@ -184,6 +189,9 @@ public struct CloudTrailImport {
 
     /// The counts by kind into the report's `source:name` keys.
     mutating func countKinds() {
+        if expiriesWritten > 0 {
+            report.assumptions["credentials and portal sessions taken as ended at the expiry their records give (CloudTrail logs no expiry)", default: 0] += expiriesWritten
+        }
         for (counts, path) in [(failed, \Report.failed), (notModelled, \Report.notModelled), (applied, \Report.applied)] {
             for (kind, n) in counts.sorted(by: { ($0.key.source, $0.key.name) < ($1.key.source, $1.key.name) }) { report[keyPath: path]["\(kind.source):\(kind.name)", default: 0] += n }
         }
@@ -397,7 +405,7 @@ public struct CloudTrailImport {
         let b = body(r)
         let account = s(b?["accountId"]) ?? s(r.serviceEventDetails["account_id"]) ?? ""
         let setName = s(r.serviceEventDetails["role_name"]) ?? ""
-        guard let ps = s(b?["permissionSetId"]) ?? state.permissionSets.values.filter({ $0.name == setName }).map(\.permissionSetId).min() else {
+        guard let ps = s(b?["permissionSetId"]) ?? permissionSetId(named: setName) else {
             unknown(r, "credentials for permission set '\(setName)', which the state does not hold")
             return true
         }
@@ -424,13 +432,30 @@ public struct CloudTrailImport {
         } else {
             tags = state.principalTags(ofUser: user)
         }
-        let session = s(b?["sessionId"]) ?? state.portalSessions(ofUser: user).filter { $0.startedAt <= issued && issued < $0.expiresAt }
-            .max { $0.startedAt < $1.startedAt }?.sessionId ?? "ct-session-unknown"
-        let credential = s(b?["credentialId"]) ?? "ct-\(r.eventID)"
+        let session = s(b?["sessionId"]) ?? portalSession(of: user, openAt: issued) ?? "ct-session-unknown"
+        let credential = s(b?["credentialId"]) ?? "ct-" + r.eventID
         emit(r, .user, .roleCredentialsIssued(RoleCredentialsIssued(credentialId: credential, userId: user, accountId: account, permissionSetId: ps,
                                                                     roleName: roleName, sessionId: session, issuedAt: issued, expiresAt: expires!,
                                                                     sessionTags: tags)))
         return true
+    }
+
+    /// The permission set named `name` (of several, the least id).
+    private func permissionSetId(named name: String) -> String? {
+        var found: String?
+        for set in state.permissionSets.values where set.name == name && found.map({ set.permissionSetId < $0 }) ?? true { found = set.permissionSetId }
+        return found
+    }
+
+    /// The user's portal session open at `t` that began last (of several begun then, the least id).
+    private func portalSession(of user: String, openAt t: Instant) -> String? {
+        var found: (startedAt: Instant, id: String)?
+        for id in state.portalSessionsByUser[user] ?? [] {
+            guard let session = state.portalSessions[id], session.startedAt <= t, t < session.expiresAt else { continue }
+            if let f = found, f.startedAt > session.startedAt || (f.startedAt == session.startedAt && f.id < session.sessionId) { continue }
+            found = (session.startedAt, session.sessionId)
+        }
+        return found?.id
     }
 
     // MARK: Identity store
