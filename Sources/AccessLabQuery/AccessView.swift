@@ -74,10 +74,12 @@ public enum AccessView {
             users = all.sorted()
         }
         var out: [AccessRow] = []
-        out.reserveCapacity(users.count * 2)
+        // About eight rows a user in the reference organisation; growing past the reservation copies every row.
+        out.reserveCapacity(users.count * 8)
         // What a row shows of its target, found once per group for the group's grants (most rows come
         // through groups) rather than with three hashed lookups per row.
-        var groupFacts: [String: [TargetFacts]] = [:]
+        var groupSources: [String: GroupSource] = [:]
+        let direct = [EntitlementSource.direct.label]
         for userId in users {
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
             // The entitled targets, sorted and distinct, each with its sources in `entitlements(ofUser:)`'s
@@ -87,23 +89,24 @@ public enum AccessView {
             guard !targets.isEmpty || !credentials.isEmpty else { continue }
             var via: [[String]] = Array(repeating: [], count: targets.count)
             var facts: [TargetFacts?] = Array(repeating: nil, count: targets.count)
-            if let direct = state.sortedGrants[Principal(.USER, userId)] {
-                addSource(direct, "direct", targets, &via) { j, _ in facts[j] = TargetFacts(state, targets[j]) }
+            if let granted = state.sortedGrants[Principal(.USER, userId)] {
+                addSource(granted, direct, targets, &via) { j, _ in facts[j] = TargetFacts(state, targets[j]) }
             }
             for group in (ic?.groups ?? []).sorted() {
                 guard let granted = state.sortedGrants[Principal(.GROUP, group)] else { continue }
-                let grantedFacts: [TargetFacts]
-                if let known = groupFacts[group] { grantedFacts = known } else {
-                    grantedFacts = granted.map { TargetFacts(state, $0) }
-                    groupFacts[group] = grantedFacts
+                let source: GroupSource
+                if let known = groupSources[group] { source = known } else {
+                    source = GroupSource(facts: granted.map { TargetFacts(state, $0) }, label: [EntitlementSource.group(group).label])
+                    groupSources[group] = source
                 }
-                addSource(granted, EntitlementSource.group(group).label, targets, &via) { j, k in
-                    if facts[j] == nil { facts[j] = grantedFacts[k] }
+                addSource(granted, source.label, targets, &via) { j, k in
+                    if facts[j] == nil { facts[j] = source.facts[k] }
                 }
             }
             let entitledCount = targets.count
             // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
-            var held: [[RoleCredential]] = Array(repeating: [], count: targets.count)
+            // Most users hold no credential: then there is nothing to sort out.
+            var held: [[RoleCredential]] = credentials.isEmpty ? [] : Array(repeating: [], count: targets.count)
             for c in credentials {
                 if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else {
                     targets.append(c.target); via.append([]); held.append([c]); facts.append(nil)
@@ -113,7 +116,10 @@ public enum AccessView {
             let sorted = targets.count == entitledCount ? Array(targets.indices) : targets.indices.sorted { targets[$0] < targets[$1] }
             let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == known[i].accountName }
             let idpStatus = state.idp.users[userId]?.status.rawValue
+            // Read once: each read through the optionals per row copied the whole user.
             let attributes = (ic ?? state.idp.users[userId])?.attributes
+            let userName = attributes?.userName, team = attributes?.team ?? attributes?.department
+            let icStatus = ic?.status.rawValue ?? "absent"
             let pending = pendingSync(state, userId)
             let roles = order.map { known[$0].role }
             // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
@@ -127,9 +133,9 @@ public enum AccessView {
                 let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
                 out.append(AccessRow(
                     user: userId,
-                    userName: attributes?.userName,
-                    team: attributes?.team ?? attributes?.department,
-                    userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
+                    userName: userName,
+                    team: team,
+                    userStatusIdentityCenter: icStatus,
                     userStatusIdP: idpStatus,
                     accountId: target.accountId, accountName: shown.accountName,
                     permissionSetId: target.permissionSetId, permissionSet: shown.permissionSetName,
@@ -144,7 +150,7 @@ public enum AccessView {
                     denyInEffect: access.denyInEffect,
                     canAct: access.canAct,
                     signInRefusal: access.signInRefusal?.rawValue, credentialRefusal: access.credentialRefusal?.rawValue,
-                    credentials: held[i].map { c in
+                    credentials: held.isEmpty ? [] : held[i].map { c in
                         .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt,
                               deniedFrom: deny.map { max($0, c.issuedAt) }, worksUntil: state.workingEnd(of: c),
                               usable: state.isLive(c, at: at), sessionTags: c.sessionTags)
@@ -154,17 +160,24 @@ public enum AccessView {
         return out
     }
 
-    /// Appends `label` to the sources of each of `granted`'s targets (both sorted; `targets` holds them all),
-    /// and tells `found` where each is (index in `targets`, index in `granted`).
-    static func addSource(_ granted: [AccountPermissionSet], _ label: String, _ targets: [AccountPermissionSet], _ via: inout [[String]],
+    /// Appends `label` (one label) to the sources of each of `granted`'s targets (both sorted; `targets` holds
+    /// them all), and tells `found` where each is (index in `targets`, index in `granted`). A target's first
+    /// source shares `label`'s storage: most targets have one source, so most rows allocate no list.
+    static func addSource(_ granted: [AccountPermissionSet], _ label: [String], _ targets: [AccountPermissionSet], _ via: inout [[String]],
                           _ found: (Int, Int) -> Void) {
         var j = 0
         for (k, target) in granted.enumerated() {
             while j < targets.count, targets[j] < target { j += 1 }
             guard j < targets.count, targets[j] == target else { continue }
-            via[j].append(label)
+            if via[j].isEmpty { via[j] = label } else { via[j].append(contentsOf: label) }
             found(j, k)
         }
+    }
+
+    /// A group's grants as rows show them: each target's facts, and the group's `via` label.
+    struct GroupSource {
+        var facts: [TargetFacts]
+        var label: [String]
     }
 
     /// A target's role, permission set and account name, as a row shows them.
