@@ -77,7 +77,8 @@ public enum AccessView {
         // About eight rows a user in the reference organisation; growing past the reservation copies every row.
         out.reserveCapacity(users.count * 8)
         // What a row shows of its target, found once per group for the group's grants (most rows come
-        // through groups) rather than with three hashed lookups per row.
+        // through groups) rather than with three hashed lookups per row. Targets point into `shown`.
+        var shown: [TargetFacts] = []
         var groupSources: [String: GroupSource] = [:]
         let direct = [EntitlementSource.direct.label]
         for userId in users {
@@ -88,19 +89,20 @@ public enum AccessView {
             var targets = state.entitledTargets(ofUser: userId)
             guard !targets.isEmpty || !credentials.isEmpty else { continue }
             var via: [[String]] = Array(repeating: [], count: targets.count)
-            var facts: [TargetFacts?] = Array(repeating: nil, count: targets.count)
+            var facts = [Int](repeating: -1, count: targets.count)
             if let granted = state.sortedGrants[Principal(.USER, userId)] {
-                addSource(granted, direct, targets, &via) { j, _ in facts[j] = TargetFacts(state, targets[j]) }
+                addSource(granted, direct, targets, &via) { j, _ in facts[j] = shown.count; shown.append(TargetFacts(state, targets[j])) }
             }
             for group in (ic?.groups ?? []).sorted() {
                 guard let granted = state.sortedGrants[Principal(.GROUP, group)] else { continue }
                 let source: GroupSource
                 if let known = groupSources[group] { source = known } else {
-                    source = GroupSource(facts: granted.map { TargetFacts(state, $0) }, label: [EntitlementSource.group(group).label])
+                    source = GroupSource(first: shown.count, label: [EntitlementSource.group(group).label])
+                    for target in granted { shown.append(TargetFacts(state, target)) }
                     groupSources[group] = source
                 }
                 addSource(granted, source.label, targets, &via) { j, k in
-                    if facts[j] == nil { facts[j] = source.facts[k] }
+                    if facts[j] < 0 { facts[j] = source.first + k }
                 }
             }
             let entitledCount = targets.count
@@ -109,19 +111,21 @@ public enum AccessView {
             var held: [[RoleCredential]] = credentials.isEmpty ? [] : Array(repeating: [], count: targets.count)
             for c in credentials {
                 if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else {
-                    targets.append(c.target); via.append([]); held.append([c]); facts.append(nil)
+                    targets.append(c.target); via.append([]); held.append([c]); facts.append(-1)
                 }
             }
-            let known = targets.indices.map { facts[$0] ?? TargetFacts(state, targets[$0]) }
+            for i in facts.indices where facts[i] < 0 { facts[i] = shown.count; shown.append(TargetFacts(state, targets[i])) }
             let sorted = targets.count == entitledCount ? Array(targets.indices) : targets.indices.sorted { targets[$0] < targets[$1] }
-            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == known[i].accountName }
-            let idpStatus = state.idp.users[userId]?.status.rawValue
-            // Read once: each read through the optionals per row copied the whole user.
-            let attributes = (ic ?? state.idp.users[userId])?.attributes
+            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == shown[facts[i]].accountName }
+            // Each read once: every read through the optionals copied the whole user.
+            let idp = state.idp.users[userId]
+            let idpStatus = idp?.status.rawValue
+            let attributes = (ic ?? idp)?.attributes
             let userName = attributes?.userName, team = attributes?.team ?? attributes?.department
             let icStatus = ic?.status.rawValue ?? "absent"
-            let pending = pendingSync(state, userId)
-            let roles = order.map { known[$0].role }
+            let pending = pendingSync(identityCenter: ic, idp: idp)
+            let hasDenies = state.denies[userId] != nil
+            let roles = order.map { shown[facts[$0]].role }
             // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
             // held (a credential outliving its assignment) is not.
             let entitled = zip(order, roles).map { i, role in i < entitledCount && role != nil }
@@ -129,18 +133,18 @@ public enum AccessView {
             for (k, (i, access)) in zip(order, decided).enumerated() {
                 let target = targets[i]
                 let role = roles[k]
-                let shown = known[i]
-                let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
+                let f = facts[i]
+                let deny = hasDenies ? state.denyEffectiveAt(userId: userId, target: target) : nil
                 out.append(AccessRow(
                     user: userId,
                     userName: userName,
                     team: team,
                     userStatusIdentityCenter: icStatus,
                     userStatusIdP: idpStatus,
-                    accountId: target.accountId, accountName: shown.accountName,
-                    permissionSetId: target.permissionSetId, permissionSet: shown.permissionSetName,
+                    accountId: target.accountId, accountName: shown[f].accountName,
+                    permissionSetId: target.permissionSetId, permissionSet: shown[f].permissionSetName,
                     roleName: role?.roleName,
-                    provisioningStatus: provisioningStatus(role, latestVersion: shown.permissionSetVersion),
+                    provisioningStatus: provisioningStatus(role, latestVersion: shown[f].permissionSetVersion),
                     pendingSync: pending,
                     entitled: access.entitled,
                     via: via[i],
@@ -174,9 +178,9 @@ public enum AccessView {
         }
     }
 
-    /// A group's grants as rows show them: each target's facts, and the group's `via` label.
+    /// A group's grants as rows show them: where its targets' facts start in the table, and its `via` label.
     struct GroupSource {
-        var facts: [TargetFacts]
+        var first: Int
         var label: [String]
     }
 
@@ -208,8 +212,12 @@ public enum AccessView {
 
     /// Differences between the IdP's directory and Identity Center's for one user, sorted.
     public static func pendingSync(_ state: AccessState, _ userId: String) -> [String] {
-        guard let idp = state.idp.users[userId] else { return [] }
-        let ic = state.identityCenter.users[userId]
+        pendingSync(identityCenter: state.identityCenter.users[userId], idp: state.idp.users[userId])
+    }
+
+    /// The same, for the user as each directory holds it.
+    static func pendingSync(identityCenter ic: DirectoryUser?, idp: DirectoryUser?) -> [String] {
+        guard let idp else { return [] }
         if let ic, ic.status == idp.status, ic.groups == idp.groups { return [] }
         var out: [String] = []
         if idp.status != (ic?.status ?? .deleted) || ic == nil {
