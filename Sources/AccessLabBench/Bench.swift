@@ -188,6 +188,23 @@ public struct Bench {
         return try appendAgainstRaw(from: log, count: count)
     }
 
+    /// `asof` alone on the reference scenario simulated for 14 days, or on the log at `db` (`bench --only asof`,
+    /// e.g. under callgrind).
+    public func asofOnly(queries: Int, db: String?) throws
+        -> (p50: Double, p99: Double, count: Int, snapshots: Int, events: UInt64, stateP50: Double, rowsP50: Double) {
+        let log: LMDBEventLog
+        if let db {
+            log = try LMDBEventLog(path: db)
+        } else {
+            var scenario = options.scenario
+            scenario.duration = .days(14)
+            log = try LMDBEventLog(path: options.workDirectory + "/simulate", create: true)
+            _ = try Simulation(scenario: scenario, log: log).run()
+        }
+        let f = try asof(log, queries: queries, fromZeroQueries: 0)
+        return (f.p50, f.p99, f.count, f.snapshots, f.events, f.stateP50, f.rowsP50)
+    }
+
     /// `count` real events from `log` (cycled, each pass later, when it is shorter), written by the raw put
     /// loop and by `LMDBEventLog.append`, both in batches of 10,000.
     func appendAgainstRaw(from log: LMDBEventLog, count: Int) throws -> AppendFigures {

@@ -27,10 +27,13 @@ struct BenchCommand: ParsableCommand {
     var scenarioPath = "scenarios/org-120-jml.yaml"
 
     @Option(help: ArgumentHelp("Run one workload alone and print its figure (for profiling): policy, cloudtrail (the quick run's trail), serve (--count 500000 = 5 s of load), "
-                                  + "or append (--count events of the reference scenario, simulated for 14 days, raw puts beside appends).", valueName: "workload"))
+                                  + "append (--count events of the reference scenario, simulated for 14 days, raw puts beside appends), "
+                                  + "or asof (--count queries on the reference scenario simulated for 14 days, or on --db).", valueName: "workload"))
     var only: String?
-    @Option(help: ArgumentHelp("With --only policy: how many evaluations.", valueName: "n")) var count = 200_000
+    @Option(help: ArgumentHelp("With --only: how many evaluations, events, requests (/100000 s) or queries (default 200000; asof: 100).", valueName: "n"))
+    var count: Int?
     @Option(help: ArgumentHelp("With --only serve: keep-alive connections.", valueName: "n")) var connections = 8
+    @Option(help: ArgumentHelp("With --only asof: query this existing log instead of simulating one.", valueName: "path")) var db: String?
 
     func run() throws {
         let clock = ContinuousClock(), origin = clock.now
@@ -39,11 +42,14 @@ struct BenchCommand: ParsableCommand {
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
         if only == "policy" {
+            let count = count ?? 200_000
             let seconds = try Bench.policyEvaluations(count, now: now)
             Console.out("policy_evals_per_s \(Int((Double(count) / seconds).rounded())) (\(count) evaluations)")
             return
         }
-        guard only == nil || ["cloudtrail", "serve", "append"].contains(only!) else { throw CLIError("--only takes policy, cloudtrail, serve or append, got '\(only ?? "")'") }
+        guard only == nil || ["cloudtrail", "serve", "append", "asof"].contains(only!) else {
+            throw CLIError("--only takes policy, cloudtrail, serve, append or asof, got '\(only ?? "")'")
+        }
         let loaded: Scenario
         do { loaded = try ScenarioLoader.files.load(path: scenarioPath) } catch { throw CLIError(error.description) }
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accesslab-bench-XXXXXX").path.utf8CString)
@@ -52,9 +58,16 @@ struct BenchCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: work) }
         if only == "append" {
             let bench = Bench(.init(quick: true, scenario: loaded, workDirectory: work, now: now, progress: { _ in }))
-            let f = try bench.appendOnly(count: count)
+            let f = try bench.appendOnly(count: count ?? 200_000)
             Console.out("raw_lmdb_puts_per_s \(Int(f.rawPerSecond.rounded())) append_events_per_s \(Int(f.appendPerSecond.rounded())) "
                         + "append_vs_raw \(f.ratio) (\(f.events) events, batches of 10,000)")
+            return
+        }
+        if only == "asof" {
+            let bench = Bench(.init(quick: true, scenario: loaded, workDirectory: work, now: now, progress: { _ in }))
+            let f = try bench.asofOnly(queries: count ?? 100, db: db)
+            Console.out("asof_p50_ms \(f.p50) asof_p99_ms \(f.p99) (\(f.count) queries on \(f.events) events with \(f.snapshots) snapshots); "
+                        + "p50 split: state \(f.stateP50) ms, rows \(f.rowsP50) ms")
             return
         }
         if only == "serve" {
@@ -63,7 +76,7 @@ struct BenchCommand: ParsableCommand {
             }
             let baseline = try ServeWorkload.run(scenario: loaded, path: work + "/baseline", seconds: 2, connections: connections, transportOnly: true)
             Console.out("serve_transport_baseline_per_s \(Int(baseline.requestsPerSecond)) p99 \(baseline.p99_ms) ms (GET /_accesslab/health, the same connections)")
-            let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count) / 100_000, connections: connections)
+            let f = try ServeWorkload.run(scenario: loaded, path: work + "/serve", seconds: Double(count ?? 200_000) / 100_000, connections: connections)
             Console.out("serve_requests_per_s \(Int(f.requestsPerSecond)) p50 \(f.p50_ms) ms p99 \(f.p99_ms) ms (\(f.requests) requests on \(f.connections) keep-alive connections; "
                         + "\(f.writesAccepted) writes accepted, \(f.eventsAppended) events appended, \(f.errors) errors)")
             return

@@ -48,7 +48,7 @@ public struct ByteReader {
     public var remaining: Int { bytes.count - offset }
     public var isAtEnd: Bool { offset == bytes.count }
 
-    func fail(_ problem: String) -> ByteReaderError { ByteReaderError(offset: offset, problem: problem) }
+    @usableFromInline func fail(_ problem: String) -> ByteReaderError { ByteReaderError(offset: offset, problem: problem) }
 
     @inline(__always) public mutating func byte() throws(ByteReaderError) -> UInt8 {
         guard offset < bytes.count else { throw fail("unexpected end of data") }
@@ -127,13 +127,15 @@ extension ByteReader {
         return i
     }
 
-    @inline(__always) public mutating func raw<E: RawRepresentable>(_: E.Type) throws(ByteReaderError) -> E where E.RawValue == String {
+    // The two generic helpers are inlinable so that the decoders of other modules get them specialized:
+    // otherwise every array read looks up its element's metadata at run time.
+    @inlinable public mutating func raw<E: RawRepresentable>(_: E.Type) throws(ByteReaderError) -> E where E.RawValue == String {
         let s = try string()
         guard let e = E(rawValue: s) else { throw fail("'\(s)' is not a \(E.self)") }
         return e
     }
 
-    @inline(__always) public mutating func array<T>(_ element: (inout ByteReader) throws(ByteReaderError) -> T) throws(ByteReaderError) -> [T] {
+    @inlinable public mutating func array<T>(_ element: (inout ByteReader) throws(ByteReaderError) -> T) throws(ByteReaderError) -> [T] {
         let n = try length()
         var out: [T] = []
         out.reserveCapacity(n)

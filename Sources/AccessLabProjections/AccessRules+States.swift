@@ -45,10 +45,11 @@ extension AccessRules {
         var sessionRefusal: Refusal?
         if case .failure(let r) = mintSession(state, userId: userId, at: t) { sessionRefusal = r }
         let held = held ?? state.credentials(ofUser: userId)
+        let hasDenies = state.denies[userId] != nil
         return zip(targets, entitled).map { target, entitled in
             let credentialRefusal = sessionRefusal ?? (entitled ? nil : .notEntitled)
             let live = held.contains { $0.target == target && state.isLive($0, at: t) }
-            let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
+            let deny = hasDenies ? state.denyEffectiveAt(userId: userId, target: target) : nil
             return EffectiveAccess(entitled: entitled, canSignIn: signInRefusal == nil, liveCredential: live,
                                    canGetCredentials: credentialRefusal == nil, denyInEffect: deny.map { $0 <= t } ?? false,
                                    signInRefusal: signInRefusal, credentialRefusal: credentialRefusal)

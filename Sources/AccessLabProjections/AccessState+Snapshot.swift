@@ -91,7 +91,7 @@ extension AccessState {
         seq = s.seq
         time = s.time
         identityCenter = Self.directory(s.identityCenter)
-        idp = Self.directory(s.idp)
+        idp = Self.directory(s.idp, sharing: (s.identityCenter, identityCenter))
         for a in s.organization.accounts {
             organization.accounts[a.accountId] = .init(accountId: a.accountId, name: a.name, parentId: a.parentId,
                                                        isManagementAccount: a.isManagementAccount, createdAt: a.createdAt)
@@ -121,6 +121,7 @@ extension AccessState {
                 managedPolicyArns: p.managedPolicyArns, customerManagedPolicies: p.customerManagedPolicies,
                 inlinePolicy: p.inlinePolicy, permissionsBoundary: boundary, createdAt: p.createdAt)
         }
+        assignments.reserveCapacity(s.assignments.count)
         for a in s.assignments {
             let key = AssignmentKey(target: AccountPermissionSet(a.accountId, a.permissionSetId), principal: Principal(a.principalType, a.principalId))
             switch a.status {
@@ -128,21 +129,25 @@ extension AccessState {
             case .DELETE_IN_PROGRESS: assignments[key] = .deletionInProgress(requestId: a.requestId ?? "")
             case .PROVISIONED:
                 assignments[key] = .provisioned(since: a.since ?? Instant(ms: 0))
-                grants[key.principal, default: []].insert(key.target)
+                // The snapshot lists assignments by target, so each principal's targets come in order:
+                // inserting in order appends.
+                if grants[key.principal, default: []].insert(key.target).inserted { sortedGrants[key.principal, default: []].insertSorted(key.target) }
             }
         }
-        for (principal, targets) in grants { sortedGrants[principal] = targets.sorted() }
+        roles.reserveCapacity(s.roles.count)
         for r in s.roles {
             roles[AccountPermissionSet(r.accountId, r.permissionSetId)] = ProvisionedRole(
                 roleName: r.roleName, generation: r.generation, provisionedVersion: r.provisionedVersion,
                 assignmentCount: r.assignmentCount, createdAt: r.createdAt)
         }
+        roleGenerations.reserveCapacity(s.roleGenerations.count)
         for g in s.roleGenerations { roleGenerations[AccountPermissionSet(g.accountId, g.permissionSetId)] = g.generation }
         for p in s.portalSessions {
             portalSessions[p.sessionId] = PortalSession(sessionId: p.sessionId, userId: p.userId, startedAt: p.startedAt,
                                                         expiresAt: p.expiresAt, deletedAt: p.deletedAt)
             portalSessionsByUser[p.userId, default: []].insert(p.sessionId)
         }
+        credentials.reserveCapacity(s.credentials.count)
         for c in s.credentials {
             credentials[c.credentialId] = RoleCredential(
                 credentialId: c.credentialId, userId: c.userId, target: AccountPermissionSet(c.accountId, c.permissionSetId),
@@ -157,12 +162,28 @@ extension AccessState {
         for p in s.customerManagedPolicies { customerManagedPolicies[p.accountId, default: [:]][p.name] = p.document }
     }
 
-    private static func directory(_ d: DirectorySnapshot) -> Directory {
+    /// `sharing`: the other directory's snapshot and what it was rebuilt into. A user listed there with the
+    /// same groups gets the same set (the IdP and Identity Center mostly agree), which spares building it
+    /// and lets comparing the two directories' sets stop at their shared storage.
+    private static func directory(_ d: DirectorySnapshot, sharing other: (snapshot: DirectorySnapshot, directory: Directory)? = nil) -> Directory {
         var out = Directory()
+        out.users.reserveCapacity(d.users.count)
+        let otherUsers = other?.snapshot.users ?? []
+        var j = 0
         for u in d.users {
+            // Both lists are sorted by user id.
+            while j < otherUsers.count, otherUsers[j].userId < u.userId { j += 1 }
+            var groups: Set<String>
+            if j < otherUsers.count, otherUsers[j].userId == u.userId, otherUsers[j].groups == u.groups,
+               let same = other?.directory.users[u.userId]?.groups {
+                groups = same
+            } else {
+                groups = Set(u.groups)
+            }
             out.users[u.userId] = DirectoryUser(userId: u.userId, attributes: u.attributes, status: u.status, statusSince: u.statusSince,
-                                                groups: Set(u.groups))
+                                                groups: groups)
         }
+        out.groups.reserveCapacity(d.groups.count)
         for g in d.groups { out.groups[g.groupId] = DirectoryGroup(groupId: g.groupId, displayName: g.displayName, members: Set(g.members)) }
         return out
     }

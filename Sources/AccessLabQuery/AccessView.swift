@@ -74,10 +74,13 @@ public enum AccessView {
             users = all.sorted()
         }
         var out: [AccessRow] = []
-        out.reserveCapacity(users.count * 2)
+        // About eight rows a user in the reference organisation; growing past the reservation copies every row.
+        out.reserveCapacity(users.count * 8)
         // What a row shows of its target, found once per group for the group's grants (most rows come
-        // through groups) rather than with three hashed lookups per row.
-        var groupFacts: [String: [TargetFacts]] = [:]
+        // through groups) rather than with three hashed lookups per row. Targets point into `shown`.
+        var shown: [TargetFacts] = []
+        var groupSources: [String: GroupSource] = [:]
+        let direct = [EntitlementSource.direct.label]
         for userId in users {
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
             // The entitled targets, sorted and distinct, each with its sources in `entitlements(ofUser:)`'s
@@ -86,36 +89,43 @@ public enum AccessView {
             var targets = state.entitledTargets(ofUser: userId)
             guard !targets.isEmpty || !credentials.isEmpty else { continue }
             var via: [[String]] = Array(repeating: [], count: targets.count)
-            var facts: [TargetFacts?] = Array(repeating: nil, count: targets.count)
-            if let direct = state.sortedGrants[Principal(.USER, userId)] {
-                addSource(direct, "direct", targets, &via) { j, _ in facts[j] = TargetFacts(state, targets[j]) }
+            var facts = [Int](repeating: -1, count: targets.count)
+            if let granted = state.sortedGrants[Principal(.USER, userId)] {
+                addSource(granted, direct, targets, &via) { j, _ in facts[j] = shown.count; shown.append(TargetFacts(state, targets[j])) }
             }
             for group in (ic?.groups ?? []).sorted() {
                 guard let granted = state.sortedGrants[Principal(.GROUP, group)] else { continue }
-                let grantedFacts: [TargetFacts]
-                if let known = groupFacts[group] { grantedFacts = known } else {
-                    grantedFacts = granted.map { TargetFacts(state, $0) }
-                    groupFacts[group] = grantedFacts
+                let source: GroupSource
+                if let known = groupSources[group] { source = known } else {
+                    source = GroupSource(first: shown.count, label: [EntitlementSource.group(group).label])
+                    for target in granted { shown.append(TargetFacts(state, target)) }
+                    groupSources[group] = source
                 }
-                addSource(granted, EntitlementSource.group(group).label, targets, &via) { j, k in
-                    if facts[j] == nil { facts[j] = grantedFacts[k] }
+                addSource(granted, source.label, targets, &via) { j, k in
+                    if facts[j] < 0 { facts[j] = source.first + k }
                 }
             }
             let entitledCount = targets.count
             // A user has a handful of targets: arrays searched linearly beat hashing two strings per lookup.
-            var held: [[RoleCredential]] = Array(repeating: [], count: targets.count)
+            // Most users hold no credential: then there is nothing to sort out.
+            var held: [[RoleCredential]] = credentials.isEmpty ? [] : Array(repeating: [], count: targets.count)
             for c in credentials {
                 if let i = targets.firstIndex(of: c.target) { held[i].append(c) } else {
-                    targets.append(c.target); via.append([]); held.append([c]); facts.append(nil)
+                    targets.append(c.target); via.append([]); held.append([c]); facts.append(-1)
                 }
             }
-            let known = targets.indices.map { facts[$0] ?? TargetFacts(state, targets[$0]) }
+            for i in facts.indices where facts[i] < 0 { facts[i] = shown.count; shown.append(TargetFacts(state, targets[i])) }
             let sorted = targets.count == entitledCount ? Array(targets.indices) : targets.indices.sorted { targets[$0] < targets[$1] }
-            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == known[i].accountName }
-            let idpStatus = state.idp.users[userId]?.status.rawValue
-            let attributes = (ic ?? state.idp.users[userId])?.attributes
-            let pending = pendingSync(state, userId)
-            let roles = order.map { known[$0].role }
+            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == shown[facts[i]].accountName }
+            // Each read once: every read through the optionals copied the whole user.
+            let idp = state.idp.users[userId]
+            let idpStatus = idp?.status.rawValue
+            let attributes = (ic ?? idp)?.attributes
+            let userName = attributes?.userName, team = attributes?.team ?? attributes?.department
+            let icStatus = ic?.status.rawValue ?? "absent"
+            let pending = pendingSync(identityCenter: ic, idp: idp)
+            let hasDenies = state.denies[userId] != nil
+            let roles = order.map { shown[facts[$0]].role }
             // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
             // held (a credential outliving its assignment) is not.
             let entitled = zip(order, roles).map { i, role in i < entitledCount && role != nil }
@@ -123,18 +133,18 @@ public enum AccessView {
             for (k, (i, access)) in zip(order, decided).enumerated() {
                 let target = targets[i]
                 let role = roles[k]
-                let shown = known[i]
-                let deny = state.denies[userId] == nil ? nil : state.denyEffectiveAt(userId: userId, target: target)
+                let f = facts[i]
+                let deny = hasDenies ? state.denyEffectiveAt(userId: userId, target: target) : nil
                 out.append(AccessRow(
                     user: userId,
-                    userName: attributes?.userName,
-                    team: attributes?.team ?? attributes?.department,
-                    userStatusIdentityCenter: ic?.status.rawValue ?? "absent",
+                    userName: userName,
+                    team: team,
+                    userStatusIdentityCenter: icStatus,
                     userStatusIdP: idpStatus,
-                    accountId: target.accountId, accountName: shown.accountName,
-                    permissionSetId: target.permissionSetId, permissionSet: shown.permissionSetName,
+                    accountId: target.accountId, accountName: shown[f].accountName,
+                    permissionSetId: target.permissionSetId, permissionSet: shown[f].permissionSetName,
                     roleName: role?.roleName,
-                    provisioningStatus: provisioningStatus(role, latestVersion: shown.permissionSetVersion),
+                    provisioningStatus: provisioningStatus(role, latestVersion: shown[f].permissionSetVersion),
                     pendingSync: pending,
                     entitled: access.entitled,
                     via: via[i],
@@ -144,7 +154,7 @@ public enum AccessView {
                     denyInEffect: access.denyInEffect,
                     canAct: access.canAct,
                     signInRefusal: access.signInRefusal?.rawValue, credentialRefusal: access.credentialRefusal?.rawValue,
-                    credentials: held[i].map { c in
+                    credentials: held.isEmpty ? [] : held[i].map { c in
                         .init(credentialId: c.credentialId, issuedAt: c.issuedAt, expiresAt: c.expiresAt,
                               deniedFrom: deny.map { max($0, c.issuedAt) }, worksUntil: state.workingEnd(of: c),
                               usable: state.isLive(c, at: at), sessionTags: c.sessionTags)
@@ -154,17 +164,24 @@ public enum AccessView {
         return out
     }
 
-    /// Appends `label` to the sources of each of `granted`'s targets (both sorted; `targets` holds them all),
-    /// and tells `found` where each is (index in `targets`, index in `granted`).
-    static func addSource(_ granted: [AccountPermissionSet], _ label: String, _ targets: [AccountPermissionSet], _ via: inout [[String]],
+    /// Appends `label` (one label) to the sources of each of `granted`'s targets (both sorted; `targets` holds
+    /// them all), and tells `found` where each is (index in `targets`, index in `granted`). A target's first
+    /// source shares `label`'s storage: most targets have one source, so most rows allocate no list.
+    static func addSource(_ granted: [AccountPermissionSet], _ label: [String], _ targets: [AccountPermissionSet], _ via: inout [[String]],
                           _ found: (Int, Int) -> Void) {
         var j = 0
         for (k, target) in granted.enumerated() {
             while j < targets.count, targets[j] < target { j += 1 }
             guard j < targets.count, targets[j] == target else { continue }
-            via[j].append(label)
+            if via[j].isEmpty { via[j] = label } else { via[j].append(contentsOf: label) }
             found(j, k)
         }
+    }
+
+    /// A group's grants as rows show them: where its targets' facts start in the table, and its `via` label.
+    struct GroupSource {
+        var first: Int
+        var label: [String]
     }
 
     /// A target's role, permission set and account name, as a row shows them.
@@ -195,8 +212,12 @@ public enum AccessView {
 
     /// Differences between the IdP's directory and Identity Center's for one user, sorted.
     public static func pendingSync(_ state: AccessState, _ userId: String) -> [String] {
-        guard let idp = state.idp.users[userId] else { return [] }
-        let ic = state.identityCenter.users[userId]
+        pendingSync(identityCenter: state.identityCenter.users[userId], idp: state.idp.users[userId])
+    }
+
+    /// The same, for the user as each directory holds it.
+    static func pendingSync(identityCenter ic: DirectoryUser?, idp: DirectoryUser?) -> [String] {
+        guard let idp else { return [] }
         if let ic, ic.status == idp.status, ic.groups == idp.groups { return [] }
         var out: [String] = []
         if idp.status != (ic?.status ?? .deleted) || ic == nil {
