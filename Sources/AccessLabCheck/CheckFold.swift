@@ -83,8 +83,10 @@ struct CheckFold {
             joiners.hired(p.employeeId, at: t, seq: e.seq, expected: expected, identityCenter: identityCenter)
         case .hrTransfer(let p):
             movers.moved(p.employeeId, fromTeam: p.fromTeam, at: t, seq: e.seq, identityCenter: identityCenter)
+            ledger.hrEvent(of: p.employeeId)
         case .hrTermination(let p):
             terminations.append((e.seq, p.employeeId, t))
+            ledger.hrEvent(of: p.employeeId)
             movers.terminated(p.employeeId, seq: e.seq)
         case .idPDirectoryChange(let p):
             directory.recorded(p, seq: e.seq, initial: t <= context.start_ms)
@@ -99,7 +101,7 @@ struct CheckFold {
             sessions.deleteAll(of: p.userId, at: t)
         case .roleCredentialsIssued(let c):
             checkIssue(c, seq: e.seq, at: t)
-            ledger.issued(c, seq: e.seq)
+            ledger.issued(c, seq: e.seq, at: t)
         case .denyUserEffective(let d):
             ledger.denyEffective(d, at: t)
         default:

@@ -15,17 +15,26 @@ struct DenyRecord {
     var targetId: String
 }
 
-/// Every credential issued and every deny put in force, by user, to judge once the whole log (and so the
-/// organization as it ends) is known.
+/// The credentials that can still count and every deny put in force, by user, to judge once the whole
+/// log (and so the organization as it ends) is known. A credential counts only for a termination or a
+/// move before it expires, so one that has expired before any of its user's is forgotten: a year of
+/// 100,000 users issues millions, and keeping them all was most of the check's memory.
 struct CredentialLedger {
     private(set) var credentials: [String: [CredentialRecord]] = [:]
     private var denies: [String: [DenyRecord]] = [:]
+    /// Users terminated or moved: every credential of theirs is kept from then on.
+    private var withHREvents: Set<String> = []
 
-    mutating func issued(_ c: RoleCredentialsIssued, seq: UInt64) {
+    mutating func issued(_ c: RoleCredentialsIssued, seq: UInt64, at t: Int64) {
         let record = CredentialRecord(seq: seq, target: Target(account: c.accountId, permissionSet: c.permissionSetId),
                                       issuedAt_ms: c.issuedAt.ms, expiresAt_ms: c.expiresAt.ms)
+        let keepsAll = withHREvents.contains(c.userId)
+        credentials[c.userId, default: []].removeAll { !keepsAll && $0.expiresAt_ms <= t }
         credentials[c.userId, default: []].append(record)
     }
+
+    /// The user is terminated or moved now: what they hold may count from here on.
+    mutating func hrEvent(of user: String) { withHREvents.insert(user) }
 
     mutating func denyEffective(_ d: UserDenyPolicy, at t: Int64) {
         denies[d.userId, default: []].append(DenyRecord(effectiveAt_ms: t, scope: d.scope, targetId: d.targetId))

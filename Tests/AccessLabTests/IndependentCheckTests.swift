@@ -226,6 +226,20 @@ import Testing
         #expect(movers == [MoverFigure(user: "u1", movedAt_ms: L.at(10).ms, outcome: MoverFigure.measured, latency_ms: 40 * minute)])
     }
 
+    /// The ledger forgets a credential that expired before any termination or move of its user; one still
+    /// working at the move counts, though it was issued after the forgotten one expired.
+    @Test func aCredentialExpiredBeforeTheMoveIsForgottenAndALiveOneCounts() throws {
+        var log = CheckLog()
+        log.user("u1")
+        log.mint("u1", at: L.at(8), lasting: .hours(1))
+        log.mint("u1", at: L.at(9, 30), lasting: .hours(12))
+        log.transfer("u1", from: "a", to: "b", at: L.at(10), idpAt: L.at(10, 10), oldGroup: "g-a", newGroup: "g-b")
+        log.add(L.at(10, 30), .patchGroup(PatchGroup(groupId: "g-a", membersRemoved: ["u1"])))
+        // The 09:30 credential works until 21:30: 11 h 30 m after the move.
+        #expect(try log.check().movers == [MoverFigure(user: "u1", movedAt_ms: L.at(10).ms, outcome: MoverFigure.measured,
+                                                       latency_ms: 11 * hour + 30 * minute)])
+    }
+
     @Test func aMoverTerminatedBeforeLeavingTheOldGroupLeftAndOneStillInItIsCensored() throws {
         var log = CheckLog()
         log.user("u1")
