@@ -12,8 +12,10 @@ struct DirectoryChanges {
         var initial: Bool
     }
 
+    /// In log order, so in `seq` order.
     private(set) var changes: [Change] = []
-    /// Every `cause` some event named.
+    /// The changes some later event names as its cause (only these: a year of the scale scenario names
+    /// tens of millions of other causes).
     private var caused: Set<UInt64> = []
     /// Users the IdP's directory holds, with the change that created each.
     private(set) var directoryUsers: [String: Change] = [:]
@@ -22,7 +24,17 @@ struct DirectoryChanges {
     private(set) var lastCompletedCycleStartSeq: UInt64 = 0
 
     mutating func noteCause(_ cause: UInt64?) {
-        if let cause { caused.insert(cause) }
+        guard let cause, isChange(cause) else { return }
+        caused.insert(cause)
+    }
+
+    private func isChange(_ seq: UInt64) -> Bool {
+        var low = 0, high = changes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if changes[mid].seq < seq { low = mid + 1 } else { high = mid }
+        }
+        return low < changes.count && changes[low].seq == seq
     }
 
     mutating func recorded(_ c: IdPDirectoryChange, seq: UInt64, initial: Bool) {
