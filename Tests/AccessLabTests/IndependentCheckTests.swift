@@ -240,6 +240,19 @@ import Testing
                                                        latency_ms: 11 * hour + 30 * minute)])
     }
 
+    /// The check keeps only the owner of an ended session; a mint through one is still named for what it is.
+    @Test func aMintThroughAnEndedSessionOrAnotherUsersIsAViolation() throws {
+        var log = CheckLog()
+        log.user("u1")
+        log.user("u2")
+        log.add(L.at(9), .portalSignIn(PortalSignIn(userId: "u1", sessionId: "s-x", expiresAt: L.at(17))))
+        log.add(L.at(10), .portalSessionEnded(PortalSessionEnded(userId: "u1", sessionId: "s-x", reason: .expired)))
+        log.mint("u1", at: L.at(11), session: "s-x")
+        log.mint("u2", at: L.at(11), session: "s-x")
+        let violations = try log.check().invariantViolations.joined(separator: "\n")
+        #expect(violations.contains("portal session s-x had ended") && violations.contains("portal session s-x belongs to u1"), "\(violations)")
+    }
+
     @Test func aMoverTerminatedBeforeLeavingTheOldGroupLeftAndOneStillInItIsCensored() throws {
         var log = CheckLog()
         log.user("u1")
