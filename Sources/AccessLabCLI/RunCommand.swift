@@ -81,25 +81,36 @@ struct RunCommand: ParsableCommand {
         let log: LMDBEventLog
         do { log = try LMDBEventLog(path: path, create: !resume) } catch let e as EventLogError { throw CLIError(e.description) }
 
-        let simulation: Simulation
-        do { simulation = try Simulation(scenario: scenario, log: log, resuming: resume) } catch { throw CLIError("\(path): \(error)") }
-        simulation.runParameters = plan.parameters(scenario: scenario)
-        let progress = ProgressLine(enabled: !json && !quiet && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end,
-                                    delay: .milliseconds(Int64(max(progressAfter, 0) * 1000)))
-        simulation.progress = { progress.update(at: $0, events: $1) }
-        let stopAt = try self.stopAt.map { text -> Instant in
-            guard let t = ISO8601.parseWritten(text) else { throw CLIError("--stop-at '\(text)': expected a time") }
-            return t
-        }
-        simulation.shouldStop = { now in
-            if let stopAt, now >= stopAt { Interrupt.raise(SIGINT) }
-            return Interrupt.raised != 0
-        }
-        Interrupt.install()
         let clock = ContinuousClock()
-        let began = clock.now
+        var began = clock.now
         let summary: RunSummary
-        do { summary = try simulation.run(until: limit) } catch { progress.finish(); throw CLIError("the run stopped: \(error)") }
+        let progress: ProgressLine
+        var abacComparison: ABACComparison?
+        // The simulation (its state, people and queue) ends with this scope, before the independent check reads the log.
+        do {
+            let simulation: Simulation
+            do { simulation = try Simulation(scenario: scenario, log: log, resuming: resume) } catch { throw CLIError("\(path): \(error)") }
+            simulation.runParameters = plan.parameters(scenario: scenario)
+            progress = ProgressLine(enabled: !json && !quiet && isatty(STDERR_FILENO) == 1, start: scenario.start, end: limit ?? scenario.end,
+                                    delay: .milliseconds(Int64(max(progressAfter, 0) * 1000)))
+            simulation.progress = { progress.update(at: $0, events: $1) }
+            let stopAt = try self.stopAt.map { text -> Instant in
+                guard let t = ISO8601.parseWritten(text) else { throw CLIError("--stop-at '\(text)': expected a time") }
+                return t
+            }
+            simulation.shouldStop = { now in
+                if let stopAt, now >= stopAt { Interrupt.raise(SIGINT) }
+                return Interrupt.raised != 0
+            }
+            Interrupt.install()
+            began = clock.now
+            do { summary = try simulation.run(until: limit) } catch { progress.finish(); throw CLIError("the run stopped: \(error)") }
+            if let c = scenario.abacComparison {
+                abacComparison = ABACComparison.run(simulation.state, permissionSetId: c.permissionSetId, perTeamPolicy: c.perTeamPolicy,
+                                                    accountIds: c.accountIds, actions: c.actions, tagKey: c.tagKey,
+                                                    identityCenterRegion: scenario.identityCenter.region)
+            }
+        }
         progress.finish()
         Interrupt.restoreDefaults()
         if let stoppedAt = summary.interruptedAt {
@@ -121,11 +132,7 @@ struct RunCommand: ParsableCommand {
             output.independent_check = try log.read { reader in try RunCheck(reader, report: summary.report) }
             output.performance.check_wall_s = Self.seconds(clock.now - checkBegan)
         }
-        if let c = scenario.abacComparison {
-            output.abac_comparison = ABACComparison.run(simulation.state, permissionSetId: c.permissionSetId, perTeamPolicy: c.perTeamPolicy,
-                                                        accountIds: c.accountIds, actions: c.actions, tagKey: c.tagKey,
-                                                        identityCenterRegion: scenario.identityCenter.region)
-        }
+        output.abac_comparison = abacComparison
         let jsonText = try JSONOutput.encode(output)
         if let report { try Self.write(jsonText + "\n", to: report) }
         Console.out(json ? jsonText : output.text)
