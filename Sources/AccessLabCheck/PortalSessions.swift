@@ -9,9 +9,11 @@ struct PortalSessions {
 
     /// Sessions not yet ended.
     private var sessions: [String: Session] = [:]
-    /// Ended sessions by their user: all a mint through one needs to be judged (a year of 100,000
-    /// users signs in millions of times, and whole records were most of the check's memory).
-    private var ended: [String: String] = [:]
+    /// Ended sessions by their user (a position in `users`): all a mint through one needs to be judged
+    /// (a year of 100,000 users signs in millions of times, and whole records were most of the check's memory).
+    private var ended: [String: UInt32] = [:]
+    private var users: [String] = []
+    private var userPositions: [String: UInt32] = [:]
     /// Sessions not yet ended, by user, for the admin's "delete active sessions".
     private var liveByUser: [String: Set<String>] = [:]
 
@@ -23,8 +25,15 @@ struct PortalSessions {
 
     mutating func ended(session id: String) {
         guard let user = sessions.removeValue(forKey: id)?.user else { return }
-        ended[id] = user
+        ended[id] = position(of: user)
         liveByUser[user]?.remove(id)
+    }
+
+    private mutating func position(of user: String) -> UInt32 {
+        if let p = userPositions[user] { return p }
+        users.append(user)
+        userPositions[user] = UInt32(users.count - 1)
+        return UInt32(users.count - 1)
     }
 
     mutating func deleteAll(of user: String, at t: Int64) {
@@ -36,7 +45,7 @@ struct PortalSessions {
     /// Why the session could not mint credentials for `user` at `t`, nil when it could. After an admin deletes
     /// a session, the CLI's current access token still works until it expires, then the CLI cannot refresh it.
     func mintRefusal(session id: String, user: String, at t: Int64, cliTokenLifetime_ms: Int64) -> String? {
-        if let owner = ended[id] {
+        if let owner = ended[id].map({ users[Int($0)] }) {
             return owner == user ? "portal session \(id) had ended" : "portal session \(id) belongs to \(owner)"
         }
         guard let s = sessions[id] else { return "portal session \(id) was never signed in" }
