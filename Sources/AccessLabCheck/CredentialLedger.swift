@@ -28,8 +28,7 @@ struct CredentialLedger {
     mutating func issued(_ c: RoleCredentialsIssued, seq: UInt64, at t: Int64) {
         let record = CredentialRecord(seq: seq, target: Target(account: c.accountId, permissionSet: c.permissionSetId),
                                       issuedAt_ms: c.issuedAt.ms, expiresAt_ms: c.expiresAt.ms)
-        let keepsAll = withHREvents.contains(c.userId)
-        credentials[c.userId, default: []].removeAll { !keepsAll && $0.expiresAt_ms <= t }
+        if !withHREvents.contains(c.userId) { credentials[c.userId]?.removeAll { $0.expiresAt_ms <= t } }
         credentials[c.userId, default: []].append(record)
     }
 

@@ -29,12 +29,8 @@ struct DirectoryChanges {
     }
 
     private func isChange(_ seq: UInt64) -> Bool {
-        var low = 0, high = changes.count
-        while low < high {
-            let mid = (low + high) / 2
-            if changes[mid].seq < seq { low = mid + 1 } else { high = mid }
-        }
-        return low < changes.count && changes[low].seq == seq
+        let i = changes.partitionPoint { $0.seq < seq }
+        return i < changes.count && changes[i].seq == seq
     }
 
     mutating func recorded(_ c: IdPDirectoryChange, seq: UInt64, initial: Bool) {

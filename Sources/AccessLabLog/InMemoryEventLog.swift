@@ -87,12 +87,7 @@ public final class InMemoryEventLog: EventLog {
 
         func lastSeq(atOrBefore time: Instant) throws -> UInt64 {
             // times never decrease, so the first index after `time` is a partition point
-            var lo = 0, hi = state.times.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if state.times[mid] <= time { lo = mid + 1 } else { hi = mid }
-            }
-            return UInt64(lo)
+            UInt64(state.times.partitionPoint { $0 <= time })
         }
 
         func seqs(touching entity: EntityRef) throws -> [UInt64] { state.entities[entity] ?? [] }

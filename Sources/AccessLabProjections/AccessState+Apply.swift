@@ -272,12 +272,7 @@ extension UserAttributes {
 extension Array where Element == AccountPermissionSet {
     /// Inserts `target` where it keeps the array sorted (it is not already there).
     mutating func insertSorted(_ target: AccountPermissionSet) {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if self[mid] < target { low = mid + 1 } else { high = mid }
-        }
-        insert(target, at: low)
+        insert(target, at: partitionPoint { $0 < target })
     }
 
     mutating func removeSorted(_ target: AccountPermissionSet) {

@@ -1,3 +1,5 @@
+import AccessLabEvents
+
 /// Ids in ascending order for the daily plan, with insertions batched: appended unsorted and merged
 /// in on the next read. Sorting 100,000 employed ids every working day cost scale-10k about 80 ms a
 /// day; one insert at a time would cost a setup of 100,000 imported (unordered) ids as much again.
@@ -9,11 +11,7 @@ struct IDOrder {
     mutating func insert(_ id: String) { ids.append(id) }
 
     mutating func remove(_ id: String) {
-        var low = 0, high = sortedCount
-        while low < high {
-            let mid = (low + high) / 2
-            if ids[mid] < id { low = mid + 1 } else { high = mid }
-        }
+        let low = ids[..<sortedCount].partitionPoint { $0 < id }
         if low < sortedCount, ids[low] == id {
             ids.remove(at: low)
             sortedCount -= 1

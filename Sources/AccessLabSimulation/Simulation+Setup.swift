@@ -2,9 +2,8 @@ import AccessLabEvents
 import AccessLabProjections
 
 /// A person as HR knows them. The employee id is also their identity-store user id (the SCIM externalId
-/// mapping is the identity here).
-/// What the simulation tracks of a person, small enough to copy on every lookup (their HR attributes,
-/// which only hires and moves read, are in `Simulation.hrAttributes`).
+/// mapping is the identity here). Small enough to copy on every lookup: their HR attributes, which only
+/// hires and moves read, are in `Simulation.hrAttributes`.
 struct Person {
     var userId: String
     var team: String
