@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "AccessLabEvents", "AccessLabLog", "AccessLabProjections",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(

@@ -1,5 +1,6 @@
 import AccessLabEvents
 import AccessLabProjections
+import DequeModule
 
 /// An assignment request waiting for, or held by, Identity Center's control plane.
 struct AssignmentJob {
@@ -13,7 +14,10 @@ struct AssignmentJob {
 /// Identity Center's documented limits on assignment changes: at most N outstanding asynchronous
 /// requests, a shared TPS budget, and one role update per account at a time.
 struct ControlPlane {
-    var queue: [AssignmentJob] = []
+    /// Oldest first. Dispatch takes from the front, skipping few (only jobs whose account is busy), so
+    /// removal is cheap in a deque; an array shifted the whole queue per job (a 10,000-account setup
+    /// queues tens of thousands).
+    var queue: Deque<AssignmentJob> = []
     var outstanding = 0
     var busyAccounts = Set<String>()
     var bucket: TokenBucket
