@@ -132,8 +132,7 @@ extension AccessState {
             portalSessionsByUser[p.userId, default: []].insert(p.sessionId)
         case .portalSessionEnded(let p):
             portalSessions[p.sessionId] = nil
-            portalSessionsByUser[p.userId]?.remove(p.sessionId)
-            if portalSessionsByUser[p.userId]?.isEmpty == true { portalSessionsByUser[p.userId] = nil }
+            Self.remove(p.sessionId, ofUser: p.userId, from: &portalSessionsByUser)
         case .accessRefused, .createToken:
             break
         case .roleCredentialsIssued(let p):
@@ -143,8 +142,7 @@ extension AccessState {
             credentialsByUser[p.userId, default: []].insert(p.credentialId)
         case .roleCredentialsExpired(let p):
             credentials[p.credentialId] = nil
-            credentialsByUser[p.userId]?.remove(p.credentialId)
-            if credentialsByUser[p.userId]?.isEmpty == true { credentialsByUser[p.userId] = nil }
+            Self.remove(p.credentialId, ofUser: p.userId, from: &credentialsByUser)
         case .denyUser(let p):
             denies[p.userId, default: []].append(UserDeny(scope: p.scope, targetId: p.targetId, requestedAt: t, effectiveAt: nil))
         case .denyUserEffective(let p):
@@ -277,5 +275,14 @@ extension Array where Element == AccountPermissionSet {
 
     mutating func removeSorted(_ target: AccountPermissionSet) {
         if let i = firstIndex(of: target) { remove(at: i) }
+    }
+}
+
+extension AccessState {
+    /// Drops `id` from the user's set, and the user's entry once it is empty: one lookup of the user, not three.
+    static func remove(_ id: String, ofUser userId: String, from table: inout [String: Set<String>]) {
+        guard let i = table.index(forKey: userId) else { return }
+        table.values[i].remove(id)
+        if table.values[i].isEmpty { table.remove(at: i) }
     }
 }

@@ -34,7 +34,9 @@ extension AccessState {
     public func isEntitled(_ userId: String, to target: AccountPermissionSet) -> Bool {
         guard roles[target] != nil else { return false }
         if grants[Principal(.USER, userId)]?.contains(target) == true { return true }
-        for group in identityCenter.users[userId]?.groups ?? [] where grants[Principal(.GROUP, group)]?.contains(target) == true {
+        // Through the index: `users[userId]?.groups` copies the whole user out first.
+        guard let user = identityCenter.users.index(forKey: userId) else { return false }
+        for group in identityCenter.users.values[user].groups where grants[Principal(.GROUP, group)]?.contains(target) == true {
             return true
         }
         return false
