@@ -5,21 +5,35 @@ import Foundation
 /// (see `LMDBEventLog`). The log keeps one and reuses it, so its tables keep their capacity between batches.
 struct EntityPostings {
     private struct List {
-        /// bucket | kind | id | NUL: the key without its `seq`, built once per entity, bucket and batch;
-        /// sorting these bytes orders the puts as LMDB orders the keys.
-        var prefix: [UInt8]
+        /// Where the list's key prefix lies in `keys`: bucket | kind | id | NUL, the key without its
+        /// `seq`; sorting these bytes orders the puts as LMDB orders the keys.
+        var keyStart: Int
+        var keyCount: Int
         var hash: UInt64
-        var seqs: [UInt64]
+        /// The list's first and last posting in `seqs` (chained through `next`).
+        var first: Int
+        var last: Int
+        var count: Int
     }
 
+    /// Every list's prefix, back to back, and every posting in one chain per list: a batch posts
+    /// hundreds of thousands of seqs to tens of thousands of lists, and two arrays per list were most
+    /// of the writer's allocations.
     private var lists: [List] = []
+    private var keys: [UInt8] = []
+    private var seqs: [UInt64] = []
+    private var next: [Int] = []
     /// Open addressing over `lists` (index + 1; 0 is empty), a power of two at most half full. Keyed by
     /// FNV-1a of the key bytes: `Dictionary`'s seeded SipHash over `EntityRef` was most of the cost of posting.
     private var slots = [Int](repeating: 0, count: 1024)
     private var value = ByteWriter(capacity: 64)
+    private var key: [UInt8] = []
 
     mutating func removeAll() {
         lists.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        seqs.removeAll(keepingCapacity: true)
+        next.removeAll(keepingCapacity: true)
         slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
@@ -38,16 +52,27 @@ struct EntityPostings {
         var slot = Self.start(hash) & mask
         while slots[slot] != 0 {
             let i = slots[slot] - 1
-            if lists[i].hash == hash && Self.matches(lists[i].prefix, bucket: bucket, kind: kind, id: id) {
-                if lists[i].seqs.last != seq { lists[i].seqs.append(seq) }
+            if lists[i].hash == hash && matches(lists[i], bucket: bucket, kind: kind, id: id) {
+                let last = lists[i].last
+                if seqs[last] != seq {
+                    next[last] = seqs.count
+                    lists[i].last = seqs.count
+                    lists[i].count += 1
+                    seqs.append(seq)
+                    next.append(-1)
+                }
                 return
             }
             slot = (slot + 1) & mask
         }
-        var seqs: [UInt64] = []
-        seqs.reserveCapacity(16)  // about ten postings per list in the reference scenario: one allocation, not four
+        let keyStart = keys.count
+        withUnsafeBytes(of: bucket.bigEndian) { keys.append(contentsOf: $0) }
+        keys.append(kind)
+        keys.append(contentsOf: id)
+        keys.append(0)
+        lists.append(List(keyStart: keyStart, keyCount: keys.count - keyStart, hash: hash, first: seqs.count, last: seqs.count, count: 1))
         seqs.append(seq)
-        lists.append(List(prefix: EntityKey.prefix(bucket: bucket, kind: kind, id: id), hash: hash, seqs: seqs))
+        next.append(-1)
         slots[slot] = lists.count
         if lists.count * 2 > slots.count { grow() }
     }
@@ -59,27 +84,15 @@ struct EntityPostings {
     /// FNV-1a's low bits mix poorly, so the high half is folded in before masking.
     @inline(__always) private static func start(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash ^ (hash >> 32)) }
 
-    private static func matches(_ prefix: [UInt8], bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func matches(_ list: List, bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> Bool {
         let b = EntityKey.bucketBytes
-        guard prefix.count == b + id.count + 2, prefix[b] == kind else { return false }
-        // memcmp: the generic `elementsEqual` was a third of the cost of posting.
-        return prefix.withUnsafeBytes { p in
-            guard UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)) == bucket else { return false }
-            guard let stored = p.baseAddress, let given = id.baseAddress else { return id.isEmpty }
-            return memcmp(stored + b + 1, given, id.count) == 0
-        }
-    }
-
-    /// Byte order, as LMDB compares keys.
-    private static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        a.withUnsafeBytes { x in
-            b.withUnsafeBytes { y in
-                if let p = x.baseAddress, let q = y.baseAddress {
-                    let order = memcmp(p, q, min(x.count, y.count))
-                    if order != 0 { return order < 0 }
-                }
-                return x.count < y.count
-            }
+        guard list.keyCount == b + id.count + 2 else { return false }
+        return keys.withUnsafeBytes { all in
+            let p = all.baseAddress! + list.keyStart
+            guard p.load(fromByteOffset: b, as: UInt8.self) == kind,
+                  UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)) == bucket else { return false }
+            guard let given = id.baseAddress else { return id.isEmpty }
+            return memcmp(p + b + 1, given, id.count) == 0
         }
     }
 
@@ -95,20 +108,33 @@ struct EntityPostings {
 
     /// Hands each list to `put` in key order: key bucket | kind | id | NUL | first `seq` (big-endian), value the
     /// count then the deltas between successive `seq`s, as varints. The buffers are valid only during the call.
-    /// Ends the batch: the lists are sorted in place (the table no longer finds them), then cleared.
+    /// Ends the batch: the lists are cleared.
     mutating func write(_ put: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
-        lists.sort { Self.precedes($0.prefix, $1.prefix) }
         defer { removeAll() }
-        var key: [UInt8] = []
-        for list in lists {
-            guard let first = list.seqs.first else { continue }
+        // Byte order of the prefixes, as LMDB compares keys (no two lists share a prefix).
+        let order: [Int] = keys.withUnsafeBytes { all in
+            let base = all.baseAddress!
+            return lists.indices.sorted { a, b in
+                let x = lists[a], y = lists[b]
+                let order = memcmp(base + x.keyStart, base + y.keyStart, min(x.keyCount, y.keyCount))
+                return order != 0 ? order < 0 : x.keyCount < y.keyCount
+            }
+        }
+        for i in order {
+            let list = lists[i]
+            let first = seqs[list.first]
             key.removeAll(keepingCapacity: true)
-            key.append(contentsOf: list.prefix)
+            key.append(contentsOf: keys[list.keyStart..<list.keyStart + list.keyCount])
             withUnsafeBytes(of: first.bigEndian) { key.append(contentsOf: $0) }
             value.bytes.removeAll(keepingCapacity: true)
-            value.varint(UInt64(list.seqs.count))
+            value.varint(UInt64(list.count))
             var previous = first
-            for seq in list.seqs.dropFirst() { value.varint(seq - previous); previous = seq }
+            var at = next[list.first]
+            while at >= 0 {
+                value.varint(seqs[at] - previous)
+                previous = seqs[at]
+                at = next[at]
+            }
             try key.withUnsafeBytes { k in try value.bytes.withUnsafeBytes { v in try put(k, v) } }
         }
     }
