@@ -78,7 +78,8 @@ public struct AccessRules: Sendable, Equatable {
         case .failure(let refusal): return .failure(refusal)
         case .success(let s): session = s
         }
-        guard state.isEntitled(userId, to: target), let role = state.roles[target] else { return .failure(.notEntitled) }
+        // `isEntitled`, with the role looked up once.
+        guard let role = state.roles[target], state.isGranted(userId, target) else { return .failure(.notEntitled) }
         return .success(CredentialGrant(session: session, roleName: role.roleName,
                                         duration: state.permissionSets[target.permissionSetId]?.sessionDuration ?? .hours(1),
                                         sessionTags: state.principalTags(ofUser: userId)))

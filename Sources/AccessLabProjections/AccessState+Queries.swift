@@ -32,11 +32,13 @@ extension AccessState {
     }
 
     public func isEntitled(_ userId: String, to target: AccountPermissionSet) -> Bool {
-        guard roles[target] != nil else { return false }
+        roles[target] != nil && isGranted(userId, target)
+    }
+
+    /// Whether a provisioned assignment names the user or one of the user's groups (the role itself is not looked up).
+    func isGranted(_ userId: String, _ target: AccountPermissionSet) -> Bool {
         if grants[Principal(.USER, userId)]?.contains(target) == true { return true }
-        // Through the index: `users[userId]?.groups` copies the whole user out first.
-        guard let user = identityCenter.users.index(forKey: userId) else { return false }
-        for group in identityCenter.users.values[user].groups where grants[Principal(.GROUP, group)]?.contains(target) == true {
+        for group in identityCenter.users[userId]?.groups ?? [] where grants[Principal(.GROUP, group)]?.contains(target) == true {
             return true
         }
         return false
@@ -45,7 +47,7 @@ extension AccessState {
     /// Principal tags as the attribute configuration maps the user's Identity Center attributes now,
     /// sorted by key. Sources are `${path:...}` expressions; attributes with no value give no tag.
     public func principalTags(ofUser userId: String) -> [Tag] {
-        guard let user = identityCenter.users[userId], !accessControlAttributes.isEmpty else { return [] }
+        guard !accessControlAttributes.isEmpty, let user = identityCenter.users[userId] else { return [] }
         var tags: [Tag] = []
         for attribute in accessControlAttributes {
             guard let source = attribute.source.first, let value = user.attributes.value(atSourcePath: source) else { continue }
