@@ -139,7 +139,8 @@ extension AccessState {
             credentials[p.credentialId] = RoleCredential(
                 credentialId: p.credentialId, userId: p.userId, target: AccountPermissionSet(p.accountId, p.permissionSetId),
                 roleName: p.roleName, sessionId: p.sessionId, issuedAt: p.issuedAt, expiresAt: p.expiresAt, sessionTags: p.sessionTags)
-            credentialsByUser[p.userId, default: []].insert(p.credentialId)
+            // Room for a few at once: a user's first credential would otherwise allocate a set its second outgrows.
+            credentialsByUser[p.userId, default: Set(minimumCapacity: 3)].insert(p.credentialId)
         case .roleCredentialsExpired(let p):
             credentials[p.credentialId] = nil
             Self.remove(p.credentialId, ofUser: p.userId, from: &credentialsByUser)

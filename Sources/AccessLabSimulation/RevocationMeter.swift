@@ -111,10 +111,12 @@ public struct RevocationMeter: Sendable {
         let t = event.time
         switch event.body {
         case .roleCredentialsIssued(let p):
+            let moves = watchedMoves[p.userId] ?? []
+            guard leavers[p.userId] != nil || !moves.isEmpty else { break }
             let span = Span(target: AccountPermissionSet(p.accountId, p.permissionSetId), issuedAt: p.issuedAt, expiresAt: p.expiresAt,
                             sessionTags: p.sessionTags, afterEvent: true)
             leavers[p.userId]?.spans.append(span)
-            for i in watchedMoves[p.userId] ?? [] { movers[i].spans.append(span) }
+            for i in moves { movers[i].spans.append(span) }
         case .idPDirectoryChange(let p) where p.change == .userDeactivated:
             if leavers[p.userId]?.idpAt == nil { leavers[p.userId]?.idpAt = t }
         case .idPDirectoryChange(let p) where p.change == .groupMemberRemoved:

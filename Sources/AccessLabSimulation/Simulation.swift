@@ -163,7 +163,7 @@ public final class Simulation {
         nextSeq += 1
         fold.apply(event, rules: rules, permissionSets: permissionSetById)
         observer?(event)
-        pending.append(event.unlogged)
+        pending.append(NewEvent(time: event.time, actor: actor, cause: cause, body: body))
         return event.seq
     }
 
@@ -187,7 +187,10 @@ public final class Simulation {
         if let writer {
             // The batch moves to the writer thread; the next one starts in a new array.
             try writer.submit(.append(pending, expected: expected))
+            // As large as the batch just sent: growing a 50,000-event batch from empty copied it 16 times.
+            let sent = pending.count
             pending = []
+            pending.reserveCapacity(sent)
         } else {
             let written = try log.append(pending)
             guard written == expected else { throw SimulationError.sequenceMismatch }
