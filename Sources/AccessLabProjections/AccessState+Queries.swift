@@ -37,10 +37,15 @@ extension AccessState {
 
     /// Whether a provisioned assignment names the user or one of the user's groups (the role itself is not looked up).
     func isGranted(_ userId: String, _ target: AccountPermissionSet) -> Bool {
-        if grants[Principal(.USER, userId)]?.contains(target) == true { return true }
-        for group in identityCenter.users[userId]?.groups ?? [] where grants[Principal(.GROUP, group)]?.contains(target) == true {
-            return true
+        // Binary search in the sorted runs: a principal holds a few targets, and comparing a few ids
+        // costs less than hashing the target's two ids for a set lookup.
+        func holds(_ principal: Principal) -> Bool {
+            guard let targets = sortedGrants[principal] else { return false }
+            let i = targets.partitionPoint { $0 < target }
+            return i < targets.endIndex && targets[i] == target
         }
+        if holds(Principal(.USER, userId)) { return true }
+        for group in identityCenter.users[userId]?.groups ?? [] where holds(Principal(.GROUP, group)) { return true }
         return false
     }
 

@@ -26,8 +26,16 @@ import Testing
                     #expect(row.entitled == state.isEntitled(row.user, to: target))
                     rowsChecked += 1
                 }
+                let someRoles = Array(state.roles.keys.sorted().prefix(40))
                 for user in state.identityCenter.users.keys.sorted() {
                     #expect(outcome(rules.mintSession(state, userId: user, at: t)) == newestBySorting(rules, state, user, t), "\(user) at \(t)")
+                    // `isEntitled` searches the sorted runs; the grant sets say the same.
+                    let groups = state.identityCenter.users[user]?.groups ?? []
+                    for target in Set(someRoles + state.entitledTargets(ofUser: user)) {
+                        let granted = state.grants[Principal(.USER, user)]?.contains(target) == true
+                            || groups.contains { state.grants[Principal(.GROUP, $0)]?.contains(target) == true }
+                        #expect(state.isEntitled(user, to: target) == (state.roles[target] != nil && granted), "\(user) \(target.accountId) at \(t)")
+                    }
                     usersChecked += 1
                 }
             }
