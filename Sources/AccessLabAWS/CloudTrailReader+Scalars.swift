@@ -20,22 +20,26 @@ extension CloudTrailReader {
         return try escapedRest(open: open)
     }
 
-    /// At `"`: the string checked as `string()` checks it, but not made.
-    mutating func skipString() throws(SyntaxError) {
+    /// At `"`: the string checked as `string()` checks it, but not made. True if its bytes are the string's,
+    /// plain ASCII without escapes.
+    @discardableResult
+    mutating func skipString() throws(SyntaxError) -> Bool {
         let open = at
         at += 1
         let start = at
         let high = plainRun()
         if at < end, bytes[at] == UInt8(ascii: "\"") {
             at += 1
-            guard high & 0x8080_8080_8080_8080 == 0 || Self.isWellFormed(UnsafeBufferPointer(rebasing: bytes[start..<at - 1])) else {
+            let ascii = high & 0x8080_8080_8080_8080 == 0
+            guard ascii || Self.isWellFormed(UnsafeBufferPointer(rebasing: bytes[start..<at - 1])) else {
                 throw failure("the string is not valid UTF-8", at: open)
             }
-            return
+            return ascii
         }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
         _ = try escapedRest(open: open)
+        return false
     }
 
     /// Past the bytes of a string that need no decoding: the cursor stops at a quote, a backslash, a control

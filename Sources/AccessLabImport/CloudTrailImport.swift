@@ -82,7 +82,7 @@ public struct CloudTrailImport {
                 i.assumed.reserveCapacity(assumes.count)
                 for k in assumes {
                     let record = view(k)
-                    let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
+                    let expiry = record.credentialsExpiration?.stringValue.flatMap(ISO8601.parse)
                     i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
                 }
                 for k in order {
@@ -105,7 +105,7 @@ public struct CloudTrailImport {
 
     /// The time of the record being taken (its AccessLab body's exact time, else `eventTime`).
     var now = Instant(ms: 0)
-    private func body(_ r: CloudTrailRecordView) -> CloudTrailJSONView? { r.additionalEventData["accesslab:body"] }
+    private func body(_ r: CloudTrailRecordView) -> CloudTrailJSONView? { r.body }
 
     private mutating func emit(_ r: CloudTrailRecordView, _ actor: Actor, _ body: EventBody) {
         append(actor, body, at: now, cause: current)
@@ -211,7 +211,7 @@ public struct CloudTrailImport {
         case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
             return true   // read with the portal's GetRoleCredentials it belongs to
         case ("signin.amazonaws.com", "UserAuthentication"):
-            guard s(r.serviceEventDetails["UserAuthentication"]) == "Success" else { return true }
+            guard s(r.userAuthentication) == "Success" else { return true }
             guard let user = portalUser(r) else {
                 unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
                 return true
@@ -282,9 +282,9 @@ public struct CloudTrailImport {
 
     private func portalUser(_ r: CloudTrailRecordView) -> String? {
         if let id = s(body(r)?["userId"]) { return id }
-        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users.index(forKey: id) != nil { return id }
+        if let id = s(r.onBehalfOfUserId), state.identityCenter.users.index(forKey: id) != nil { return id }
         // Before July 2025 the identity was `Unknown` with the user name.
-        let name = s(r.userIdentity["userName"]) ?? s(r.additionalEventData["UserName"])
+        let name = s(r.userName) ?? s(r.additionalUserName)
         return name.flatMap { n in state.identityCenter.users.values.filter { $0.attributes.userName == n }.map(\.userId).min() }
     }
 
@@ -381,7 +381,7 @@ public struct CloudTrailImport {
     }
 
     private static func assumeKey(_ r: CloudTrailRecordView) -> AssumeKey {
-        let name = r.requestParameters["roleArn"]?.withStringBytes(permissionSetName(ofRoleArn:)) ?? ""
+        let name = r.roleArn?.withStringBytes(permissionSetName(ofRoleArn:)) ?? ""
         return AssumeKey(account: r.recipientAccountId, permissionSetName: name, second: r.eventTime)
     }
 
@@ -403,8 +403,8 @@ public struct CloudTrailImport {
             return true
         }
         let b = body(r)
-        let account = s(b?["accountId"]) ?? s(r.serviceEventDetails["account_id"]) ?? ""
-        let setName = s(r.serviceEventDetails["role_name"]) ?? ""
+        let account = s(b?["accountId"]) ?? s(r.accountId) ?? ""
+        let setName = s(r.roleName) ?? ""
         guard let ps = s(b?["permissionSetId"]) ?? permissionSetId(named: setName) else {
             unknown(r, "credentials for permission set '\(setName)', which the state does not hold")
             return true
