@@ -32,6 +32,11 @@ public struct CloudTrailImport {
     public private(set) var report = Report()
     var current = ""
     var state: AccessState
+    /// Credentials and portal sessions, folded here rather than into `state`.
+    var runtime: CredentialsAndSessions
+    /// The log position and time of the last event (`state`'s do not move with the events `runtime` takes).
+    var seq: UInt64
+    var time: Instant?
     /// The time of the state the history starts from (nil: it starts from nothing).
     let startTime: Instant?
     var root: String
@@ -99,6 +104,9 @@ public struct CloudTrailImport {
 
     init(state: AccessState) {
         self.state = state
+        runtime = CredentialsAndSessions(state)
+        seq = state.seq
+        time = state.time
         startTime = state.seq > 0 ? state.time : nil
         root = state.organization.rootId
     }
@@ -121,8 +129,10 @@ public struct CloudTrailImport {
 
     /// Appends an event at `t` (never before the state's time), applied to the state, from the record `cause`.
     private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String) {
-        let event = NewEvent(time: max(t, state.time ?? t), actor: actor, body: body)
-        state.apply(event.logged(as: state.seq + 1))
+        let event = NewEvent(time: max(t, time ?? t), actor: actor, body: body)
+        seq += 1
+        time = event.time
+        if !runtime.apply(body, at: event.time) { state.apply(event.logged(as: seq)) }
         events.append(event)
         eventIDs.append(cause)
     }
@@ -139,9 +149,9 @@ public struct CloudTrailImport {
         while let next = expiries.min, next.at <= t {
             _ = expiries.removeMin()
             let body: EventBody
-            if let id = next.credentialId, state.credentials[id]?.expiresAt == next.at {
+            if let id = next.credentialId, runtime.credentialEnds[id] == next.at {
                 body = .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId))
-            } else if let id = next.sessionId, state.portalSessions[id]?.expiresAt == next.at {
+            } else if let id = next.sessionId, runtime.portalSessions[id]?.expiresAt == next.at {
                 body = .portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired))
             } else {
                 continue
@@ -450,10 +460,10 @@ public struct CloudTrailImport {
     /// The user's portal session open at `t` that began last (of several begun then, the least id).
     private func portalSession(of user: String, openAt t: Instant) -> String? {
         var found: (startedAt: Instant, id: String)?
-        for id in state.portalSessionsByUser[user] ?? [] {
-            guard let session = state.portalSessions[id], session.startedAt <= t, t < session.expiresAt else { continue }
-            if let f = found, f.startedAt > session.startedAt || (f.startedAt == session.startedAt && f.id < session.sessionId) { continue }
-            found = (session.startedAt, session.sessionId)
+        for id in runtime.portalSessionsByUser[user] ?? [] {
+            guard let session = runtime.portalSessions[id], session.startedAt <= t, t < session.expiresAt else { continue }
+            if let f = found, f.startedAt > session.startedAt || (f.startedAt == session.startedAt && f.id < id) { continue }
+            found = (session.startedAt, id)
         }
         return found?.id
     }
