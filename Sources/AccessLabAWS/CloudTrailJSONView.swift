@@ -189,4 +189,34 @@ public struct CloudTrailRecordView {
     public var responseElements: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.responseElements) }
     public var additionalEventData: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.additionalEventData) }
     public var serviceEventDetails: CloudTrailJSONView { CloudTrailJSONView(buffer, record.pointee.serviceEventDetails) }
+
+    // MARK: Members found while the record was read (each answers as the lookup after it)
+
+    /// `userIdentity["onBehalfOf"]?["userId"]`
+    public var onBehalfOfUserId: CloudTrailJSONView? { known(\.onBehalfOfUserId) ?? userIdentity["onBehalfOf"]?["userId"] }
+    /// `userIdentity["userName"]`
+    public var userName: CloudTrailJSONView? { known(\.userName) ?? userIdentity["userName"] }
+    /// `requestParameters["roleArn"]`
+    public var roleArn: CloudTrailJSONView? { known(\.roleArn) ?? requestParameters["roleArn"] }
+    /// `responseElements["credentials"]?["expiration"]`
+    public var credentialsExpiration: CloudTrailJSONView? { known(\.credentialsExpiration) ?? responseElements["credentials"]?["expiration"] }
+    /// `serviceEventDetails["account_id"]`
+    public var accountId: CloudTrailJSONView? { known(\.accountId) ?? serviceEventDetails["account_id"] }
+    /// `serviceEventDetails["role_name"]`
+    public var roleName: CloudTrailJSONView? { known(\.roleName) ?? serviceEventDetails["role_name"] }
+    /// `serviceEventDetails["UserAuthentication"]`
+    public var userAuthentication: CloudTrailJSONView? { known(\.userAuthentication) ?? serviceEventDetails["UserAuthentication"] }
+    /// `additionalEventData["accesslab:body"]`
+    public var body: CloudTrailJSONView? { known(\.body) ?? additionalEventData["accesslab:body"] }
+    /// `additionalEventData["UserName"]`
+    public var additionalUserName: CloudTrailJSONView? { known(\.additionalUserName) ?? additionalEventData["UserName"] }
+
+    /// The member as found (nil: not there, or not known exactly, and then the caller looks it up).
+    @inline(__always)
+    private func known(_ member: KeyPath<RecordMembers, ByteSpan>) -> CloudTrailJSONView?? {
+        let members = record.pointee.members
+        guard members.exact else { return nil }
+        let span = members[keyPath: member]
+        return .some(span.isAbsent ? nil : CloudTrailJSONView(buffer, span))
+    }
 }

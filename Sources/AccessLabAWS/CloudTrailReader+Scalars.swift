@@ -20,46 +20,56 @@ extension CloudTrailReader {
         return try escapedRest(open: open)
     }
 
-    /// At `"`: the string checked as `string()` checks it, but not made.
-    mutating func skipString() throws(SyntaxError) {
+    /// At `"`: the string checked as `string()` checks it, but not made. True if its bytes are the string's,
+    /// plain ASCII without escapes.
+    @discardableResult
+    mutating func skipString() throws(SyntaxError) -> Bool {
         let open = at
         at += 1
         let start = at
         let high = plainRun()
         if at < end, bytes[at] == UInt8(ascii: "\"") {
             at += 1
-            guard high & 0x8080_8080_8080_8080 == 0 || Self.isWellFormed(UnsafeBufferPointer(rebasing: bytes[start..<at - 1])) else {
+            let ascii = high & 0x8080_8080_8080_8080 == 0
+            guard ascii || Self.isWellFormed(UnsafeBufferPointer(rebasing: bytes[start..<at - 1])) else {
                 throw failure("the string is not valid UTF-8", at: open)
             }
-            return
+            return ascii
         }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
         _ = try escapedRest(open: open)
+        return false
     }
 
     /// Past the bytes of a string that need no decoding: the cursor stops at a quote, a backslash, a control
     /// character or the end. Returns the bytes passed, OR-ed together (a high bit set: not ASCII).
     @inline(__always)
     private mutating func plainRun() -> UInt64 {
+        guard let base = bytes.baseAddress else { return 0 }
         var high: UInt64 = 0
+        var i = at
         // Eight bytes at a time: a word without a quote, a backslash or a control character is passed whole;
         // otherwise the first such byte is found from the word's mask. Byte by byte only near the end.
-        while true {
-            if end - at >= 8, let base = bytes.baseAddress {
-                let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
-                let stops = Self.plainRunStops(word)
-                if stops == 0 { high |= word; at += 8; continue }
-                let plain = stops.trailingZeroBitCount / 8
-                high |= word & ((1 << (8 * UInt64(plain))) &- 1)
-                at += plain
-            } else if at < end, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\"), bytes[at] >= 0x20 {
-                high |= UInt64(bytes[at])
-                at += 1
-                continue
+        while end &- i >= 8 {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let stops = Self.plainRunStops(word)
+            if stops != 0 {
+                let plain = stops.trailingZeroBitCount &>> 3
+                at = i &+ plain
+                return high | word & ((1 &<< (8 &* UInt64(plain))) &- 1)
             }
-            return high
+            high |= word
+            i &+= 8
         }
+        while i < end {
+            let b = base[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            high |= UInt64(b)
+            i &+= 1
+        }
+        at = i
+        return high
     }
 
     /// 0x80 in each byte of the word that is `"`, `\\` or below 0x20, and perhaps in bytes above the first

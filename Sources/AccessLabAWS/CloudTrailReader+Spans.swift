@@ -66,6 +66,8 @@ public struct CloudTrailRecordSpans: Sendable {
     public var responseElements: ByteSpan
     public var additionalEventData: ByteSpan
     public var serviceEventDetails: ByteSpan
+    /// What the import reads inside those objects of nearly every record.
+    public var members: RecordMembers
 
     /// The same record in a buffer that holds the one it was read from at `offset`.
     public func shifted(by offset: Int) -> CloudTrailRecordSpans {
@@ -81,6 +83,7 @@ public struct CloudTrailRecordSpans: Sendable {
         responseElements = responseElements.shifted(by: offset)
         additionalEventData = additionalEventData.shifted(by: offset)
         serviceEventDetails = serviceEventDetails.shifted(by: offset)
+        members.shift(by: offset)
     }
 }
 
@@ -89,6 +92,7 @@ struct RecordSpanFields: RecordSink {
     var eventTime: String?, eventSource: String?, eventName: String?, eventID: String?, errorCode: String?, recipientAccountId: String?
     var userIdentity = ByteSpan.absent, requestParameters = ByteSpan.absent, responseElements = ByteSpan.absent
     var additionalEventData = ByteSpan.absent, serviceEventDetails = ByteSpan.absent
+    var members = RecordMembers()
 
     init() {}
 
@@ -100,11 +104,11 @@ struct RecordSpanFields: RecordSink {
         case .eventID: eventID = try Self.string(&reader, depth)
         case .errorCode: errorCode = try Self.string(&reader, depth)
         case .recipientAccountId: recipientAccountId = try Self.string(&reader, depth)
-        case .userIdentity: userIdentity = try Self.span(&reader, depth)
-        case .requestParameters: requestParameters = try Self.span(&reader, depth)
-        case .responseElements: responseElements = try Self.span(&reader, depth)
-        case .additionalEventData: additionalEventData = try Self.span(&reader, depth)
-        case .serviceEventDetails: serviceEventDetails = try Self.span(&reader, depth)
+        case .userIdentity: userIdentity = try span(field, &reader, depth)
+        case .requestParameters: requestParameters = try span(field, &reader, depth)
+        case .responseElements: responseElements = try span(field, &reader, depth)
+        case .additionalEventData: additionalEventData = try span(field, &reader, depth)
+        case .serviceEventDetails: serviceEventDetails = try span(field, &reader, depth)
         default: try reader.skipValue(depth: depth)
         }
     }
@@ -120,10 +124,11 @@ struct RecordSpanFields: RecordSink {
         return nil
     }
 
-    private static func span(_ reader: inout CloudTrailReader, _ depth: Int) throws(CloudTrailReader.SyntaxError) -> ByteSpan {
+    /// An object member's place, and the members inside it that `members` keeps.
+    private mutating func span(_ field: RecordField, _ reader: inout CloudTrailReader, _ depth: Int) throws(CloudTrailReader.SyntaxError) -> ByteSpan {
         reader.skipWhitespace()
         let start = reader.at
-        try reader.skipValue(depth: depth)
+        try members.read(field, from: &reader, depth: depth)
         return ByteSpan(start: start, end: reader.at)
     }
 
@@ -137,7 +142,7 @@ struct RecordSpanFields: RecordSink {
         return .success(CloudTrailRecordSpans(
             eventTime: eventTime, eventSource: eventSource, eventName: eventName, eventID: eventID, errorCode: errorCode,
             recipientAccountId: recipientAccountId ?? "", userIdentity: userIdentity, requestParameters: requestParameters,
-            responseElements: responseElements, additionalEventData: additionalEventData, serviceEventDetails: serviceEventDetails))
+            responseElements: responseElements, additionalEventData: additionalEventData, serviceEventDetails: serviceEventDetails, members: members))
     }
 
     private static func missing(_ field: RecordField) -> CloudTrailRecord.ReadError {

@@ -57,7 +57,12 @@ public enum ISO8601 {
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fff]Z` (also `+00:00`). Returns nil when it is not that form.
     public static func parse(_ text: String) -> Instant? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8(parse(utf8:))
+    }
+
+    /// As `parse(_:)`, on the text's UTF-8 in place (a trail parses one for nearly every record).
+    static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Instant? {
         func num(_ from: Int, _ len: Int) -> Int64? {
             guard from + len <= b.count else { return nil }
             var v: Int64 = 0
@@ -87,8 +92,9 @@ public enum ISO8601 {
             guard digits > 0 else { return nil }
             for _ in digits..<3 where digits < 3 { frac *= 10 }
         }
-        let rest = String(decoding: b[i...], as: UTF8.self)
-        guard rest == "Z" || rest == "z" || rest == "+00:00" else { return nil }
+        // Byte for byte as the strings compare: no other character is canonically equivalent to these.
+        let rest = UnsafeBufferPointer(rebasing: b[i...])
+        guard rest.elementsEqual("Z".utf8) || rest.elementsEqual("z".utf8) || rest.elementsEqual("+00:00".utf8) else { return nil }
         let days = daysFromCivil(y, mo, d)
         return Instant(ms: ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + frac)
     }

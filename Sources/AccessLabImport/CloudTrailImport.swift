@@ -32,6 +32,11 @@ public struct CloudTrailImport {
     public private(set) var report = Report()
     var current = ""
     var state: AccessState
+    /// Credentials and portal sessions, folded here rather than into `state`.
+    var runtime: CredentialsAndSessions
+    /// The log position and time of the last event (`state`'s do not move with the events `runtime` takes).
+    var seq: UInt64
+    var time: Instant?
     /// The time of the state the history starts from (nil: it starts from nothing).
     let startTime: Instant?
     var root: String
@@ -82,7 +87,7 @@ public struct CloudTrailImport {
                 i.assumed.reserveCapacity(assumes.count)
                 for k in assumes {
                     let record = view(k)
-                    let expiry = record.responseElements["credentials"]?["expiration"]?.stringValue.flatMap(ISO8601.parse)
+                    let expiry = record.credentialsExpiration?.stringValue.flatMap(ISO8601.parse)
                     i.assumed[Self.assumeKey(record), default: ([], 0)].expiries.append(expiry)
                 }
                 for k in order {
@@ -99,13 +104,16 @@ public struct CloudTrailImport {
 
     init(state: AccessState) {
         self.state = state
+        runtime = CredentialsAndSessions(state)
+        seq = state.seq
+        time = state.time
         startTime = state.seq > 0 ? state.time : nil
         root = state.organization.rootId
     }
 
     /// The time of the record being taken (its AccessLab body's exact time, else `eventTime`).
     var now = Instant(ms: 0)
-    private func body(_ r: CloudTrailRecordView) -> CloudTrailJSONView? { r.additionalEventData["accesslab:body"] }
+    private func body(_ r: CloudTrailRecordView) -> CloudTrailJSONView? { r.body }
 
     private mutating func emit(_ r: CloudTrailRecordView, _ actor: Actor, _ body: EventBody) {
         append(actor, body, at: now, cause: current)
@@ -121,8 +129,10 @@ public struct CloudTrailImport {
 
     /// Appends an event at `t` (never before the state's time), applied to the state, from the record `cause`.
     private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String) {
-        let event = NewEvent(time: max(t, state.time ?? t), actor: actor, body: body)
-        state.apply(event.logged(as: state.seq + 1))
+        let event = NewEvent(time: max(t, time ?? t), actor: actor, body: body)
+        seq += 1
+        time = event.time
+        if !runtime.apply(body, at: event.time) { state.apply(event.logged(as: seq)) }
         events.append(event)
         eventIDs.append(cause)
     }
@@ -139,9 +149,9 @@ public struct CloudTrailImport {
         while let next = expiries.min, next.at <= t {
             _ = expiries.removeMin()
             let body: EventBody
-            if let id = next.credentialId, state.credentials[id]?.expiresAt == next.at {
+            if let id = next.credentialId, runtime.credentialEnds[id] == next.at {
                 body = .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId))
-            } else if let id = next.sessionId, state.portalSessions[id]?.expiresAt == next.at {
+            } else if let id = next.sessionId, runtime.portalSessions[id]?.expiresAt == next.at {
                 body = .portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired))
             } else {
                 continue
@@ -211,7 +221,7 @@ public struct CloudTrailImport {
         case ("sts.amazonaws.com", "AssumeRoleWithSAML"):
             return true   // read with the portal's GetRoleCredentials it belongs to
         case ("signin.amazonaws.com", "UserAuthentication"):
-            guard s(r.serviceEventDetails["UserAuthentication"]) == "Success" else { return true }
+            guard s(r.userAuthentication) == "Success" else { return true }
             guard let user = portalUser(r) else {
                 unknown(r, "a sign-in by a user the identity store does not hold (or whose name AWS hid)")
                 return true
@@ -282,9 +292,9 @@ public struct CloudTrailImport {
 
     private func portalUser(_ r: CloudTrailRecordView) -> String? {
         if let id = s(body(r)?["userId"]) { return id }
-        if let id = s(r.userIdentity["onBehalfOf"]?["userId"]), state.identityCenter.users.index(forKey: id) != nil { return id }
+        if let id = s(r.onBehalfOfUserId), state.identityCenter.users.index(forKey: id) != nil { return id }
         // Before July 2025 the identity was `Unknown` with the user name.
-        let name = s(r.userIdentity["userName"]) ?? s(r.additionalEventData["UserName"])
+        let name = s(r.userName) ?? s(r.additionalUserName)
         return name.flatMap { n in state.identityCenter.users.values.filter { $0.attributes.userName == n }.map(\.userId).min() }
     }
 
@@ -381,7 +391,7 @@ public struct CloudTrailImport {
     }
 
     private static func assumeKey(_ r: CloudTrailRecordView) -> AssumeKey {
-        let name = r.requestParameters["roleArn"]?.withStringBytes(permissionSetName(ofRoleArn:)) ?? ""
+        let name = r.roleArn?.withStringBytes(permissionSetName(ofRoleArn:)) ?? ""
         return AssumeKey(account: r.recipientAccountId, permissionSetName: name, second: r.eventTime)
     }
 
@@ -403,8 +413,8 @@ public struct CloudTrailImport {
             return true
         }
         let b = body(r)
-        let account = s(b?["accountId"]) ?? s(r.serviceEventDetails["account_id"]) ?? ""
-        let setName = s(r.serviceEventDetails["role_name"]) ?? ""
+        let account = s(b?["accountId"]) ?? s(r.accountId) ?? ""
+        let setName = s(r.roleName) ?? ""
         guard let ps = s(b?["permissionSetId"]) ?? permissionSetId(named: setName) else {
             unknown(r, "credentials for permission set '\(setName)', which the state does not hold")
             return true
@@ -450,10 +460,10 @@ public struct CloudTrailImport {
     /// The user's portal session open at `t` that began last (of several begun then, the least id).
     private func portalSession(of user: String, openAt t: Instant) -> String? {
         var found: (startedAt: Instant, id: String)?
-        for id in state.portalSessionsByUser[user] ?? [] {
-            guard let session = state.portalSessions[id], session.startedAt <= t, t < session.expiresAt else { continue }
-            if let f = found, f.startedAt > session.startedAt || (f.startedAt == session.startedAt && f.id < session.sessionId) { continue }
-            found = (session.startedAt, session.sessionId)
+        for id in runtime.portalSessionsByUser[user] ?? [] {
+            guard let session = runtime.portalSessions[id], session.startedAt <= t, t < session.expiresAt else { continue }
+            if let f = found, f.startedAt > session.startedAt || (f.startedAt == session.startedAt && f.id < id) { continue }
+            found = (session.startedAt, id)
         }
         return found?.id
     }

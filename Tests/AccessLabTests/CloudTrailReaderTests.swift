@@ -103,6 +103,13 @@ import Testing
                         let v = CloudTrailRecordView(record, in: buffer.assumingMemoryBound(to: UInt8.self))
                         views[s.eventID] = [v.userIdentity.tree, v.requestParameters.tree, v.responseElements.tree, v.additionalEventData.tree,
                                             v.serviceEventDetails.tree]
+                        let found = [v.onBehalfOfUserId, v.userName, v.roleArn, v.credentialsExpiration, v.accountId, v.roleName,
+                                     v.userAuthentication, v.body, v.additionalUserName].map { $0?.tree }
+                        let walked = [v.userIdentity["onBehalfOf"]?["userId"], v.userIdentity["userName"], v.requestParameters["roleArn"],
+                                      v.responseElements["credentials"]?["expiration"], v.serviceEventDetails["account_id"],
+                                      v.serviceEventDetails["role_name"], v.serviceEventDetails["UserAuthentication"],
+                                      v.additionalEventData["accesslab:body"], v.additionalEventData["UserName"]].map { $0?.tree }
+                        #expect(found == walked, "\(s.eventID): the members found while reading answer as the lookups", sourceLocation: sourceLocation)
                     }
                 }
             }
@@ -129,6 +136,22 @@ import Testing
             let r = try runAccesslab(["log", "--db", Self.tiny, "--cloudtrail"] + (withBodies ? ["--with-bodies"] : []))
             try Self.expectSameSpans(r.out)
         }
+    }
+
+    /// The members the import reads of nearly every record are found while the record is read; a later duplicate
+    /// still wins, a value of another type is still no answer, and a name with an escape is still that name.
+    @Test func membersFoundWhileReadingAnswerAsLookups() throws {
+        let head = #""eventTime":"2026-01-05T00:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","#
+        try Self.expectSameSpans([
+            #"{\#(head)"eventID":"plain","userIdentity":{"onBehalfOf":{"userId":"a"},"userName":"n1","onBehalfOf":{"userId":"b","userId":"c"},"userName":7},"#
+                + #""serviceEventDetails":{"account_id":"1","role_name":"r","account_id":"2","UserAuthentication":"Success"},"#
+                + #""responseElements":{"credentials":{"expiration":"x"},"credentials":"hidden"},"requestParameters":{"roleArn":[1],"roleArn":"arn"},"#
+                + #""additionalEventData":{"accesslab:body":{"seq":1},"UserName":"u","UserName":null}}"#,
+            #"{\#(head)"eventID":"escaped","userIdentity":{"onBehalfOf":{"userId":"a","user\u0049d":"b"}},"serviceEventDetails":{"\u0061ccount_id":"9"},"#
+                + #""responseElements":{"credentials":{"expiration":"x"},"cr\u00e9dentials":{"expiration":"y"}},"userIdentity":{"onBehalfOf":{"userId":"d"}}}"#,
+            #"{\#(head)"eventID":"others","userIdentity":"x","serviceEventDetails":null,"responseElements":{"credentials":[{"expiration":"x"}]},"#
+                + #""requestParameters":{},"additionalEventData":{"accesslab:body":1,"UserName":{"a":"b"}}}"#,
+        ].joined(separator: "\n"))
     }
 
     /// A view answers every member, element and scalar as the tree the reader builds of the same bytes.

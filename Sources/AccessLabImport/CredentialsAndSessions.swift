@@ -1,0 +1,39 @@
+import AccessLabEvents
+import AccessLabProjections
+
+/// The credentials and portal sessions of a CloudTrail replay, as far as the replay reads them: when each ends,
+/// and each user's sessions with their starts. Kept apart from the replayed `AccessState` (nothing the import asks
+/// of that state reads them), where each of these events, most of a trail's, hashed its ids several times over.
+struct CredentialsAndSessions {
+    /// When each credential ends, by id.
+    private(set) var credentialEnds: [String: Instant]
+    /// When each portal session began and ends, by id.
+    private(set) var portalSessions: [String: (startedAt: Instant, expiresAt: Instant)]
+    private(set) var portalSessionsByUser: [String: Set<String>]
+
+    init(_ state: AccessState) {
+        credentialEnds = state.credentials.mapValues(\.expiresAt)
+        portalSessions = state.portalSessions.mapValues { ($0.startedAt, $0.expiresAt) }
+        portalSessionsByUser = state.portalSessionsByUser
+    }
+
+    /// Folds in `body` as `AccessState.apply` folds it, at `t`; false if it is not one of these events.
+    mutating func apply(_ body: EventBody, at t: Instant) -> Bool {
+        switch body {
+        case .roleCredentialsIssued(let p):
+            credentialEnds[p.credentialId] = p.expiresAt
+        case .roleCredentialsExpired(let p):
+            credentialEnds[p.credentialId] = nil
+        case .portalSignIn(let p):
+            portalSessions[p.sessionId] = (t, p.expiresAt)
+            portalSessionsByUser[p.userId, default: []].insert(p.sessionId)
+        case .portalSessionEnded(let p):
+            portalSessions[p.sessionId] = nil
+            portalSessionsByUser[p.userId]?.remove(p.sessionId)
+            if portalSessionsByUser[p.userId]?.isEmpty == true { portalSessionsByUser[p.userId] = nil }
+        default:
+            return false
+        }
+        return true
+    }
+}
