@@ -33,41 +33,74 @@ public struct AccessSummary: Codable, Equatable, Sendable {
 
     /// Counts `rows` (as `AccessView.rows` gives them) and the portal sessions live in `state` at `at`.
     public init(rows: [AccessRow], state: AccessState, at: Instant, by grouping: Grouping) {
-        var canAct = Set<String>(), entitled = Set<String>(), holding = Set<String>(), accountsReached = Set<String>()
-        var permissionSetsSeen = Set<String>()
+        // With a user's rows together (as `AccessView.rows` gives them), a user is counted once per group
+        // by remembering the last user counted there, not by a set of users per group. Counts do not
+        // depend on the order, so other input is sorted by user first.
+        let rows = zip(rows, rows.dropFirst()).allSatisfy { $0.user <= $1.user } ? rows : rows.sorted { $0.user < $1.user }
+        var canAct = 0, entitled = 0, holding = 0
+        var accountsReached = Set<String>(), permissionSetsSeen = Set<String>()
         var live = 0
-        struct Tally { var canAct = Set<String>(), entitled = Set<String>(), live = 0 }
         var tallies: [String: Tally] = [:]
-        for r in rows {
-            let liveHere = r.credentials.filter(\.usable).count
+        // Account keys are built once per account, not once per row.
+        var accountKeys: [String: String] = [:]
+        var user: String?
+        var userCanAct = false, userEntitled = false, userHolds = false
+        // Fields are read in place: a copy of a row retains each of its strings and arrays.
+        rows.withUnsafeBufferPointer { rows in
+        for i in rows.indices {
+            if rows[i].user != user {
+                if userCanAct { canAct += 1 }
+                if userEntitled { entitled += 1 }
+                if userHolds { holding += 1 }
+                user = rows[i].user; userCanAct = false; userEntitled = false; userHolds = false
+            }
+            let rowCanAct = rows[i].canAct, rowEntitled = rows[i].entitled
+            var liveHere = 0
+            for c in rows[i].credentials where c.usable { liveHere += 1 }
             live += liveHere
-            if r.canAct { canAct.insert(r.user); accountsReached.insert(r.accountId) }
-            if r.entitled { entitled.insert(r.user) }
-            if liveHere > 0 { holding.insert(r.user) }
-            permissionSetsSeen.insert(r.permissionSetId)
+            if rowCanAct { userCanAct = true; accountsReached.insert(rows[i].accountId) }
+            if rowEntitled { userEntitled = true }
+            if liveHere > 0 { userHolds = true }
+            permissionSetsSeen.insert(rows[i].permissionSetId)
             let key: String
             switch grouping {
-            case .account: key = r.accountName.map { "\($0) (\(r.accountId))" } ?? r.accountId
-            case .team: key = r.team ?? "(no team)"
-            case .permissionSet: key = r.permissionSet ?? r.permissionSetId
+            case .account:
+                if let known = accountKeys[rows[i].accountId] { key = known } else {
+                    key = rows[i].accountName.map { "\($0) (\(rows[i].accountId))" } ?? rows[i].accountId
+                    accountKeys[rows[i].accountId] = key
+                }
+            case .team: key = rows[i].team ?? "(no team)"
+            case .permissionSet: key = rows[i].permissionSet ?? rows[i].permissionSetId
             }
-            var t = tallies[key, default: Tally()]
-            if r.canAct { t.canAct.insert(r.user) }
-            if r.entitled { t.entitled.insert(r.user) }
-            t.live += liveHere
-            tallies[key] = t
+            tallies[key, default: Tally()].count(user: rows[i].user, canAct: rowCanAct, entitled: rowEntitled, liveCredentials: liveHere)
         }
-        usersCanAct = canAct.count
-        usersEntitled = entitled.count
-        usersWithLiveCredentials = holding.count
+        }
+        if userCanAct { canAct += 1 }
+        if userEntitled { entitled += 1 }
+        if userHolds { holding += 1 }
+        usersCanAct = canAct
+        usersEntitled = entitled
+        usersWithLiveCredentials = holding
         accountsWithAccess = accountsReached.count
         accounts = state.organization.accounts.count
         permissionSets = permissionSetsSeen.count
-        portalSessionsLive = state.portalSessions.values.filter { $0.startedAt <= at && $0.expiresAt > at && $0.deletedAt.map { $0 > at } != false }.count
+        portalSessionsLive = state.portalSessions.values.count { $0.startedAt <= at && $0.expiresAt > at && $0.deletedAt.map { $0 > at } != false }
         liveCredentials = live
         self.rows = rows.count
         self.grouping = grouping
-        groups = tallies.map { Group(name: $0.key, usersCanAct: $0.value.canAct.count, usersEntitled: $0.value.entitled.count, liveCredentials: $0.value.live) }
+        groups = tallies.map { Group(name: $0.key, usersCanAct: $0.value.usersCanAct, usersEntitled: $0.value.usersEntitled, liveCredentials: $0.value.live) }
             .sorted { ($1.usersCanAct, $1.usersEntitled, $0.name) < ($0.usersCanAct, $0.usersEntitled, $1.name) }
+    }
+
+    /// One group's counts as rows arrive grouped by user.
+    struct Tally {
+        var usersCanAct = 0, usersEntitled = 0, live = 0
+        var lastCanAct: String?, lastEntitled: String?
+
+        mutating func count(user: String, canAct: Bool, entitled: Bool, liveCredentials: Int) {
+            if canAct, lastCanAct != user { usersCanAct += 1; lastCanAct = user }
+            if entitled, lastEntitled != user { usersEntitled += 1; lastEntitled = user }
+            live += liveCredentials
+        }
     }
 }
