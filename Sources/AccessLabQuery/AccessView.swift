@@ -31,18 +31,21 @@ public enum AccessView {
         let direct = [EntitlementSource.direct.label]
         for userId in users {
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
-            // The entitled targets, sorted and distinct, each with its sources in `entitlements(ofUser:)`'s
-            // order (direct, then the groups by id), from the sorted grants instead of sorting entitlements.
+            // The entitled targets, sorted and distinct (`entitledTargets(ofUser:)`), each with its sources in
+            // `entitlements(ofUser:)`'s order (direct, then the groups by id), from the sorted grants instead of
+            // sorting entitlements; each principal's grants are looked up once for both.
             let ic = state.identityCenter.users[userId]
-            var targets = state.entitledTargets(ofUser: userId)
+            let directGrants = state.sortedGrants[Principal(.USER, userId)] ?? []
+            var groupGrants: [(group: String, granted: [AccountPermissionSet])] = []
+            for group in (ic?.groups ?? []).sorted() {
+                if let granted = state.sortedGrants[Principal(.GROUP, group)], !granted.isEmpty { groupGrants.append((group, granted)) }
+            }
+            var targets = distinctSorted(directGrants, groupGrants)
             guard !targets.isEmpty || !credentials.isEmpty else { continue }
             var via: [[String]] = Array(repeating: [], count: targets.count)
             var facts = [Int](repeating: -1, count: targets.count)
-            if let granted = state.sortedGrants[Principal(.USER, userId)] {
-                addSource(granted, direct, targets, &via) { j, _ in facts[j] = shown.count; shown.append(TargetFacts(state, targets[j])) }
-            }
-            for group in (ic?.groups ?? []).sorted() {
-                guard let granted = state.sortedGrants[Principal(.GROUP, group)] else { continue }
+            addSource(directGrants, direct, targets, &via) { j, _ in facts[j] = shown.count; shown.append(TargetFacts(state, targets[j])) }
+            for (group, granted) in groupGrants {
                 let source: GroupSource
                 if let known = groupSources[group] { source = known } else {
                     source = GroupSource(first: shown.count, label: [EntitlementSource.group(group).label])
@@ -77,7 +80,8 @@ public enum AccessView {
             // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
             // held (a credential outliving its assignment) is not.
             let entitled = order.map { i in i < entitledCount && shown[facts[i]].hasRole }
-            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, entitled: entitled, at: at, held: credentials)
+            let inOrder = targets.count == entitledCount && order.count == targets.count ? targets : order.map { targets[$0] }
+            let decided = rules.effectiveAccess(state, userId: userId, targets: inOrder, entitled: entitled, at: at, held: credentials)
             for (i, access) in zip(order, decided) {
                 let deny = hasDenies ? state.denyEffectiveAt(userId: userId, target: targets[i]) : nil
                 out.append(AccessRow(
@@ -100,6 +104,19 @@ public enum AccessView {
             }
         }
         return out
+    }
+
+    /// The targets of the direct grants and the groups' grants (each run sorted), sorted and distinct.
+    static func distinctSorted(_ direct: [AccountPermissionSet], _ groups: [(group: String, granted: [AccountPermissionSet])]) -> [AccountPermissionSet] {
+        if groups.isEmpty { return direct }
+        if direct.isEmpty, groups.count == 1 { return groups[0].granted }
+        var all = direct
+        for g in groups { all.append(contentsOf: g.granted) }
+        all.sort()
+        var distinct: [AccountPermissionSet] = []
+        distinct.reserveCapacity(all.count)
+        for target in all where distinct.last != target { distinct.append(target) }
+        return distinct
     }
 
     /// Appends `label` (one label) to the sources of each of `granted`'s targets (both sorted; `targets` holds
