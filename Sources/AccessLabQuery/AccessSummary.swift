@@ -36,16 +36,23 @@ public struct AccessSummary: Codable, Equatable, Sendable {
         // With a user's rows together (as `AccessView.rows` gives them), a user is counted once per group
         // by remembering the last user counted there, not by a set of users per group. Counts do not
         // depend on the order, so other input is sorted by user first.
-        let rows = zip(rows, rows.dropFirst()).allSatisfy { $0.user <= $1.user } ? rows : rows.sorted { $0.user < $1.user }
+        let rows = rows.indices.dropFirst().allSatisfy { rows[$0 - 1].user <= rows[$0].user } ? rows : rows.sorted { $0.user < $1.user }
         var canAct = 0, entitled = 0, holding = 0
-        var accountsReached = Set<String>(), permissionSetsSeen = Set<String>()
         var live = 0
-        var tallies: [String: Tally] = [:]
-        // Account keys are built once per account, not once per row.
-        var accountKeys: [String: String] = [:]
+        // Rows repeat a few hundred accounts and permission sets: each row looks up its account and its
+        // permission set once, and finds its group through them rather than by hashing the group's name.
+        var accountsSeen: [String: Seen] = [:], permissionSetsSeen: [String: Seen] = [:]
+        var groupIndex: [String: Int] = [:]
+        var tallies: [Tally] = []
+        func group(_ name: String) -> Int {
+            if let known = groupIndex[name] { return known }
+            tallies.append(Tally(name: name))
+            groupIndex[name] = tallies.count - 1
+            return tallies.count - 1
+        }
         var user: String?
         var userCanAct = false, userEntitled = false, userHolds = false
-        // Fields are read in place: a copy of a row retains each of its strings and arrays.
+        // Fields are read in place: a copy of a row retains its strings and arrays.
         rows.withUnsafeBufferPointer { rows in
         for i in rows.indices {
             if rows[i].user != user {
@@ -58,21 +65,28 @@ public struct AccessSummary: Codable, Equatable, Sendable {
             var liveHere = 0
             for c in rows[i].credentials where c.usable { liveHere += 1 }
             live += liveHere
-            if rowCanAct { userCanAct = true; accountsReached.insert(rows[i].accountId) }
+            if rowCanAct { userCanAct = true }
             if rowEntitled { userEntitled = true }
             if liveHere > 0 { userHolds = true }
-            permissionSetsSeen.insert(rows[i].permissionSetId)
-            let key: String
+            let accountId = rows[i].accountId, permissionSetId = rows[i].permissionSetId
+            let g: Int
             switch grouping {
             case .account:
-                if let known = accountKeys[rows[i].accountId] { key = known } else {
-                    key = rows[i].accountName.map { "\($0) (\(rows[i].accountId))" } ?? rows[i].accountId
-                    accountKeys[rows[i].accountId] = key
+                g = accountsSeen[accountId, default: Seen()].group(named: rows[i].accountName, reached: rowCanAct) { name in
+                    group(name.map { "\($0) (\(accountId))" } ?? accountId)
                 }
-            case .team: key = rows[i].team ?? "(no team)"
-            case .permissionSet: key = rows[i].permissionSet ?? rows[i].permissionSetId
+                permissionSetsSeen[permissionSetId, default: Seen()].reached = true
+            case .team:
+                if rowCanAct { accountsSeen[accountId, default: Seen()].reached = true }
+                permissionSetsSeen[permissionSetId, default: Seen()].reached = true
+                g = group(rows[i].team ?? "(no team)")
+            case .permissionSet:
+                if rowCanAct { accountsSeen[accountId, default: Seen()].reached = true }
+                g = permissionSetsSeen[permissionSetId, default: Seen()].group(named: rows[i].permissionSet, reached: true) { name in
+                    group(name ?? permissionSetId)
+                }
             }
-            tallies[key, default: Tally()].count(user: rows[i].user, canAct: rowCanAct, entitled: rowEntitled, liveCredentials: liveHere)
+            tallies[g].count(user: rows[i].user, canAct: rowCanAct, entitled: rowEntitled, liveCredentials: liveHere)
         }
         }
         if userCanAct { canAct += 1 }
@@ -81,19 +95,20 @@ public struct AccessSummary: Codable, Equatable, Sendable {
         usersCanAct = canAct
         usersEntitled = entitled
         usersWithLiveCredentials = holding
-        accountsWithAccess = accountsReached.count
+        accountsWithAccess = accountsSeen.values.count { $0.reached }
         accounts = state.organization.accounts.count
         permissionSets = permissionSetsSeen.count
         portalSessionsLive = state.portalSessions.values.count { $0.startedAt <= at && $0.expiresAt > at && $0.deletedAt.map { $0 > at } != false }
         liveCredentials = live
         self.rows = rows.count
         self.grouping = grouping
-        groups = tallies.map { Group(name: $0.key, usersCanAct: $0.value.usersCanAct, usersEntitled: $0.value.usersEntitled, liveCredentials: $0.value.live) }
+        groups = tallies.map { Group(name: $0.name, usersCanAct: $0.usersCanAct, usersEntitled: $0.usersEntitled, liveCredentials: $0.live) }
             .sorted { ($1.usersCanAct, $1.usersEntitled, $0.name) < ($0.usersCanAct, $0.usersEntitled, $1.name) }
     }
 
     /// One group's counts as rows arrive grouped by user.
     struct Tally {
+        var name: String
         var usersCanAct = 0, usersEntitled = 0, live = 0
         var lastCanAct: String?, lastEntitled: String?
 
@@ -101,6 +116,21 @@ public struct AccessSummary: Codable, Equatable, Sendable {
             if canAct, lastCanAct != user { usersCanAct += 1; lastCanAct = user }
             if entitled, lastEntitled != user { usersEntitled += 1; lastEntitled = user }
             live += liveCredentials
+        }
+    }
+
+    /// An account or a permission set as the rows so far showed it: whether it is reached (an account
+    /// where someone can act) or seen (a permission set), and the group its rows count in, found again
+    /// only if a row names it otherwise.
+    struct Seen {
+        var reached = false
+        var group = -1
+        var name: String?
+
+        mutating func group(named name: String?, reached: Bool, _ find: (String?) -> Int) -> Int {
+            if reached { self.reached = true }
+            if group < 0 || self.name != name { group = find(name); self.name = name }
+            return group
         }
     }
 }
