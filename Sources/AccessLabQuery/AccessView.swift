@@ -1,58 +1,6 @@
 import AccessLabEvents
 import AccessLabProjections
 
-/// One (user, account, permission set) at a moment: entitlement, what Identity Center would answer,
-/// the credentials held, and whether the user can act, all as `EffectiveAccess` decides them.
-public struct AccessRow: Codable, Equatable, Sendable {
-    public struct Credential: Codable, Equatable, Sendable {
-        public var credentialId: String
-        public var issuedAt: Instant
-        public var expiresAt: Instant
-        /// When a deny on the user took effect for this credential (it stops working then).
-        public var deniedFrom: Instant?
-        /// When it stops working: its expiry, or `deniedFrom` if earlier.
-        public var worksUntil: Instant
-        /// Works at this moment.
-        public var usable: Bool
-        public var sessionTags: [Tag]
-    }
-    public var user: String
-    /// The user's user name (`u00002@example.com`), as Identity Center or the IdP holds it.
-    public var userName: String?
-    /// The user's team attribute, when the directory has one.
-    public var team: String?
-    public var userStatusIdentityCenter: String
-    public var userStatusIdP: String?
-    public var accountId: String
-    public var accountName: String?
-    public var permissionSetId: String
-    public var permissionSet: String?
-    public var roleName: String?
-    /// `LATEST_PERMISSION_SET_PROVISIONED`, `LATEST_PERMISSION_SET_NOT_PROVISIONED` (drift) or `NOT_PROVISIONED`.
-    public var provisioningStatus: String
-    /// What the IdP has and Identity Center does not yet (a disable, a membership change) for this user.
-    public var pendingSync: [String]
-    /// A provisioned assignment names the user or one of their groups, whatever the user's status.
-    public var entitled: Bool
-    /// `direct` or `group:<id>` for each assignment that entitles the user.
-    public var via: [String]
-    /// Could start a new portal session (active in Identity Center).
-    public var canSignIn: Bool
-    /// GetRoleCredentials would succeed (a live or cached sign-in, and entitled).
-    public var canGetCredentials: Bool
-    /// Holds a credential that works at this moment.
-    public var liveCredential: Bool
-    /// A deny on identitystore:UserId covering this target is in effect.
-    public var denyInEffect: Bool
-    /// Holds a live credential, or can get one that no deny would cut: what the user can actually do.
-    public var canAct: Bool
-    /// Why a sign-in would be refused at this moment.
-    public var signInRefusal: String?
-    /// Why a credential request would be refused at this moment.
-    public var credentialRefusal: String?
-    public var credentials: [Credential]
-}
-
 extension EntitlementSource {
     /// `direct` or `group:<id>`.
     public var label: String {
@@ -83,18 +31,21 @@ public enum AccessView {
         let direct = [EntitlementSource.direct.label]
         for userId in users {
             let credentials = state.credentials(ofUser: userId).filter { $0.expiresAt > at && $0.issuedAt <= at }
-            // The entitled targets, sorted and distinct, each with its sources in `entitlements(ofUser:)`'s
-            // order (direct, then the groups by id), from the sorted grants instead of sorting entitlements.
+            // The entitled targets, sorted and distinct (`entitledTargets(ofUser:)`), each with its sources in
+            // `entitlements(ofUser:)`'s order (direct, then the groups by id), from the sorted grants instead of
+            // sorting entitlements; each principal's grants are looked up once for both.
             let ic = state.identityCenter.users[userId]
-            var targets = state.entitledTargets(ofUser: userId)
+            let directGrants = state.sortedGrants[Principal(.USER, userId)] ?? []
+            var groupGrants: [(group: String, granted: [AccountPermissionSet])] = []
+            for group in (ic?.groups ?? []).sorted() {
+                if let granted = state.sortedGrants[Principal(.GROUP, group)], !granted.isEmpty { groupGrants.append((group, granted)) }
+            }
+            var targets = distinctSorted(directGrants, groupGrants)
             guard !targets.isEmpty || !credentials.isEmpty else { continue }
             var via: [[String]] = Array(repeating: [], count: targets.count)
             var facts = [Int](repeating: -1, count: targets.count)
-            if let granted = state.sortedGrants[Principal(.USER, userId)] {
-                addSource(granted, direct, targets, &via) { j, _ in facts[j] = shown.count; shown.append(TargetFacts(state, targets[j])) }
-            }
-            for group in (ic?.groups ?? []).sorted() {
-                guard let granted = state.sortedGrants[Principal(.GROUP, group)] else { continue }
+            addSource(directGrants, direct, targets, &via) { j, _ in facts[j] = shown.count; shown.append(TargetFacts(state, targets[j])) }
+            for (group, granted) in groupGrants {
                 let source: GroupSource
                 if let known = groupSources[group] { source = known } else {
                     source = GroupSource(first: shown.count, label: [EntitlementSource.group(group).label])
@@ -116,36 +67,27 @@ public enum AccessView {
             }
             for i in facts.indices where facts[i] < 0 { facts[i] = shown.count; shown.append(TargetFacts(state, targets[i])) }
             let sorted = targets.count == entitledCount ? Array(targets.indices) : targets.indices.sorted { targets[$0] < targets[$1] }
-            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == shown[facts[i]].accountName }
+            let order = account == nil ? sorted : sorted.filter { i in account == targets[i].accountId || account == shown[facts[i]].row.facts.accountName }
             // Each read once: every read through the optionals copied the whole user.
             let idp = state.idp.users[userId]
             let idpStatus = idp?.status.rawValue
             let attributes = (ic ?? idp)?.attributes
             let userName = attributes?.userName, team = attributes?.team ?? attributes?.department
             let icStatus = ic?.status.rawValue ?? "absent"
-            let pending = pendingSync(identityCenter: ic, idp: idp)
+            let userFacts = AccessRow.Shared(AccessRow.UserFacts(userName: userName, team: team, userStatusIdentityCenter: icStatus,
+                                                                 userStatusIdP: idpStatus, pendingSync: pendingSync(identityCenter: ic, idp: idp)))
             let hasDenies = state.denies[userId] != nil
-            let roles = order.map { shown[facts[$0]].role }
             // `isEntitled`, known here: a target from the grants is entitled when its role exists; one only
             // held (a credential outliving its assignment) is not.
-            let entitled = zip(order, roles).map { i, role in i < entitledCount && role != nil }
-            let decided = rules.effectiveAccess(state, userId: userId, targets: order.map { targets[$0] }, entitled: entitled, at: at, held: credentials)
-            for (k, (i, access)) in zip(order, decided).enumerated() {
-                let target = targets[i]
-                let role = roles[k]
-                let f = facts[i]
-                let deny = hasDenies ? state.denyEffectiveAt(userId: userId, target: target) : nil
+            let entitled = order.map { i in i < entitledCount && shown[facts[i]].hasRole }
+            let inOrder = targets.count == entitledCount && order.count == targets.count ? targets : order.map { targets[$0] }
+            let decided = rules.effectiveAccess(state, userId: userId, targets: inOrder, entitled: entitled, at: at, held: credentials)
+            for (i, access) in zip(order, decided) {
+                let deny = hasDenies ? state.denyEffectiveAt(userId: userId, target: targets[i]) : nil
                 out.append(AccessRow(
                     user: userId,
-                    userName: userName,
-                    team: team,
-                    userStatusIdentityCenter: icStatus,
-                    userStatusIdP: idpStatus,
-                    accountId: target.accountId, accountName: shown[f].accountName,
-                    permissionSetId: target.permissionSetId, permissionSet: shown[f].permissionSetName,
-                    roleName: role?.roleName,
-                    provisioningStatus: provisioningStatus(role, latestVersion: shown[f].permissionSetVersion),
-                    pendingSync: pending,
+                    userFacts: userFacts,
+                    targetFacts: shown[facts[i]].row,
                     entitled: access.entitled,
                     via: via[i],
                     canSignIn: access.canSignIn,
@@ -162,6 +104,19 @@ public enum AccessView {
             }
         }
         return out
+    }
+
+    /// The targets of the direct grants and the groups' grants (each run sorted), sorted and distinct.
+    static func distinctSorted(_ direct: [AccountPermissionSet], _ groups: [(group: String, granted: [AccountPermissionSet])]) -> [AccountPermissionSet] {
+        if groups.isEmpty { return direct }
+        if direct.isEmpty, groups.count == 1 { return groups[0].granted }
+        var all = direct
+        for g in groups { all.append(contentsOf: g.granted) }
+        all.sort()
+        var distinct: [AccountPermissionSet] = []
+        distinct.reserveCapacity(all.count)
+        for target in all where distinct.last != target { distinct.append(target) }
+        return distinct
     }
 
     /// Appends `label` (one label) to the sources of each of `granted`'s targets (both sorted; `targets` holds
@@ -184,18 +139,18 @@ public enum AccessView {
         var label: [String]
     }
 
-    /// A target's role, permission set and account name, as a row shows them.
+    /// A target's role, permission set and account name, as its rows show them.
     struct TargetFacts {
-        var role: ProvisionedRole?
-        var permissionSetName: String?
-        var permissionSetVersion: Int64?
-        var accountName: String?
+        var row: AccessRow.Shared<AccessRow.TargetFacts>
+        var hasRole: Bool
         init(_ state: AccessState, _ target: AccountPermissionSet) {
-            role = state.roles[target]
+            let role = state.roles[target]
             let permissionSet = state.permissionSets[target.permissionSetId]
-            permissionSetName = permissionSet?.name
-            permissionSetVersion = permissionSet?.version
-            accountName = state.organization.accounts[target.accountId]?.name
+            row = AccessRow.Shared(AccessRow.TargetFacts(
+                accountId: target.accountId, accountName: state.organization.accounts[target.accountId]?.name,
+                permissionSetId: target.permissionSetId, permissionSet: permissionSet?.name, roleName: role?.roleName,
+                provisioningStatus: AccessView.provisioningStatus(role, latestVersion: permissionSet?.version)))
+            hasRole = role != nil
         }
     }
 
