@@ -44,6 +44,12 @@ public struct AccessRow: Codable, Equatable, Sendable {
     final class Shared<Facts: Equatable & Sendable>: Sendable {
         let facts: Facts
         init(_ facts: Facts) { self.facts = facts }
+        /// A new box with one fact changed: rows share boxes, so a row's setter never writes into one.
+        func with<T>(_ path: WritableKeyPath<Facts, T>, _ value: T) -> Shared {
+            var changed = facts
+            changed[keyPath: path] = value
+            return Shared(changed)
+        }
     }
 
     public var user: String
@@ -81,50 +87,50 @@ public struct AccessRow: Codable, Equatable, Sendable {
     /// The user's user name (`u00002@example.com`), as Identity Center or the IdP holds it.
     public var userName: String? {
         get { userFacts.facts.userName }
-        set { var f = userFacts.facts; f.userName = newValue; userFacts = Shared(f) }
+        set { userFacts = userFacts.with(\.userName, newValue) }
     }
     /// The user's team attribute, when the directory has one.
     public var team: String? {
         get { userFacts.facts.team }
-        set { var f = userFacts.facts; f.team = newValue; userFacts = Shared(f) }
+        set { userFacts = userFacts.with(\.team, newValue) }
     }
     public var userStatusIdentityCenter: String {
         get { userFacts.facts.userStatusIdentityCenter }
-        set { var f = userFacts.facts; f.userStatusIdentityCenter = newValue; userFacts = Shared(f) }
+        set { userFacts = userFacts.with(\.userStatusIdentityCenter, newValue) }
     }
     public var userStatusIdP: String? {
         get { userFacts.facts.userStatusIdP }
-        set { var f = userFacts.facts; f.userStatusIdP = newValue; userFacts = Shared(f) }
+        set { userFacts = userFacts.with(\.userStatusIdP, newValue) }
     }
     /// What the IdP has and Identity Center does not yet (a disable, a membership change) for this user.
     public var pendingSync: [String] {
         get { userFacts.facts.pendingSync }
-        set { var f = userFacts.facts; f.pendingSync = newValue; userFacts = Shared(f) }
+        set { userFacts = userFacts.with(\.pendingSync, newValue) }
     }
     public var accountId: String {
         get { targetFacts.facts.accountId }
-        set { var f = targetFacts.facts; f.accountId = newValue; targetFacts = Shared(f) }
+        set { targetFacts = targetFacts.with(\.accountId, newValue) }
     }
     public var accountName: String? {
         get { targetFacts.facts.accountName }
-        set { var f = targetFacts.facts; f.accountName = newValue; targetFacts = Shared(f) }
+        set { targetFacts = targetFacts.with(\.accountName, newValue) }
     }
     public var permissionSetId: String {
         get { targetFacts.facts.permissionSetId }
-        set { var f = targetFacts.facts; f.permissionSetId = newValue; targetFacts = Shared(f) }
+        set { targetFacts = targetFacts.with(\.permissionSetId, newValue) }
     }
     public var permissionSet: String? {
         get { targetFacts.facts.permissionSet }
-        set { var f = targetFacts.facts; f.permissionSet = newValue; targetFacts = Shared(f) }
+        set { targetFacts = targetFacts.with(\.permissionSet, newValue) }
     }
     public var roleName: String? {
         get { targetFacts.facts.roleName }
-        set { var f = targetFacts.facts; f.roleName = newValue; targetFacts = Shared(f) }
+        set { targetFacts = targetFacts.with(\.roleName, newValue) }
     }
     /// `LATEST_PERMISSION_SET_PROVISIONED`, `LATEST_PERMISSION_SET_NOT_PROVISIONED` (drift) or `NOT_PROVISIONED`.
     public var provisioningStatus: String {
         get { targetFacts.facts.provisioningStatus }
-        set { var f = targetFacts.facts; f.provisioningStatus = newValue; targetFacts = Shared(f) }
+        set { targetFacts = targetFacts.with(\.provisioningStatus, newValue) }
     }
 
     public static func == (a: AccessRow, b: AccessRow) -> Bool {

@@ -63,4 +63,20 @@ import Testing
         }
         return outcome(.failure(deletedRefusal ? .sessionDeleted : .noPortalSession))
     }
+
+    /// Rows of one user share one box of the user's facts: changing a row changes that row alone.
+    @Test func changingARowLeavesTheRowsItSharesFactsWithAlone() throws {
+        let scenario = try loadScenario("tiny.yaml")
+        let (simulation, _, _) = try simulate(scenario, until: scenario.start + .days(1))
+        let rows = AccessView.rows(simulation.state, rules: simulation.rules, at: simulation.state.time ?? scenario.start)
+        guard let user = rows.first?.user, rows.filter({ $0.user == user }).count >= 2 else {
+            Issue.record("tiny has no user with two rows"); return
+        }
+        var mine = rows.filter { $0.user == user }
+        let before = mine[1]
+        mine[0].team = "moved-team"
+        mine[0].accountName = "renamed"
+        #expect(mine[0].team == "moved-team" && mine[0].accountName == "renamed")
+        #expect(mine[1] == before && mine[1].team != "moved-team")
+    }
 }
