@@ -29,8 +29,7 @@ struct CredentialsAndSessions {
             portalSessionsByUser[p.userId, default: []].insert(p.sessionId)
         case .portalSessionEnded(let p):
             portalSessions[p.sessionId] = nil
-            portalSessionsByUser[p.userId]?.remove(p.sessionId)
-            if portalSessionsByUser[p.userId]?.isEmpty == true { portalSessionsByUser[p.userId] = nil }
+            portalSessionsByUser.remove(p.sessionId, ofOwner: p.userId)
         default:
             return false
         }

@@ -132,7 +132,7 @@ extension AccessState {
             portalSessionsByUser[p.userId, default: []].insert(p.sessionId)
         case .portalSessionEnded(let p):
             portalSessions[p.sessionId] = nil
-            Self.remove(p.sessionId, ofUser: p.userId, from: &portalSessionsByUser)
+            portalSessionsByUser.remove(p.sessionId, ofOwner: p.userId)
         case .accessRefused, .createToken:
             break
         case .roleCredentialsIssued(let p):
@@ -143,7 +143,7 @@ extension AccessState {
             credentialsByUser[p.userId, default: Set(minimumCapacity: 3)].insert(p.credentialId)
         case .roleCredentialsExpired(let p):
             credentials[p.credentialId] = nil
-            Self.remove(p.credentialId, ofUser: p.userId, from: &credentialsByUser)
+            credentialsByUser.remove(p.credentialId, ofOwner: p.userId)
         case .denyUser(let p):
             denies[p.userId, default: []].append(UserDeny(scope: p.scope, targetId: p.targetId, requestedAt: t, effectiveAt: nil))
         case .denyUserEffective(let p):
@@ -279,11 +279,11 @@ extension Array where Element == AccountPermissionSet {
     }
 }
 
-extension AccessState {
-    /// Drops `id` from the user's set, and the user's entry once it is empty: one lookup of the user, not three.
-    static func remove(_ id: String, ofUser userId: String, from table: inout [String: Set<String>]) {
-        guard let i = table.index(forKey: userId) else { return }
-        table.values[i].remove(id)
-        if table.values[i].isEmpty { table.remove(at: i) }
+extension Dictionary where Key == String, Value == Set<String> {
+    /// Drops `id` from `owner`'s set, and `owner`'s entry once it is empty: one lookup of the owner, not three.
+    public mutating func remove(_ id: String, ofOwner owner: String) {
+        guard let i = index(forKey: owner) else { return }
+        values[i].remove(id)
+        if values[i].isEmpty { remove(at: i) }
     }
 }
