@@ -15,20 +15,10 @@ extension AccessState {
     /// The distinct (account, permission set) pairs the user is entitled to, sorted. (The targets of
     /// `entitlements(ofUser:)`, without building them: users sign in with this every working day.)
     public func entitledTargets(ofUser userId: String) -> [AccountPermissionSet] {
-        // Sorted runs, one per principal: with one, it is the answer; with more, the sort merges the runs.
-        var all = sortedGrants[Principal(.USER, userId)] ?? []
-        var runs = all.isEmpty ? 0 : 1
-        for group in identityCenter.users[userId]?.groups ?? [] {
-            guard let targets = sortedGrants[Principal(.GROUP, group)], !targets.isEmpty else { continue }
-            if runs == 0 { all = targets } else { all.append(contentsOf: targets) }
-            runs += 1
-        }
-        if runs <= 1 { return all }
-        all.sort()
-        var distinct: [AccountPermissionSet] = []
-        distinct.reserveCapacity(all.count)
-        for target in all where distinct.last != target { distinct.append(target) }
-        return distinct
+        var runs = SortedTargetRuns()
+        runs.add(sortedGrants[Principal(.USER, userId)] ?? [])
+        for group in identityCenter.users[userId]?.groups ?? [] { runs.add(sortedGrants[Principal(.GROUP, group)] ?? []) }
+        return runs.merged()
     }
 
     public func isEntitled(_ userId: String, to target: AccountPermissionSet) -> Bool {
@@ -137,5 +127,29 @@ extension AccessState {
                 .accountAssignmentDeleted(AccountAssignmentResult(requestId: requestId, accountId: target.accountId, permissionSetId: target.permissionSetId,
                                                                   principalType: principal.type, principalId: principal.id, roleName: role?.roleName,
                                                                   roleChanged: role?.assignmentCount == 1))]
+    }
+}
+
+/// Sorted, distinct runs of targets (one per principal's grants) made one sorted, distinct array: with one
+/// non-empty run it is the answer as it is; with more, the sort merges the runs and repeats are dropped.
+public struct SortedTargetRuns {
+    private var all: [AccountPermissionSet] = []
+    private var runs = 0
+
+    public init() {}
+
+    public mutating func add(_ run: [AccountPermissionSet]) {
+        guard !run.isEmpty else { return }
+        if runs == 0 { all = run } else { all.append(contentsOf: run) }
+        runs += 1
+    }
+
+    public consuming func merged() -> [AccountPermissionSet] {
+        if runs <= 1 { return all }
+        all.sort()
+        var distinct: [AccountPermissionSet] = []
+        distinct.reserveCapacity(all.count)
+        for target in all where distinct.last != target { distinct.append(target) }
+        return distinct
     }
 }

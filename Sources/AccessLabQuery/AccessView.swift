@@ -37,10 +37,14 @@ public enum AccessView {
             let ic = state.identityCenter.users[userId]
             let directGrants = state.sortedGrants[Principal(.USER, userId)] ?? []
             var groupGrants: [(group: String, granted: [AccountPermissionSet])] = []
+            var runs = SortedTargetRuns()
+            runs.add(directGrants)
             for group in (ic?.groups ?? []).sorted() {
-                if let granted = state.sortedGrants[Principal(.GROUP, group)], !granted.isEmpty { groupGrants.append((group, granted)) }
+                guard let granted = state.sortedGrants[Principal(.GROUP, group)], !granted.isEmpty else { continue }
+                groupGrants.append((group, granted))
+                runs.add(granted)
             }
-            var targets = distinctSorted(directGrants, groupGrants)
+            var targets = runs.merged()
             guard !targets.isEmpty || !credentials.isEmpty else { continue }
             var via: [[String]] = Array(repeating: [], count: targets.count)
             var facts = [Int](repeating: -1, count: targets.count)
@@ -104,19 +108,6 @@ public enum AccessView {
             }
         }
         return out
-    }
-
-    /// The targets of the direct grants and the groups' grants (each run sorted), sorted and distinct.
-    static func distinctSorted(_ direct: [AccountPermissionSet], _ groups: [(group: String, granted: [AccountPermissionSet])]) -> [AccountPermissionSet] {
-        if groups.isEmpty { return direct }
-        if direct.isEmpty, groups.count == 1 { return groups[0].granted }
-        var all = direct
-        for g in groups { all.append(contentsOf: g.granted) }
-        all.sort()
-        var distinct: [AccountPermissionSet] = []
-        distinct.reserveCapacity(all.count)
-        for target in all where distinct.last != target { distinct.append(target) }
-        return distinct
     }
 
     /// Appends `label` (one label) to the sources of each of `granted`'s targets (both sorted; `targets` holds
