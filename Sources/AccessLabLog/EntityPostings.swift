@@ -66,10 +66,7 @@ struct EntityPostings {
             slot = (slot + 1) & mask
         }
         let keyStart = keys.count
-        withUnsafeBytes(of: bucket.bigEndian) { keys.append(contentsOf: $0) }
-        keys.append(kind)
-        keys.append(contentsOf: id)
-        keys.append(0)
+        EntityKey.appendPrefix(bucket: bucket, kind: kind, id: id, to: &keys)
         lists.append(List(keyStart: keyStart, keyCount: keys.count - keyStart, hash: hash, first: seqs.count, last: seqs.count, count: 1))
         seqs.append(seq)
         next.append(-1)

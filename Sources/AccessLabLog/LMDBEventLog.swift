@@ -257,11 +257,15 @@ enum EntityKey {
     static func prefix(bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(bucketBytes + id.count + 2)
+        appendPrefix(bucket: bucket, kind: kind, id: id, to: &key)
+        return key
+    }
+    /// Appends bucket | kind | id | NUL, the key without its `seq`.
+    static func appendPrefix(bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>, to key: inout [UInt8]) {
         withUnsafeBytes(of: bucket.bigEndian) { key.append(contentsOf: $0) }
         key.append(kind)
         key.append(contentsOf: id)
         key.append(0)
-        return key
     }
 }
 
