@@ -38,8 +38,9 @@ struct OrganizationBuilder {
 
     func expandAccounts(teams: [TeamSpec]) throws(ScenarioError) -> [AccountSpec] {
         var out: [AccountSpec] = []
+        var names: Set<String> = []
         func add(_ name: String, ou: String?, management: Bool, labels: [String: String], at item: ScenarioNode, field: String) throws(ScenarioError) {
-            guard !out.contains(where: { $0.name == name }) else { throw ScenarioError(item.location, field: field, "account '\(name)' is declared twice") }
+            guard names.insert(name).inserted else { throw ScenarioError(item.location, field: field, "account '\(name)' is declared twice") }
             var parent = Scenario.rootId
             if let ou {
                 guard let id = ouId(ou) else { throw ScenarioError(item.location, field: field, "no OU named '\(ou)'") }

@@ -57,6 +57,8 @@ import Testing
         (valid + "\nname: again\n", "test.yaml:11:1: name: appears twice"),
         (valid + "\nduration: 0s\n", "test.yaml:11:11: duration: must be between 1m"),
         (valid + "\nidentity_center:\n  region: EU West\n", "test.yaml:12:11: identity_center.region: expected an AWS Region"),
+        (valid.replacingOccurrences(of: "    - {name: one}", with: "    - {name: one}\n    - {name: one}"),
+         "test.yaml:5:7: organization.accounts[1].name: account 'one' is declared twice"),
     ])
     func malformedScenariosGiveFileLineColumnErrors(_ yaml: String, _ expected: String) {
         do {
