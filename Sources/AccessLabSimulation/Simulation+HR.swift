@@ -90,6 +90,7 @@ extension Simulation {
         guard let userId = pickEmployed(userId), var person = people[userId] else { return }
         person.leftAt = now
         people[userId] = person
+        departed.insert(userId)
         removeFromEmployed(userId)
         let seq = emit(.hr, .hrTermination(HRTermination(employeeId: userId)))
         try toIdP([IdPChange(change: .userDeactivated, userId: userId, cause: seq)])

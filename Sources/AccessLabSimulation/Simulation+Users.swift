@@ -101,7 +101,7 @@ extension Simulation {
     /// A persisting leaver tries every chance until the run ends: a refusal now (a user Identity Center does
     /// not hold yet, say) is no reason to stop trying when the next change arrives.
     func isActivePersistingLeaver(_ userId: String) -> Bool {
-        scenario.churn.leaverBehaviour == .persisting && people[userId]?.leftAt != nil
+        scenario.churn.leaverBehaviour == .persisting && departed.contains(userId)
     }
 
     /// The scheduled "last chance": acts only if it is still the latest moment a request can succeed.

@@ -31,6 +31,9 @@ public final class Simulation {
 
     // Actor state. Arrays and insertion-ordered structures only where order reaches the log.
     var people: [String: Person] = [:]
+    /// Who has left (their `Person.leftAt` is set): every session expiry asks, and this set is a few
+    /// thousand users where `people` is a hundred thousand, most of them out of the cache.
+    var departed: Set<String> = []
     /// Each person's attributes as HR has them (what a hire or a move sends to the IdP).
     var hrAttributes: [String: UserAttributes] = [:]
     var employed: [String] = []
