@@ -106,8 +106,7 @@ extension Simulation {
         guard try signIn(userId) else {
             return .failure(rules.signInRefusal(state, userId: userId) ?? .userUnknown)
         }
-        let id = "s\(counters.session)"
-        return .success(state.portalSessions[id]!)
+        return .success(state.portalSessions[counters.sessionId]!)
     }
 
     /// GetRoleCredentials for a user: the credentials issued, or the refusal (logged either way).
@@ -117,7 +116,7 @@ extension Simulation {
             if case .failure(let refusal) = rules.getRoleCredentials(state, userId: userId, target: target, at: now) { return .failure(refusal) }
             return .failure(.notEntitled)
         }
-        return .success(state.credentials["c\(counters.credential)"]!)
+        return .success(state.credentials[counters.credentialId]!)
     }
 
     /// The portal's Logout: the session ends now.

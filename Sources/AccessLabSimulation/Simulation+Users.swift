@@ -49,7 +49,7 @@ extension Simulation {
             return false
         }
         counters.session += 1
-        let sessionId = "s\(counters.session)"
+        let sessionId = counters.sessionId
         let expires = now + scenario.identityCenter.portalSession
         emit(.user, .portalSignIn(PortalSignIn(userId: userId, sessionId: sessionId, expiresAt: expires)))
         try schedule(.sessionExpiry(sessionId, userId), at: expires)
@@ -69,7 +69,7 @@ extension Simulation {
             grant = g
         }
         counters.credential += 1
-        let id = "c\(counters.credential)"
+        let id = counters.credentialId
         let expires = now + grant.duration
         emit(.user, .roleCredentialsIssued(RoleCredentialsIssued(
             credentialId: id, userId: userId, accountId: target.accountId, permissionSetId: target.permissionSetId,

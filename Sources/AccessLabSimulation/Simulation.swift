@@ -314,6 +314,29 @@ struct Counters {
     var credential = 0
     var request = 0
     var scimThrottled = 0
+
+    /// The id of the latest portal session, `s<n>`.
+    var sessionId: String { Self.id("s", session) }
+    /// The id of the latest role credentials, `c<n>`.
+    var credentialId: String { Self.id("c", credential) }
+
+    /// `prefix` then the decimal digits of `n` (not negative). String interpolation went through
+    /// `CustomStringConvertible` and a growing buffer: about 700 instructions an id, and a 100,000-user
+    /// year makes some 17 million of them.
+    static func id(_ prefix: Unicode.Scalar, _ n: Int) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var i = buffer.count
+            var rest = UInt(max(n, 0))
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+            } while rest > 0
+            i -= 1
+            buffer[i] = UInt8(ascii: prefix)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i...]), as: UTF8.self)
+        }
+    }
 }
 
 /// What a run produced.

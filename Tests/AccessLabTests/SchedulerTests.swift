@@ -105,4 +105,16 @@ struct SchedulerTests {
             #expect(order.ascending() == reference.sorted())
         }
     }
+
+    @Test("session and credential ids read as the decimal count after their letter")
+    func counterIds() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, 9_999_999, 10_000_000, 123_456_789_012, Int.max] {
+            #expect(Counters.id("s", n) == "s\(n)")
+            #expect(Counters.id("c", n) == "c\(n)")
+        }
+        var counters = Counters()
+        counters.session = 41
+        counters.credential = 7
+        #expect(counters.sessionId == "s41" && counters.credentialId == "c7")
+    }
 }
