@@ -44,6 +44,10 @@ public struct CloudTrailImport {
     /// The expiries AssumeRoleWithSAML records give, in time order, and how many are already paired.
     var assumed: [AssumeKey: (expiries: [Instant?], paired: Int)] = [:]
     var sessionCount = 0
+    /// `permissionSetId(named:)`'s answers, made from `state` when first asked; creating or deleting a permission set
+    /// (the only events that change which sets have a name) drops them. GetRoleCredentials names its set, and most
+    /// records of a trail are those.
+    var permissionSetIdsByName: [String: String]?
     /// Credentials and portal sessions end at the instants their records give; CloudTrail logs no expiry,
     /// so the replay writes each once the trail passes it, as a simulation does (without them the state
     /// of a long trail holds every credential ever issued, and each "as of" restores them all).
@@ -132,7 +136,13 @@ public struct CloudTrailImport {
         let event = NewEvent(time: max(t, time ?? t), actor: actor, body: body)
         seq += 1
         time = event.time
-        if !runtime.apply(body, at: event.time) { state.apply(event.logged(as: seq)) }
+        if !runtime.apply(body, at: event.time) {
+            state.apply(event.logged(as: seq))
+            switch body {
+            case .createPermissionSet, .deletePermissionSet: permissionSetIdsByName = nil
+            default: break
+            }
+        }
         events.append(event)
         eventIDs.append(cause)
     }
@@ -451,10 +461,12 @@ public struct CloudTrailImport {
     }
 
     /// The permission set named `name` (of several, the least id).
-    private func permissionSetId(named name: String) -> String? {
-        var found: String?
-        for set in state.permissionSets.values where set.name == name && found.map({ set.permissionSetId < $0 }) ?? true { found = set.permissionSetId }
-        return found
+    private mutating func permissionSetId(named name: String) -> String? {
+        if let byName = permissionSetIdsByName { return byName[name] }
+        var byName: [String: String] = [:]
+        for set in state.permissionSets.values where byName[set.name].map({ set.permissionSetId < $0 }) ?? true { byName[set.name] = set.permissionSetId }
+        permissionSetIdsByName = byName
+        return byName[name]
     }
 
     /// The user's portal session open at `t` that began last (of several begun then, the least id).
