@@ -131,12 +131,13 @@ public struct CloudTrailImport {
         }
     }
 
-    /// Appends an event at `t` (never before the state's time), applied to the state, from the record `cause`.
-    private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String) {
+    /// Appends an event at `t` (never before the state's time), applied to the state (unless `runtime` has folded it
+    /// already), from the record `cause`.
+    private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String, folded: Bool = false) {
         let event = NewEvent(time: max(t, time ?? t), actor: actor, body: body)
         seq += 1
         time = event.time
-        if !runtime.apply(body, at: event.time) {
+        if !folded, !runtime.apply(body, at: event.time) {
             state.apply(event.logged(as: seq))
             switch body {
             case .createPermissionSet, .deletePermissionSet: permissionSetIdsByName = nil
@@ -159,14 +160,14 @@ public struct CloudTrailImport {
         while let next = expiries.min, next.at <= t {
             _ = expiries.removeMin()
             let body: EventBody
-            if let id = next.credentialId, runtime.credentialEnds[id] == next.at {
+            if let id = next.credentialId, runtime.endCredential(id, endingAt: next.at) {
                 body = .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId))
-            } else if let id = next.sessionId, runtime.portalSessions[id]?.expiresAt == next.at {
+            } else if let id = next.sessionId, runtime.endPortalSession(id, ofUser: next.userId, expiringAt: next.at) {
                 body = .portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired))
             } else {
                 continue
             }
-            append(.system, body, at: next.at, cause: next.cause)
+            append(.system, body, at: next.at, cause: next.cause, folded: true)
             expiriesWritten += 1
         }
     }
