@@ -29,6 +29,8 @@ let package = Package(
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // A header alone: the sixteen-byte scan of JSON strings, in SSE2 where the target has it.
+        .systemLibrary(name: "CJSONScan"),
         .target(name: "AccessLabEvents"),
         .target(
             name: "AccessLabLog",
@@ -42,7 +44,7 @@ let package = Package(
         .target(name: "AccessLabCheck", dependencies: ["AccessLabEvents", "AccessLabLog"]),
         .target(name: "AccessLabPolicy"),
         // AWS's wire formats (shapes generated from botocore's models, ids, ARNs, paging): the one place they are written.
-        .target(name: "AccessLabAWS", dependencies: ["AccessLabEvents"]),
+        .target(name: "AccessLabAWS", dependencies: ["CJSONScan", "AccessLabEvents"]),
         // The edge where a real organisation comes in: AWS exports (and later CloudTrail) turned into events.
         .target(name: "AccessLabImport", dependencies: [
             "CZlib", "AccessLabAWS", "AccessLabEvents", "AccessLabLog", "AccessLabProjections", .product(name: "HeapModule", package: "swift-collections"),

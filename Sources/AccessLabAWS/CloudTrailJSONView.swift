@@ -1,3 +1,4 @@
+import CJSONScan
 import Foundation
 
 /// A JSON value read in place from bytes `CloudTrailReader` has already checked: members are found by
@@ -117,13 +118,19 @@ public struct CloudTrailJSONView {
         return i
     }
 
-    /// At `"`: just past the closing quote. Eight bytes at a time: checked strings hold no control characters,
-    /// so the reader's stop mask finds the next quote or backslash.
+    /// At `"`: just past the closing quote. Sixteen or eight bytes at a time: checked strings hold no control
+    /// characters, so the reader's stop masks find the next quote or backslash.
     private static func stringEnd(_ b: UnsafeBufferPointer<UInt8>, _ open: Int) -> Int {
         var i = open + 1
         guard let base = b.baseAddress else { return b.count }
         while true {
-            while b.count - i >= 8 {
+            var stopped = false
+            while b.count - i >= 16 {
+                let stops = cjson_scan16(base + i) & 0xffff
+                if stops != 0 { i += stops.trailingZeroBitCount; stopped = true; break }
+                i += 16
+            }
+            while !stopped, b.count - i >= 8 {
                 let stops = CloudTrailReader.plainRunStops(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
                 if stops != 0 { i += stops.trailingZeroBitCount / 8; break }
                 i += 8

@@ -44,6 +44,10 @@ public struct CloudTrailImport {
     /// The expiries AssumeRoleWithSAML records give, in time order, and how many are already paired.
     var assumed: [AssumeKey: (expiries: [Instant?], paired: Int)] = [:]
     var sessionCount = 0
+    /// `permissionSetId(named:)`'s answers, made from `state` when first asked; creating or deleting a permission set
+    /// (the only events that change which sets have a name) drops them. GetRoleCredentials names its set, and most
+    /// records of a trail are those.
+    var permissionSetIdsByName: [String: String]?
     /// Credentials and portal sessions end at the instants their records give; CloudTrail logs no expiry,
     /// so the replay writes each once the trail passes it, as a simulation does (without them the state
     /// of a long trail holds every credential ever issued, and each "as of" restores them all).
@@ -127,12 +131,19 @@ public struct CloudTrailImport {
         }
     }
 
-    /// Appends an event at `t` (never before the state's time), applied to the state, from the record `cause`.
-    private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String) {
+    /// Appends an event at `t` (never before the state's time), applied to the state (unless `runtime` has folded it
+    /// already), from the record `cause`.
+    private mutating func append(_ actor: Actor, _ body: EventBody, at t: Instant, cause: String, folded: Bool = false) {
         let event = NewEvent(time: max(t, time ?? t), actor: actor, body: body)
         seq += 1
         time = event.time
-        if !runtime.apply(body, at: event.time) { state.apply(event.logged(as: seq)) }
+        if !folded, !runtime.apply(body, at: event.time) {
+            state.apply(event.logged(as: seq))
+            switch body {
+            case .createPermissionSet, .deletePermissionSet: permissionSetIdsByName = nil
+            default: break
+            }
+        }
         events.append(event)
         eventIDs.append(cause)
     }
@@ -149,14 +160,14 @@ public struct CloudTrailImport {
         while let next = expiries.min, next.at <= t {
             _ = expiries.removeMin()
             let body: EventBody
-            if let id = next.credentialId, runtime.credentialEnds[id] == next.at {
+            if let id = next.credentialId, runtime.endCredential(id, endingAt: next.at) {
                 body = .roleCredentialsExpired(RoleCredentialsExpired(credentialId: id, userId: next.userId, accountId: next.accountId))
-            } else if let id = next.sessionId, runtime.portalSessions[id]?.expiresAt == next.at {
+            } else if let id = next.sessionId, runtime.endPortalSession(id, ofUser: next.userId, expiringAt: next.at) {
                 body = .portalSessionEnded(PortalSessionEnded(userId: next.userId, sessionId: id, reason: .expired))
             } else {
                 continue
             }
-            append(.system, body, at: next.at, cause: next.cause)
+            append(.system, body, at: next.at, cause: next.cause, folded: true)
             expiriesWritten += 1
         }
     }
@@ -451,10 +462,12 @@ public struct CloudTrailImport {
     }
 
     /// The permission set named `name` (of several, the least id).
-    private func permissionSetId(named name: String) -> String? {
-        var found: String?
-        for set in state.permissionSets.values where set.name == name && found.map({ set.permissionSetId < $0 }) ?? true { found = set.permissionSetId }
-        return found
+    private mutating func permissionSetId(named name: String) -> String? {
+        if let byName = permissionSetIdsByName { return byName[name] }
+        var byName: [String: String] = [:]
+        for set in state.permissionSets.values where byName[set.name].map({ set.permissionSetId < $0 }) ?? true { byName[set.name] = set.permissionSetId }
+        permissionSetIdsByName = byName
+        return byName[name]
     }
 
     /// The user's portal session open at `t` that began last (of several begun then, the least id).

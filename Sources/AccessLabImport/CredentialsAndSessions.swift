@@ -17,6 +17,22 @@ struct CredentialsAndSessions {
         portalSessionsByUser = state.portalSessionsByUser
     }
 
+    /// Ends credential `id` if it still ends at `t` (nothing ended it first), as `apply` folds its expiry: true if it
+    /// did. One lookup of the id, where a check and then `apply` took two.
+    mutating func endCredential(_ id: String, endingAt t: Instant) -> Bool {
+        guard let i = credentialEnds.index(forKey: id), credentialEnds.values[i] == t else { return false }
+        credentialEnds.remove(at: i)
+        return true
+    }
+
+    /// Ends the user's portal session `id` if it still expires at `t`, as `apply` folds its end: true if it did.
+    mutating func endPortalSession(_ id: String, ofUser user: String, expiringAt t: Instant) -> Bool {
+        guard let i = portalSessions.index(forKey: id), portalSessions.values[i].expiresAt == t else { return false }
+        portalSessions.remove(at: i)
+        portalSessionsByUser.remove(id, ofOwner: user)
+        return true
+    }
+
     /// Folds in `body` as `AccessState.apply` folds it, at `t`; false if it is not one of these events.
     mutating func apply(_ body: EventBody, at t: Instant) -> Bool {
         switch body {
