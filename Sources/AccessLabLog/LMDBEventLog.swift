@@ -103,7 +103,7 @@ public final class LMDBEventLog: EventLog {
                                 try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
                             }
                         }
-                        for entity in batch[index].body.entities { postings.post(entity, seq: stored) }
+                        batch[index].body.forEachEntity { kind, id in postings.post(kind, id, seq: stored) }
                     }
                 }
                 try postings.write { key, value in try txn.put(byEntity, key: key, value: value) }
