@@ -89,22 +89,23 @@ public final class LMDBEventLog: EventLog {
                 swap(&postings, &self.postings)
                 defer { swap(&postings, &self.postings) }
                 postings.removeAll()
-                // Events are read in place through the buffer: a loop variable was an owned copy of each
-                // (retaining every string it holds, then releasing them).
-                try batch.withUnsafeBufferPointer { batch in
-                    for index in batch.indices {
-                        var stored: UInt64 = 0
-                        let time = batch[index].time
-                        try encoder.append(batch[index], index: index) { seq, record in
-                            stored = seq
-                            try withUnsafeBytes(of: seq.bigEndian) { key in try txn.put(events, key: key, value: record, append: true) }
-                            if (seq - 1) % Self.timeIndexStride == 0 {
-                                var timeKey = TimeKey(time: time, seq: seq)
-                                try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
-                            }
+                // Each event is copied (retaining every string it holds) on its way to the calls below. Reading
+                // it in place through `withUnsafeBufferPointer` copied as often (callgrind: two outlined
+                // copies per event either way), so the plain loop stays.
+                var index = 0
+                for event in batch {
+                    var stored: UInt64 = 0
+                    let time = event.time
+                    try encoder.append(event, index: index) { seq, record in
+                        stored = seq
+                        try withUnsafeBytes(of: seq.bigEndian) { key in try txn.put(events, key: key, value: record, append: true) }
+                        if (seq - 1) % Self.timeIndexStride == 0 {
+                            var timeKey = TimeKey(time: time, seq: seq)
+                            try withUnsafeBytes(of: &timeKey) { key in try txn.put(byTime, key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), append: true) }
                         }
-                        batch[index].body.forEachEntity { kind, id in postings.post(kind, id, seq: stored) }
                     }
+                    event.body.forEachEntity { kind, id in postings.post(kind, id, seq: stored) }
+                    index += 1
                 }
                 try postings.write { key, value in try txn.put(byEntity, key: key, value: value) }
                 let head = encoder.head
