@@ -31,12 +31,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // A header alone: the sixteen-byte scan of JSON strings, in SSE2 where the target has it.
         .systemLibrary(name: "CJSONScan"),
+        // The log's chain hashes every event: OpenSSL's SHA-256 on a stack context allocates nothing per event,
+        // where swift-crypto's SHA256 allocates and frees a context class per digest.
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "AccessLabEvents"),
         .target(
             name: "AccessLabLog",
             dependencies: [
-                "LMDB", "AccessLabEvents",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "LMDB", "AccessLabEvents", "CLibcrypto",
             ]
         ),
         .target(name: "AccessLabProjections", dependencies: ["AccessLabEvents"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what AccessLab needs on a fresh Debian machine and is missing: LMDB's and zlib's headers, jemalloc (the
-# allocator the executable links) and pkg-config,
+# Installs what AccessLab needs on a fresh Debian machine and is missing: LMDB's, zlib's and OpenSSL's libcrypto
+# headers, jemalloc (the allocator the executable links) and pkg-config,
 # and with --browser what the tests need besides: Debian's chromium, which renders the HTML report, and
 # Python's venv, in which tools/interop.sh installs the interop suite's packages from PyPI.
 # Uses sudo when not root. Swift itself must already be on PATH (it is on the project's machines).
@@ -10,6 +10,7 @@ need=()
 dpkg -s liblmdb-dev >/dev/null 2>&1 || need+=(liblmdb-dev)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 dpkg -s libjemalloc-dev >/dev/null 2>&1 || need+=(libjemalloc-dev)
+dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ "${1:-}" = "--browser" ]; then
     command -v chromium >/dev/null 2>&1 || need+=(chromium)

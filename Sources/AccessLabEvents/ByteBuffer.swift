@@ -19,6 +19,12 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func string(_ s: String) {
+        // Native strings lend their bytes without the copy (and retain) that `withUTF8` needs to be mutating.
+        let lent: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+        if lent != nil { return }
         var s = s
         s.withUTF8 { utf8 in
             varint(UInt64(utf8.count))

@@ -41,8 +41,18 @@ extension Event {
 
 /// What every payload struct is: a value with a JSON and a binary form that names the entities it touches.
 public protocol EventPayload: Codable, Hashable, Sendable {
-    /// The users, groups, accounts and permission sets this event concerns, for the timeline indexes.
-    var entities: [EntityRef] { get }
+    /// Hands `body` the kind and id of each user, group, account and permission set this event concerns,
+    /// for the timeline indexes.
+    func forEachEntity(_ body: (EntityRef.Kind, String) -> Void)
+}
+
+extension EventPayload {
+    /// The entities `forEachEntity` names, in its order.
+    public var entities: [EntityRef] {
+        var out: [EntityRef] = []
+        forEachEntity { out.append(EntityRef($0, $1)) }
+        return out
+    }
 }
 
 /// An entity an event can be looked up by.

@@ -302,63 +302,71 @@ public enum EventBody: Hashable, Sendable {
         }
     }
 
-    /// The entities the event touches, without boxing the payload (the log indexes every event by these).
-    public var entities: [EntityRef] {
+    /// Hands `body` the entities the event touches, without boxing the payload or building an array (the log
+    /// indexes every event by these).
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
         switch self {
-        case .createOrganizationalUnit(let p): p.entities
-        case .createAccount(let p): p.entities
-        case .moveAccount(let p): p.entities
-        case .createServiceControlPolicy(let p): p.entities
-        case .attachServiceControlPolicy(let p): p.entities
-        case .detachServiceControlPolicy(let p): p.entities
-        case .createCustomerManagedPolicy(let p): p.entities
-        case .tagResource(let p): p.entities
-        case .createResourceControlPolicy(let p): p.entities
-        case .attachResourceControlPolicy(let p): p.entities
-        case .detachResourceControlPolicy(let p): p.entities
-        case .createPermissionSet(let p): p.entities
-        case .updatePermissionSet(let p): p.entities
-        case .deletePermissionSet(let p): p.entities
-        case .attachManagedPolicyToPermissionSet(let p): p.entities
-        case .detachManagedPolicyFromPermissionSet(let p): p.entities
-        case .attachCustomerManagedPolicyReferenceToPermissionSet(let p): p.entities
-        case .detachCustomerManagedPolicyReferenceFromPermissionSet(let p): p.entities
-        case .putInlinePolicyToPermissionSet(let p): p.entities
-        case .deleteInlinePolicyFromPermissionSet(let p): p.entities
-        case .putPermissionsBoundaryToPermissionSet(let p): p.entities
-        case .deletePermissionsBoundaryFromPermissionSet(let p): p.entities
-        case .provisionPermissionSet(let p): p.entities
-        case .permissionSetProvisioned(let p): p.entities
-        case .permissionSetProvisioningFailed(let p): p.entities
-        case .createAccountAssignment(let p): p.entities
-        case .accountAssignmentCreated(let p): p.entities
-        case .accountAssignmentCreationFailed(let p): p.entities
-        case .deleteAccountAssignment(let p): p.entities
-        case .accountAssignmentDeleted(let p): p.entities
-        case .putAccessControlAttributeConfiguration(let p): p.entities
-        case .deleteUserPortalSessions(let p): p.entities
-        case .createUser(let p): p.entities
-        case .patchUser(let p): p.entities
-        case .deleteUser(let p): p.entities
-        case .createGroup(let p): p.entities
-        case .patchGroup(let p): p.entities
-        case .deleteGroup(let p): p.entities
-        case .identityStoreRequestFailed(let p): p.entities
-        case .updateGroup(let p): p.entities
-        case .hrHire(let p): p.entities
-        case .hrTransfer(let p): p.entities
-        case .hrTermination(let p): p.entities
-        case .idPDirectoryChange(let p): p.entities
-        case .idPSync(let p): p.entities
-        case .portalSignIn(let p): p.entities
-        case .portalSessionEnded(let p): p.entities
-        case .accessRefused(let p): p.entities
-        case .roleCredentialsIssued(let p): p.entities
-        case .roleCredentialsExpired(let p): p.entities
-        case .denyUser(let p): p.entities
-        case .denyUserEffective(let p): p.entities
-        case .createToken(let p): p.entities
+        case .createOrganizationalUnit(let p): p.forEachEntity(body)
+        case .createAccount(let p): p.forEachEntity(body)
+        case .moveAccount(let p): p.forEachEntity(body)
+        case .createServiceControlPolicy(let p): p.forEachEntity(body)
+        case .attachServiceControlPolicy(let p): p.forEachEntity(body)
+        case .detachServiceControlPolicy(let p): p.forEachEntity(body)
+        case .createCustomerManagedPolicy(let p): p.forEachEntity(body)
+        case .tagResource(let p): p.forEachEntity(body)
+        case .createResourceControlPolicy(let p): p.forEachEntity(body)
+        case .attachResourceControlPolicy(let p): p.forEachEntity(body)
+        case .detachResourceControlPolicy(let p): p.forEachEntity(body)
+        case .createPermissionSet(let p): p.forEachEntity(body)
+        case .updatePermissionSet(let p): p.forEachEntity(body)
+        case .deletePermissionSet(let p): p.forEachEntity(body)
+        case .attachManagedPolicyToPermissionSet(let p): p.forEachEntity(body)
+        case .detachManagedPolicyFromPermissionSet(let p): p.forEachEntity(body)
+        case .attachCustomerManagedPolicyReferenceToPermissionSet(let p): p.forEachEntity(body)
+        case .detachCustomerManagedPolicyReferenceFromPermissionSet(let p): p.forEachEntity(body)
+        case .putInlinePolicyToPermissionSet(let p): p.forEachEntity(body)
+        case .deleteInlinePolicyFromPermissionSet(let p): p.forEachEntity(body)
+        case .putPermissionsBoundaryToPermissionSet(let p): p.forEachEntity(body)
+        case .deletePermissionsBoundaryFromPermissionSet(let p): p.forEachEntity(body)
+        case .provisionPermissionSet(let p): p.forEachEntity(body)
+        case .permissionSetProvisioned(let p): p.forEachEntity(body)
+        case .permissionSetProvisioningFailed(let p): p.forEachEntity(body)
+        case .createAccountAssignment(let p): p.forEachEntity(body)
+        case .accountAssignmentCreated(let p): p.forEachEntity(body)
+        case .accountAssignmentCreationFailed(let p): p.forEachEntity(body)
+        case .deleteAccountAssignment(let p): p.forEachEntity(body)
+        case .accountAssignmentDeleted(let p): p.forEachEntity(body)
+        case .putAccessControlAttributeConfiguration(let p): p.forEachEntity(body)
+        case .deleteUserPortalSessions(let p): p.forEachEntity(body)
+        case .createUser(let p): p.forEachEntity(body)
+        case .patchUser(let p): p.forEachEntity(body)
+        case .deleteUser(let p): p.forEachEntity(body)
+        case .createGroup(let p): p.forEachEntity(body)
+        case .patchGroup(let p): p.forEachEntity(body)
+        case .deleteGroup(let p): p.forEachEntity(body)
+        case .identityStoreRequestFailed(let p): p.forEachEntity(body)
+        case .updateGroup(let p): p.forEachEntity(body)
+        case .hrHire(let p): p.forEachEntity(body)
+        case .hrTransfer(let p): p.forEachEntity(body)
+        case .hrTermination(let p): p.forEachEntity(body)
+        case .idPDirectoryChange(let p): p.forEachEntity(body)
+        case .idPSync(let p): p.forEachEntity(body)
+        case .portalSignIn(let p): p.forEachEntity(body)
+        case .portalSessionEnded(let p): p.forEachEntity(body)
+        case .accessRefused(let p): p.forEachEntity(body)
+        case .roleCredentialsIssued(let p): p.forEachEntity(body)
+        case .roleCredentialsExpired(let p): p.forEachEntity(body)
+        case .denyUser(let p): p.forEachEntity(body)
+        case .denyUserEffective(let p): p.forEachEntity(body)
+        case .createToken(let p): p.forEachEntity(body)
         }
+    }
+
+    /// The entities `forEachEntity` names, in its order.
+    public var entities: [EntityRef] {
+        var out: [EntityRef] = []
+        forEachEntity { out.append(EntityRef($0, $1)) }
+        return out
     }
 
     /// Decodes the payload of an event of `type` from `decoder`.

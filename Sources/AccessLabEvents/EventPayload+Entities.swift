@@ -1,70 +1,99 @@
 // Which entities each payload touches, for the log's entity indexes (timelines, `log --user`).
 // HR employee ids are the users' identity-store ids in AccessLab, so HR events index under the user.
+// Each payload hands them to a closure rather than returning an array: the log asks for every event's.
 
-extension CreateOrganizationalUnit { public var entities: [EntityRef] { [] } }
-extension CreateAccount { public var entities: [EntityRef] { [.account(accountId)] } }
-extension MoveAccount { public var entities: [EntityRef] { [.account(accountId)] } }
-extension CreateServiceControlPolicy { public var entities: [EntityRef] { [] } }
-extension AttachServiceControlPolicy { public var entities: [EntityRef] { [.account(targetId)] } }
-extension DetachServiceControlPolicy { public var entities: [EntityRef] { [.account(targetId)] } }
-extension CreateResourceControlPolicy { public var entities: [EntityRef] { [] } }
-extension ResourceControlPolicyAttachment { public var entities: [EntityRef] { [.account(targetId)] } }
-extension CreateCustomerManagedPolicy { public var entities: [EntityRef] { [.account(accountId)] } }
-extension TagResource { public var entities: [EntityRef] { [.account(accountId)] } }
+extension CreateOrganizationalUnit { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {} }
+extension CreateAccount { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, accountId) } }
+extension MoveAccount { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, accountId) } }
+extension CreateServiceControlPolicy { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {} }
+extension AttachServiceControlPolicy { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, targetId) } }
+extension DetachServiceControlPolicy { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, targetId) } }
+extension CreateResourceControlPolicy { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {} }
+extension ResourceControlPolicyAttachment { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, targetId) } }
+extension CreateCustomerManagedPolicy { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, accountId) } }
+extension TagResource { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.account, accountId) } }
 
-extension CreatePermissionSet { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
-extension UpdatePermissionSet { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
-extension PermissionSetRef { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
-extension ManagedPolicyAttachment { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
-extension CustomerManagedPolicyAttachment { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
-extension PutInlinePolicyToPermissionSet { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
-extension PutPermissionsBoundaryToPermissionSet { public var entities: [EntityRef] { [.permissionSet(permissionSetId)] } }
+extension CreatePermissionSet { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
+extension UpdatePermissionSet { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
+extension PermissionSetRef { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
+extension ManagedPolicyAttachment { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
+extension CustomerManagedPolicyAttachment { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
+extension PutInlinePolicyToPermissionSet { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
+extension PutPermissionsBoundaryToPermissionSet { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId) } }
 extension ProvisionPermissionSet {
-    public var entities: [EntityRef] { [.permissionSet(permissionSetId)] + targetAccountIds.map(EntityRef.account) }
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.permissionSet, permissionSetId)
+        for id in targetAccountIds { body(.account, id) }
+    }
 }
 extension PermissionSetProvisioningResult {
-    public var entities: [EntityRef] { [.permissionSet(permissionSetId), .account(accountId)] }
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.permissionSet, permissionSetId); body(.account, accountId) }
 }
 extension AccountAssignmentRequest {
-    public var entities: [EntityRef] { [.account(accountId), .permissionSet(permissionSetId), principal(principalType, principalId)] }
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.account, accountId); body(.permissionSet, permissionSetId); body(principal(principalType), principalId)
+    }
 }
 extension AccountAssignmentResult {
-    public var entities: [EntityRef] { [.account(accountId), .permissionSet(permissionSetId), principal(principalType, principalId)] }
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.account, accountId); body(.permissionSet, permissionSetId); body(principal(principalType), principalId)
+    }
 }
-extension PutAccessControlAttributeConfiguration { public var entities: [EntityRef] { [] } }
-extension DeleteUserPortalSessions { public var entities: [EntityRef] { [.user(userId)] } }
+extension PutAccessControlAttributeConfiguration { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {} }
+extension DeleteUserPortalSessions { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
 
-extension CreateUser { public var entities: [EntityRef] { [.user(userId)] } }
-extension PatchUser { public var entities: [EntityRef] { [.user(userId)] } }
-extension DeleteUser { public var entities: [EntityRef] { [.user(userId)] } }
-extension CreateGroup { public var entities: [EntityRef] { [.group(groupId)] + members.map(EntityRef.user) } }
+extension CreateUser { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
+extension PatchUser { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
+extension DeleteUser { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
+extension CreateGroup {
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.group, groupId)
+        for id in members { body(.user, id) }
+    }
+}
 extension PatchGroup {
-    public var entities: [EntityRef] { [.group(groupId)] + (membersAdded + membersRemoved).map(EntityRef.user) }
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.group, groupId)
+        for id in membersAdded { body(.user, id) }
+        for id in membersRemoved { body(.user, id) }
+    }
 }
-extension UpdateGroup { public var entities: [EntityRef] { [.group(groupId)] } }
-extension DeleteGroup { public var entities: [EntityRef] { [.group(groupId)] } }
-extension IdentityStoreRequestFailed { public var entities: [EntityRef] { [.user(userId)] + (groupId.map { [.group($0)] } ?? []) } }
+extension UpdateGroup { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.group, groupId) } }
+extension DeleteGroup { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.group, groupId) } }
+extension IdentityStoreRequestFailed {
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.user, userId)
+        if let groupId { body(.group, groupId) }
+    }
+}
 
-extension HRHire { public var entities: [EntityRef] { [.user(employeeId)] } }
-extension HRTransfer { public var entities: [EntityRef] { [.user(employeeId)] } }
-extension HRTermination { public var entities: [EntityRef] { [.user(employeeId)] } }
-extension IdPDirectoryChange { public var entities: [EntityRef] { [.user(userId)] + (groupId.map { [.group($0)] } ?? []) } }
-extension IdPSync { public var entities: [EntityRef] { [] } }
+extension HRHire { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, employeeId) } }
+extension HRTransfer { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, employeeId) } }
+extension HRTermination { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, employeeId) } }
+extension IdPDirectoryChange {
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.user, userId)
+        if let groupId { body(.group, groupId) }
+    }
+}
+extension IdPSync { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {} }
 
-extension PortalSignIn { public var entities: [EntityRef] { [.user(userId)] } }
-extension PortalSessionEnded { public var entities: [EntityRef] { [.user(userId)] } }
-extension CreateToken { public var entities: [EntityRef] { [.user(userId)] } }
+extension PortalSignIn { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
+extension PortalSessionEnded { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
+extension CreateToken { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
 extension AccessRefused {
-    public var entities: [EntityRef] {
-        [.user(userId)] + (accountId.map { [.account($0)] } ?? []) + (permissionSetId.map { [.permissionSet($0)] } ?? [])
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {
+        body(.user, userId)
+        if let accountId { body(.account, accountId) }
+        if let permissionSetId { body(.permissionSet, permissionSetId) }
     }
 }
 extension RoleCredentialsIssued {
-    public var entities: [EntityRef] { [.user(userId), .account(accountId), .permissionSet(permissionSetId)] }
+    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId); body(.account, accountId); body(.permissionSet, permissionSetId) }
 }
-extension RoleCredentialsExpired { public var entities: [EntityRef] { [.user(userId), .account(accountId)] } }
-extension UserDenyPolicy { public var entities: [EntityRef] { [.user(userId)] } }
+extension RoleCredentialsExpired { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId); body(.account, accountId) } }
+extension UserDenyPolicy { public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) { body(.user, userId) } }
 
-private func principal(_ type: PrincipalType, _ id: String) -> EntityRef {
-    type == .USER ? .user(id) : .group(id)
+private func principal(_ type: PrincipalType) -> EntityRef.Kind {
+    type == .USER ? .user : .group
 }

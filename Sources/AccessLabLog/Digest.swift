@@ -1,5 +1,5 @@
 import AccessLabEvents
-import Crypto
+import CLibcrypto
 
 /// A SHA-256 value of the log's chain.
 public struct Digest: Hashable, Sendable, CustomStringConvertible {
@@ -44,12 +44,19 @@ struct RawDigest {
 
     /// d(n) = SHA-256(d(n-1) || seq big-endian || encoded).
     @inline(__always) mutating func advance(seq: UInt64, encoded: UnsafeRawBufferPointer) {
-        var hasher = SHA256()
-        withUnsafeBytes(of: &words) { hasher.update(bufferPointer: $0) }
-        withUnsafeBytes(of: seq.bigEndian) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: encoded)
-        let result = hasher.finalize()
-        result.withUnsafeBytes { src in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: src) } }
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        withUnsafeBytes(of: &words) { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        withUnsafeBytes(of: seq.bigEndian) { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        SHA256_Update(&context, encoded.baseAddress, encoded.count)
+        finalize(&context)
+    }
+
+    /// SHA256_Init/Update/Final cannot fail on a valid context and buffer (they return 1), so their results are not checked.
+    @inline(__always) private mutating func finalize(_ context: inout SHA256_CTX) {
+        withUnsafeMutableBytes(of: &words) { raw in
+            _ = raw.withMemoryRebound(to: UInt8.self) { SHA256_Final($0.baseAddress, &context) }
+        }
     }
 
     /// The bytes `advance` hashes before the event: d(n-1) then `seq` big-endian (40 bytes).
@@ -61,10 +68,10 @@ struct RawDigest {
     /// The same as `advance(seq:encoded:)` when `prefixed` is `appendPrefix`'s 40 bytes followed by the
     /// encoded event: one call into SHA-256 instead of three.
     @inline(__always) mutating func advance(prefixed: UnsafeRawBufferPointer) {
-        var hasher = SHA256()
-        hasher.update(bufferPointer: prefixed)
-        let result = hasher.finalize()
-        result.withUnsafeBytes { src in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: src) } }
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        SHA256_Update(&context, prefixed.baseAddress, prefixed.count)
+        finalize(&context)
     }
 
     static let prefixSize = 40
