@@ -30,5 +30,5 @@ public struct AccessLabCommand: ParsableCommand {
 
 /// The version printed by `--version` and written into reports.
 public enum AccessLabVersion {
-    public static let current = "0.9.0"
+    public static let current = "0.10.0"
 }
