@@ -105,12 +105,6 @@ def main():
     out += ["    /// Hands `body` the entities the event touches, without boxing the payload or building an array (the log",
             "    /// indexes every event by these)."]
     out += switch("    public func forEachEntity(_ body: (EntityRef.Kind, String) -> Void) {", lambda n, t, p: f"        case .{case_name(n)}(let p): p.forEachEntity(body)")
-    out += ["    /// The entities `forEachEntity` names, in its order.",
-            "    public var entities: [EntityRef] {",
-            "        var out: [EntityRef] = []",
-            "        forEachEntity { out.append(EntityRef($0, $1)) }",
-            "        return out",
-            "    }\n"]
     out += ["    /// Decodes the payload of an event of `type` from `decoder`.",
             "    public static func decode(_ type: EventType, from decoder: any Decoder) throws -> EventBody {",
             "        switch type {"]

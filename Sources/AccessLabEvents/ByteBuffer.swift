@@ -19,14 +19,7 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func string(_ s: String) {
-        // Native strings lend their bytes without the copy (and retain) that `withUTF8` needs to be mutating.
-        let lent: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
-            varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
-        if lent != nil { return }
-        var s = s
-        s.withUTF8 { utf8 in
+        s.withUTF8Bytes { utf8 in
             varint(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
         }
@@ -147,5 +140,16 @@ extension ByteReader {
         out.reserveCapacity(n)
         for _ in 0..<n { out.append(try element(&self)) }
         return out
+    }
+}
+
+extension String {
+    /// Lends the string's UTF-8 to `body`: in place when the string is native, without the copy (and retain)
+    /// that `withUTF8` makes, being mutating, of a string it is not allowed to change.
+    @inlinable
+    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
     }
 }

@@ -362,13 +362,6 @@ public enum EventBody: Hashable, Sendable {
         }
     }
 
-    /// The entities `forEachEntity` names, in its order.
-    public var entities: [EntityRef] {
-        var out: [EntityRef] = []
-        forEachEntity { out.append(EntityRef($0, $1)) }
-        return out
-    }
-
     /// Decodes the payload of an event of `type` from `decoder`.
     public static func decode(_ type: EventType, from decoder: any Decoder) throws -> EventBody {
         switch type {

@@ -57,8 +57,7 @@ public enum ISO8601 {
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fff]Z` (also `+00:00`). Returns nil when it is not that form.
     public static func parse(_ text: String) -> Instant? {
-        var text = text
-        return text.withUTF8(parse(utf8:))
+        text.withUTF8Bytes(parse(utf8:))
     }
 
     /// As `parse(_:)`, on the text's UTF-8 in place (a trail parses one for nearly every record).

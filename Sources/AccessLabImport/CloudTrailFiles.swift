@@ -97,14 +97,7 @@ public struct CloudTrailFiles {
         }
         guard seen.insert(record.eventID).inserted else { duplicates += 1; return }
         // Read from this file's bytes before the record's places are made `bytes`'.
-        let body: CloudTrailJSONView?
-        if record.additionalEventData.isAbsent {
-            body = nil
-        } else if record.members.exact {
-            body = record.members.body.isAbsent ? nil : CloudTrailJSONView(buffer, record.members.body)
-        } else {
-            body = CloudTrailJSONView(buffer, record.additionalEventData)["accesslab:body"]
-        }
+        let body = withUnsafePointer(to: record) { CloudTrailRecordView($0, in: buffer).body }
         record.shift(by: offset)
         // Moved, not copied, on its way into `records` (a copy retains each of its strings; the optimizer kept two).
         var located = Located(record: consume record, file: file, index: index, time: eventTime)

@@ -44,10 +44,7 @@ struct EntityPostings {
 
     /// Posts `seq` to `entity`'s list; an event naming an entity twice is posted once.
     mutating func post(_ kind: EntityRef.Kind, _ id: String, seq: UInt64) {
-        let lent: Void? = id.utf8.withContiguousStorageIfAvailable { post(kind: kind.rawValue, id: $0, seq: seq) }
-        if lent != nil { return }
-        var id = id
-        id.withUTF8 { post(kind: kind.rawValue, id: $0, seq: seq) }
+        id.withUTF8Bytes { post(kind: kind.rawValue, id: $0, seq: seq) }
     }
 
     private mutating func post(kind: UInt8, id: UnsafeBufferPointer<UInt8>, seq: UInt64) {

@@ -25,7 +25,9 @@ public final class InMemoryEventLog: EventLog {
             try encoder.append(event, index: index) { seq, record in
                 next.records.append(Array(record))
                 next.times.append(event.time)
-                for entity in Set(event.body.entities) { next.entities[entity, default: []].append(seq) }
+                var touched = Set<EntityRef>()
+                event.body.forEachEntity { touched.insert(EntityRef($0, $1)) }
+                for entity in touched { next.entities[entity, default: []].append(seq) }
             }
         }
         let first = next.head.lastSeq + 1

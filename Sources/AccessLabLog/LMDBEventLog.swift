@@ -252,8 +252,7 @@ enum EntityKey {
     static func bucket(of seq: UInt64) -> UInt64 { seq >> bucketShift }
 
     static func prefix(bucket: UInt64, _ entity: EntityRef) -> [UInt8] {
-        var id = entity.id
-        return id.withUTF8 { prefix(bucket: bucket, kind: entity.kind.rawValue, id: $0) }
+        entity.id.withUTF8Bytes { prefix(bucket: bucket, kind: entity.kind.rawValue, id: $0) }
     }
     static func prefix(bucket: UInt64, kind: UInt8, id: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var key: [UInt8] = []
